@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+
+namespace marquee {
+
+// What the user asked for on the command line. Parsed by hand (before any QCoreApplication
+// exists) because whether a window may open decides which application object to create.
+struct CommandLine
+{
+    QStringList command;             // e.g. {"migrate", "status"}; empty = serve
+    QHash<QString, QString> settings; // flags turned into configuration variables
+    QString envFile = QStringLiteral(".env");
+    bool headless = false;
+    bool help = false;
+    bool version = false;
+    bool yes = false;
+    QString error; // non-empty: usage error, one line
+
+    static CommandLine parse(const QStringList &args);
+    static QString usage();
+};
+
+} // namespace marquee

@@ -1,0 +1,176 @@
+#include "commands.h"
+
+#include "config/config.h"
+#include "config/dotenv.h"
+#include "core/marqueeserver.h"
+#include "log/categories.h"
+#include "log/logger.h"
+#include "signalwatcher.h"
+#include "store/migrations.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QProcessEnvironment>
+
+#include <cstdio>
+
+namespace marquee {
+
+namespace {
+
+void printLine(FILE *out, const QString &text)
+{
+    std::fprintf(out, "%s\n", text.toLocal8Bit().constData());
+}
+
+int configError(const QString &text)
+{
+    printLine(stderr, QStringLiteral("marquee: configuration error: %1").arg(text));
+    return 2;
+}
+
+std::optional<Config> loadConfiguration(const CommandLine &cl, int *exitCode)
+{
+    ConfigSources sources;
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &k : env.keys())
+        sources.environment.insert(k, env.value(k));
+    QFile dotenv(cl.envFile);
+    if (dotenv.exists()) {
+        if (!dotenv.open(QIODevice::ReadOnly)) {
+            *exitCode = configError(QStringLiteral("%1: cannot be read").arg(cl.envFile));
+            return std::nullopt;
+        }
+        int badLine = 0;
+        sources.dotenv = parseDotenv(QString::fromUtf8(dotenv.readAll()), &badLine);
+        if (badLine > 0)
+            printLine(stderr, QStringLiteral("marquee: warning: %1 line %2 is not NAME=VALUE and was skipped").arg(cl.envFile).arg(badLine));
+    } else if (cl.envFile != QLatin1String(".env")) {
+        *exitCode = configError(QStringLiteral("%1: no such file").arg(cl.envFile));
+        return std::nullopt;
+    }
+    sources.flags = cl.settings;
+    QString error;
+    auto config = loadConfig(sources, &error);
+    if (!config) {
+        *exitCode = configError(error);
+        return std::nullopt;
+    }
+    config->headless = cl.headless;
+    Logger &log = Logger::instance();
+    log.install(config->isProduction() ? LogFormat::Json : LogFormat::Text, config->logLevel);
+    for (const QString &s : config->secrets())
+        log.addSecret(s);
+    return config;
+}
+
+bool openDatabase(Database &db)
+{
+    QString error;
+    if (!db.open(&error)) {
+        printLine(stderr, QStringLiteral("marquee: DATABASE_URL: %1").arg(error));
+        return false;
+    }
+    return true;
+}
+
+int migrate(const Config &config, const QStringList &rest)
+{
+    Database db(config.database);
+    if (!openDatabase(db))
+        return 1;
+    Migrator migrator(db);
+    QString error;
+    if (rest.value(0) == QLatin1String("status")) {
+        const auto list = migrator.status(&error);
+        if (!error.isEmpty()) {
+            printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+            return 1;
+        }
+        printLine(stdout, QStringLiteral("database: %1").arg(config.database.describe()));
+        for (const auto &m : list) {
+            const QString when = m.appliedAt ? QDateTime::fromMSecsSinceEpoch(m.appliedAt, Qt::UTC).toString(Qt::ISODate) : QString();
+            printLine(stdout, QStringLiteral("%1  %2  %3%4").arg(m.version, 4).arg(m.appliedAt ? QStringLiteral("applied") : QStringLiteral("pending"), m.name, when.isEmpty() ? QString() : QStringLiteral("  (") + when + QLatin1Char(')')));
+        }
+        return 0;
+    }
+    if (!rest.isEmpty()) {
+        printLine(stderr, QStringLiteral("marquee: unknown migrate subcommand \"%1\" (migrate | migrate status)").arg(rest.first()));
+        return 2;
+    }
+    int applied = 0;
+    if (!migrator.apply(&error, &applied)) {
+        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+        return 1;
+    }
+    printLine(stdout, applied ? QStringLiteral("applied %1 migration(s); schema at version %2").arg(applied).arg(Migrator::latestVersion())
+                              : QStringLiteral("schema is up to date (version %1)").arg(Migrator::latestVersion()));
+    return 0;
+}
+
+int dbCommand(const Config &config, const QStringList &rest, bool yes)
+{
+    if (rest.value(0) != QLatin1String("reset")) {
+        printLine(stderr, QStringLiteral("marquee: usage: marquee db reset --yes"));
+        return 2;
+    }
+    if (!yes) {
+        printLine(stderr, QStringLiteral("marquee: db reset deletes ALL data in %1; run again with --yes to confirm").arg(config.database.describe()));
+        return 2;
+    }
+    Database db(config.database);
+    if (!openDatabase(db))
+        return 1;
+    Migrator migrator(db);
+    QString error;
+    if (!migrator.dropAll(&error) || !migrator.apply(&error)) {
+        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+        return 1;
+    }
+    printLine(stdout, QStringLiteral("database reset; schema at version %1").arg(Migrator::latestVersion()));
+    return 0;
+}
+
+int serve(const Config &config)
+{
+    for (const QString &line : config.describe())
+        qCInfo(lcConfig).noquote() << line;
+    MarqueeServer server(config);
+    SignalWatcher signals_;
+    QObject::connect(&signals_, &SignalWatcher::terminationRequested, &server, [&server](int sig) {
+        qCInfo(lcApp) << "signal" << sig << "received";
+        server.shutdown();
+    });
+    QObject::connect(&server, &MarqueeServer::stopped, qApp, [] { QCoreApplication::exit(0); });
+    QString error;
+    if (!server.start(&error)) {
+        printLine(stderr, QStringLiteral("marquee: cannot start: %1").arg(error));
+        return 1;
+    }
+    if (!config.headless && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")))
+        qCInfo(lcApp) << "this build has no admin window yet; running headless";
+    return QCoreApplication::exec();
+}
+
+} // namespace
+
+int runCommand(const CommandLine &cl)
+{
+    int exitCode = 0;
+    const auto config = loadConfiguration(cl, &exitCode);
+    if (!config)
+        return exitCode;
+    const QString cmd = cl.command.value(0);
+    const QStringList rest = cl.command.mid(1);
+    if (cmd.isEmpty() || cmd == QLatin1String("serve"))
+        return serve(*config);
+    if (cmd == QLatin1String("migrate"))
+        return migrate(*config, rest);
+    if (cmd == QLatin1String("db"))
+        return dbCommand(*config, rest, cl.yes);
+    printLine(stderr, QStringLiteral("marquee: unknown command \"%1\" (see --help)").arg(cmd));
+    return 2;
+}
+
+} // namespace marquee

@@ -1,0 +1,35 @@
+#include "commandline.h"
+#include "commands.h"
+#include "core/version.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace marquee;
+
+int main(int argc, char *argv[])
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    const CommandLine cl = CommandLine::parse(args);
+    if (!cl.error.isEmpty()) {
+        std::fprintf(stderr, "marquee: %s\n", qPrintable(cl.error));
+        return 2;
+    }
+    if (cl.help) {
+        std::fputs(qPrintable(CommandLine::usage()), stdout);
+        return 0;
+    }
+    if (cl.version) {
+        std::printf("marquee %s (Qt %s)\n", MARQUEE_VERSION, qVersion());
+        return 0;
+    }
+
+    QCoreApplication::setApplicationName(QStringLiteral("marquee"));
+    QCoreApplication::setOrganizationName(QStringLiteral("marquee"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MARQUEE_VERSION));
+    QCoreApplication app(argc, argv);
+    return runCommand(cl);
+}

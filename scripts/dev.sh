@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The README's two commands:
+#   scripts/dev.sh run  [marquee flags...]   install what is missing, build, start the server
+#   scripts/dev.sh test [ctest flags...]     install what is missing, build, run every test
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cmd="${1:-}"; shift || true
+build="${MARQUEE_BUILD_DIR:-$root/build}"
+jobs="${MARQUEE_JOBS:-2}"
+
+configure_and_build() {
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$build" -j "$jobs"
+}
+
+case "$cmd" in
+  run)
+    "$root/scripts/setup.sh" build
+    configure_and_build -DMARQUEE_BUILD_TESTS=OFF
+    exec "$build/app/marquee" "$@"
+    ;;
+  test)
+    "$root/scripts/setup.sh" test
+    configure_and_build -DMARQUEE_BUILD_TESTS=ON
+    cd "$build"
+    exec ctest --output-on-failure -j "$jobs" "$@"
+    ;;
+  *)
+    echo "usage: scripts/dev.sh run [marquee flags] | test [ctest flags]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Marquee needs to build, run and test, when they are missing.
+# Usage: scripts/setup.sh [build|test|bench]   (default: build)
+set -euo pipefail
+
+want=(cmake g++ ninja-build pkg-config
+      qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql
+      qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools qt6-base-dev-tools libssl-dev)
+case "${1:-build}" in
+  test)  want+=(xvfb fonts-dejavu-core xauth nodejs npm openssl) ;;
+  bench) want+=(wrk nginx-light) ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,52 @@
+#include "healthcontroller.h"
+
+#include "core/marqueeserver.h"
+#include "core/version.h"
+#include "http/apierror.h"
+
+#include <QFile>
+#include <QJsonObject>
+
+namespace marquee {
+
+void HealthController::registerRoutes(Router &router)
+{
+    router.get(QStringLiteral("/health"), [this](const ExchangePtr &ex) { health(ex); }).withTier(RateTier::None);
+    router.get(QStringLiteral("/api/openapi.json"), [this](const ExchangePtr &ex) { openapi(ex); });
+}
+
+void HealthController::health(const ExchangePtr &ex)
+{
+    const HealthSnapshot h = m_server.health();
+    if (h.shuttingDown)
+        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Server is shutting down"),
+                       QJsonArray{QJsonObject{{"field", "server"}, {"issue", "shutting_down"}}});
+    if (!h.databaseOk)
+        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"),
+                       QJsonArray{QJsonObject{{"field", "database"}, {"issue", "unavailable"}}});
+    const bool degraded = h.tmdb == QLatin1String("offline");
+    ex->respond(HttpResponse::ok(QJsonObject{
+        {"status", degraded ? "degraded" : "ok"},
+        {"version", MARQUEE_VERSION},
+        {"uptimeSeconds", h.uptimeSeconds},
+        {"database", "ok"},
+        {"tmdb", h.tmdb},
+        {"cache", QJsonObject{{"entries", h.cacheEntries}, {"hitRatio", h.cacheHitRatio}}},
+    }));
+}
+
+void HealthController::openapi(const ExchangePtr &ex)
+{
+    static const QByteArray doc = [] {
+        QFile f(QStringLiteral(":/marquee/openapi.json"));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }();
+    if (doc.isEmpty())
+        throw ApiError(ApiError::Code::Internal, QStringLiteral("OpenAPI document missing from the build"));
+    HttpResponse r;
+    r.body = doc;
+    r.setHeader("Cache-Control", "public, max-age=300");
+    ex->respond(std::move(r));
+}
+
+} // namespace marquee

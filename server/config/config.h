@@ -1,0 +1,79 @@
+#pragma once
+
+#include "http/httpoptions.h"
+#include "log/logger.h"
+#include "store/databaseurl.h"
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace marquee {
+
+enum class RunEnvironment { Development, Production, Test };
+
+// Typed configuration. Sources, most important first: command-line flags, the process
+// environment, `.env` in the working directory (like Node's dotenv, a variable already in the
+// environment is not overridden by the file), built-in defaults.
+struct Config
+{
+    quint16 port = 3000;
+    QString host = QStringLiteral("127.0.0.1");
+    DatabaseUrl database;
+    bool databaseIsDefault = true;
+
+    QString tmdbApiKey;
+    QString tmdbBaseUrl = QStringLiteral("https://api.themoviedb.org/3");
+    int tmdbTimeoutMs = 10000;
+    int tmdbRatePerSecond = 40;
+
+    QString clerkPublishableKey;
+    QString clerkSecretKey;
+    QString clerkJwksUrl;
+    QString clerkJwtKey;
+    QString clerkIssuer;
+    QString clerkWebhookSecret;
+    QString clerkApiUrl = QStringLiteral("https://api.clerk.com");
+    QStringList adminUserIds;
+
+    RunEnvironment environment = RunEnvironment::Development;
+    LogLevel logLevel = LogLevel::Info;
+
+    // Cache freshness (seconds), API.md §3.
+    qint64 ttlTrending = 3 * 3600;
+    qint64 ttlLists = 6 * 3600;
+    qint64 ttlDetails = 7 * 86400;
+    qint64 ttlReference = 30 * 86400;
+    qint64 ttlSearch = 10 * 60;
+    int cacheMemoryMb = 64;
+
+    // Requests per minute per client, API.md §8; 0 = off.
+    int rateLimitGeneral = 300;
+    int rateLimitSearch = 30;
+    int rateLimitSensitive = 20;
+
+    HttpOptions http;
+    int shutdownGraceMs = 10000;
+    bool headless = false;
+
+    bool isProduction() const { return environment == RunEnvironment::Production; }
+    QStringList secrets() const; // values the logger must never print
+    QStringList describe() const; // "NAME = value" lines for the log, secrets masked
+};
+
+struct ConfigSources
+{
+    QHash<QString, QString> environment;
+    QHash<QString, QString> dotenv;
+    QHash<QString, QString> flags; // variable name -> value
+};
+
+// Reads every variable; the first invalid one stops loading with "NAME: reason".
+std::optional<Config> loadConfig(const ConfigSources &sources, QString *error);
+
+// The variables loadConfig understands (for --help, .env.example checks and tests).
+QStringList knownConfigVariables();
+
+} // namespace marquee

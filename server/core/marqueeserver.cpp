@@ -1,0 +1,132 @@
+#include "marqueeserver.h"
+
+#include "api/healthcontroller.h"
+#include "log/categories.h"
+#include "store/migrations.h"
+
+#include <QHostAddress>
+#include <QSqlQuery>
+
+namespace marquee {
+
+MarqueeServer::MarqueeServer(Config config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_db(std::make_unique<Database>(m_config.database))
+{
+    m_uptime.start();
+    m_graceTimer.setSingleShot(true);
+    connect(&m_graceTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcApp) << "grace period over with" << m_http->inFlight() << "request(s) still in flight";
+        finishShutdown();
+    });
+}
+
+MarqueeServer::~MarqueeServer()
+{
+    delete m_http; // before the database and the controllers it calls into
+    m_http = nullptr;
+    m_controllers.clear();
+    m_db->close();
+}
+
+bool MarqueeServer::start(QString *error)
+{
+    QString why;
+    if (!m_db->open(&why)) {
+        *error = QStringLiteral("DATABASE_URL: %1").arg(why);
+        return false;
+    }
+    int applied = 0;
+    if (!Migrator(*m_db).apply(&why, &applied)) {
+        *error = QStringLiteral("DATABASE_URL: %1").arg(why);
+        return false;
+    }
+    if (applied > 0)
+        qCInfo(lcStore) << "database schema now at version" << Migrator::latestVersion();
+
+    m_http = new HttpServer(m_config.http, &m_router);
+    registerRoutes();
+
+    QHostAddress address;
+    if (m_config.host == QLatin1String("localhost"))
+        address = QHostAddress(QHostAddress::LocalHost);
+    else
+        address = QHostAddress(m_config.host);
+    m_port = m_http->listenOn(address, m_config.port, &why);
+    if (m_port == 0) {
+        *error = QStringLiteral("PORT: cannot listen on %1:%2: %3").arg(m_config.host).arg(m_config.port).arg(why);
+        return false;
+    }
+    qCInfo(lcApp).noquote() << QStringLiteral("listening on http://%1:%2").arg(m_config.host).arg(m_port);
+    emit started(m_port);
+    return true;
+}
+
+void MarqueeServer::registerRoutes()
+{
+    m_controllers.push_back(std::make_unique<HealthController>(*this));
+    for (auto &c : m_controllers)
+        c->registerRoutes(m_router);
+}
+
+HealthSnapshot MarqueeServer::health()
+{
+    HealthSnapshot h;
+    h.shuttingDown = m_stopping;
+    h.databaseOk = !m_stopped && m_db->ping();
+    h.tmdb = tmdbStatus ? tmdbStatus() : (m_config.tmdbApiKey.isEmpty() ? QStringLiteral("unconfigured") : QStringLiteral("ok"));
+    if (cacheSummary) {
+        const auto [entries, ratio] = cacheSummary();
+        h.cacheEntries = entries;
+        h.cacheHitRatio = ratio;
+    } else if (h.databaseOk) {
+        QSqlQuery q(m_db->connection());
+        if (q.exec(QStringLiteral("SELECT COUNT(*) FROM content_cache")) && q.next())
+            h.cacheEntries = q.value(0).toLongLong();
+    }
+    h.uptimeSeconds = uptimeSeconds();
+    if (m_http) {
+        h.requestsServed = m_http->requestsServed();
+        h.inFlight = m_http->inFlight();
+    }
+    return h;
+}
+
+void MarqueeServer::shutdown()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    emit shuttingDown();
+    if (!m_http) {
+        finishShutdown();
+        return;
+    }
+    qCInfo(lcApp) << "shutting down: no new connections;" << m_http->inFlight()
+                  << "request(s) in flight, grace period" << m_config.shutdownGraceMs << "ms";
+    m_http->setShuttingDown(true);
+    m_http->stopListening();
+    m_http->closeIdleConnections();
+    if (m_http->inFlight() == 0) {
+        finishShutdown();
+        return;
+    }
+    connect(m_http, &HttpServer::drained, this, &MarqueeServer::finishShutdown);
+    m_graceTimer.start(m_config.shutdownGraceMs);
+}
+
+void MarqueeServer::finishShutdown()
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    m_graceTimer.stop();
+    if (m_http)
+        m_http->closeIdleConnections();
+    m_db->close();
+    qCInfo(lcApp) << "stopped";
+    emit stopped();
+}
+
+} // namespace marquee

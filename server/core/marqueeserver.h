@@ -1,0 +1,81 @@
+#pragma once
+
+#include "config/config.h"
+#include "http/httpserver.h"
+#include "http/router.h"
+#include "store/database.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace marquee {
+
+class Controller;
+
+// A snapshot of what the server is doing, for /health, the admin API and the admin window.
+struct HealthSnapshot
+{
+    bool databaseOk = false;
+    bool shuttingDown = false;
+    QString tmdb; // ok | offline | demo | unconfigured
+    qint64 cacheEntries = 0;
+    double cacheHitRatio = 0;
+    qint64 uptimeSeconds = 0;
+    quint64 requestsServed = 0;
+    int inFlight = 0;
+};
+
+// Wires the parts together: configuration -> database (+ migrations) -> services -> routes ->
+// HTTP listener; and takes them down again in order on shutdown.
+class MarqueeServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit MarqueeServer(Config config, QObject *parent = nullptr);
+    ~MarqueeServer() override;
+    Q_DISABLE_COPY_MOVE(MarqueeServer)
+
+    bool start(QString *error);
+    // Stops accepting, lets in-flight requests finish within the grace period, closes the
+    // database, then emits stopped(). Safe to call twice.
+    void shutdown();
+
+    quint16 port() const { return m_port; }
+    const Config &config() const { return m_config; }
+    Database &database() { return *m_db; }
+    HttpServer &http() { return *m_http; }
+    Router &router() { return m_router; }
+    HealthSnapshot health();
+    qint64 uptimeSeconds() const { return m_uptime.elapsed() / 1000; }
+
+    // Later subsystems report their state through these hooks.
+    std::function<QString()> tmdbStatus;
+    std::function<std::pair<qint64, double>()> cacheSummary; // entries, hit ratio
+
+signals:
+    void started(quint16 port);
+    void shuttingDown();
+    void stopped();
+
+private:
+    void registerRoutes();
+    void finishShutdown();
+
+    Config m_config;
+    std::unique_ptr<Database> m_db;
+    Router m_router;
+    HttpServer *m_http = nullptr;
+    std::vector<std::unique_ptr<Controller>> m_controllers;
+    QElapsedTimer m_uptime;
+    QTimer m_graceTimer;
+    quint16 m_port = 0;
+    bool m_stopping = false;
+    bool m_stopped = false;
+};
+
+} // namespace marquee

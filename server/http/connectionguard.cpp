@@ -1,0 +1,289 @@
+#include "connectionguard.h"
+
+#include "apierror.h"
+#include "httpresponse.h"
+#include "log/categories.h"
+#include "wire.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace marquee {
+
+// Per-connection state: an incremental scan of the HTTP/1.1 framing (not a full parser; Qt's
+// parser still does the real work) that knows where each request's header block and body end.
+class ConnectionState : public QObject
+{
+public:
+    explicit ConnectionState(QTcpSocket *socket)
+        : QObject(socket)
+    {
+        idle.setSingleShot(true);
+    }
+
+    enum class Phase { Head, Body, ChunkSize, ChunkData, ChunkEnd, Trailers, Rejected };
+    Phase phase = Phase::Head;
+    QByteArray head;   // header block being collected (bounded by the header cap)
+    qint64 remaining = 0;
+    qint64 bodySoFar = 0;
+    int inFlight = 0;
+    QTimer idle;
+};
+
+static const char kStateProperty[] = "_marquee_connection_state";
+
+static ConnectionState *stateOf(QTcpSocket *socket)
+{
+    return socket ? static_cast<ConnectionState *>(socket->property(kStateProperty).value<QObject *>()) : nullptr;
+}
+
+ConnectionGuard::ConnectionGuard(const HttpOptions &options, QObject *parent)
+    : QTcpServer(parent)
+    , m_options(options)
+{
+    setListenBacklogSize(options.listenBacklog);
+    setMaxPendingConnections(options.listenBacklog);
+}
+
+ConnectionGuard::~ConnectionGuard() = default;
+
+void ConnectionGuard::requestStarted(QTcpSocket *socket)
+{
+    if (auto *s = stateOf(socket)) {
+        ++s->inFlight;
+        s->idle.stop();
+    }
+}
+
+void ConnectionGuard::requestFinished(QTcpSocket *socket)
+{
+    if (auto *s = stateOf(socket)) {
+        if (s->inFlight > 0)
+            --s->inFlight;
+        if (s->inFlight == 0)
+            s->idle.start();
+    }
+}
+
+void ConnectionGuard::closeIdleConnections()
+{
+    const auto sockets = findChildren<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
+    for (QTcpSocket *socket : sockets) {
+        auto *s = stateOf(socket);
+        if (s && s->inFlight == 0 && s->head.isEmpty())
+            socket->disconnectFromHost();
+    }
+}
+
+void ConnectionGuard::incomingConnection(qintptr handle)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(handle)) {
+        delete socket;
+        return;
+    }
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (m_active >= m_options.maxConnections) {
+        qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnections << "reached";
+        const QByteArray rid = newRequestId();
+        const HttpResponse r = HttpResponse::error(
+            ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Too many connections")), rid);
+        QList<std::pair<QByteArray, QByteArray>> headers{
+            {"Content-Type", r.contentType}, {"X-Request-Id", rid}, {"Retry-After", "1"}, {"Connection", "close"}};
+        appendSecurityHeaders(headers, r.contentType);
+        socket->write(serializeResponse(503, headers, r.body, true));
+        socket->disconnectFromHost();
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        return;
+    }
+    ++m_active;
+    auto *state = new ConnectionState(socket);
+    socket->setProperty(kStateProperty, QVariant::fromValue<QObject *>(state));
+    state->idle.setInterval(m_options.idleTimeoutMs);
+    connect(&state->idle, &QTimer::timeout, socket, [socket, state] {
+        if (state->inFlight == 0)
+            socket->disconnectFromHost();
+    });
+    connect(socket, &QObject::destroyed, this, [this] { --m_active; });
+    // Connected before Qt's own readyRead handler (which is connected once this socket is
+    // taken from the pending queue), so every byte is seen here first.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket, state] { onReadyRead(socket, state); });
+    connect(socket, &QTcpSocket::bytesWritten, state, [state] {
+        if (state->inFlight == 0)
+            state->idle.start();
+    });
+    state->idle.start();
+    addPendingConnection(socket);
+}
+
+static qint64 parseContentLength(const QByteArray &head, bool *chunked, bool *expectContinue, bool *bad)
+{
+    qint64 length = 0;
+    const QList<QByteArray> lines = head.split('\n');
+    for (int i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const int colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed().toLower();
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        if (name == "content-length") {
+            bool ok = false;
+            length = value.toLongLong(&ok);
+            if (!ok || length < 0)
+                *bad = true;
+        } else if (name == "transfer-encoding") {
+            *chunked = value.toLower().contains("chunked");
+        } else if (name == "expect") {
+            *expectContinue = value.toLower() == "100-continue";
+        }
+    }
+    return length;
+}
+
+void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
+{
+    state->idle.stop();
+    if (state->phase == ConnectionState::Phase::Rejected) {
+        socket->readAll();
+        return;
+    }
+    // Qt's parser reads inside a transaction: what is still available is exactly what is new.
+    const QByteArray data = socket->peek(socket->bytesAvailable());
+    qint64 pos = 0;
+    const qint64 n = data.size();
+    using Phase = ConnectionState::Phase;
+    while (pos < n) {
+        switch (state->phase) {
+        case Phase::Head: {
+            if (state->head.isEmpty()) {
+                while (pos < n && (data.at(pos) == '\r' || data.at(pos) == '\n'))
+                    ++pos; // tolerated blank lines between requests
+                if (pos >= n)
+                    break;
+            }
+            const qint64 oldSize = state->head.size();
+            const qint64 room = m_options.maxHeaderBytes + 4 - oldSize;
+            state->head.append(data.constData() + pos, qMin(room, n - pos));
+            const qint64 end = state->head.indexOf("\r\n\r\n", qMax<qint64>(0, oldSize - 3));
+            if (end < 0 || end + 4 > m_options.maxHeaderBytes + 4) {
+                if (state->head.size() > m_options.maxHeaderBytes) {
+                    reject(socket, state, 431,
+                           QStringLiteral("Request header block exceeds %1 bytes").arg(m_options.maxHeaderBytes));
+                    return;
+                }
+                pos = n;
+                break;
+            }
+            pos += end + 4 - oldSize;
+            bool chunked = false, expectContinue = false, bad = false;
+            const qint64 length = parseContentLength(state->head.left(end), &chunked, &expectContinue, &bad);
+            if (!bad && !chunked && length > m_options.maxBodyBytes) {
+                reject(socket, state, 413,
+                       QStringLiteral("Request body exceeds the limit of %1 bytes").arg(m_options.maxBodyBytes));
+                return;
+            }
+            state->head.clear();
+            state->bodySoFar = 0;
+            if (expectContinue)
+                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            if (chunked) {
+                state->phase = Phase::ChunkSize;
+            } else if (length > 0) {
+                state->remaining = length;
+                state->phase = Phase::Body;
+            }
+            break;
+        }
+        case Phase::Body: {
+            const qint64 take = qMin(state->remaining, n - pos);
+            pos += take;
+            state->remaining -= take;
+            if (state->remaining == 0)
+                state->phase = Phase::Head;
+            break;
+        }
+        case Phase::ChunkSize:
+        case Phase::Trailers: {
+            const qint64 nl = data.indexOf('\n', pos);
+            const qint64 take = (nl < 0 ? n : nl + 1) - pos;
+            state->head.append(data.constData() + pos, take);
+            pos += take;
+            if (state->head.size() > 4096) {
+                reject(socket, state, 431, QStringLiteral("Chunk header or trailer too large"));
+                return;
+            }
+            if (nl < 0)
+                break;
+            const QByteArray line = state->head.trimmed();
+            state->head.clear();
+            if (state->phase == Phase::Trailers) {
+                if (line.isEmpty())
+                    state->phase = Phase::Head;
+                break;
+            }
+            bool ok = false;
+            const qint64 size = line.split(';').first().trimmed().toLongLong(&ok, 16);
+            if (!ok || size < 0) {
+                state->phase = Phase::Head; // malformed: Qt's parser answers it
+                break;
+            }
+            if (size == 0) {
+                state->phase = Phase::Trailers;
+                break;
+            }
+            state->bodySoFar += size;
+            if (state->bodySoFar > m_options.maxBodyBytes) {
+                reject(socket, state, 413,
+                       QStringLiteral("Request body exceeds the limit of %1 bytes").arg(m_options.maxBodyBytes));
+                return;
+            }
+            state->remaining = size;
+            state->phase = Phase::ChunkData;
+            break;
+        }
+        case Phase::ChunkData: {
+            const qint64 take = qMin(state->remaining, n - pos);
+            pos += take;
+            state->remaining -= take;
+            if (state->remaining == 0) {
+                state->remaining = 2; // CRLF after the chunk
+                state->phase = Phase::ChunkEnd;
+            }
+            break;
+        }
+        case Phase::ChunkEnd: {
+            const qint64 take = qMin(state->remaining, n - pos);
+            pos += take;
+            state->remaining -= take;
+            if (state->remaining == 0)
+                state->phase = Phase::ChunkSize;
+            break;
+        }
+        case Phase::Rejected:
+            return;
+        }
+    }
+}
+
+void ConnectionGuard::reject(QTcpSocket *socket, ConnectionState *state, int status, const QString &message)
+{
+    const QByteArray requestLine = state->head.left(qMax<qsizetype>(0, state->head.indexOf('\r'))).left(200);
+    state->phase = ConnectionState::Phase::Rejected;
+    state->head.clear();
+    // Take every buffered byte away from Qt's parser so it never sees the oversized request.
+    if (socket->isTransactionStarted())
+        socket->rollbackTransaction();
+    socket->readAll();
+    const QByteArray rid = newRequestId();
+    const auto code = status == 431 ? ApiError::Code::HeaderTooLarge : ApiError::Code::PayloadTooLarge;
+    const HttpResponse r = HttpResponse::error(ApiError(code, message), rid);
+    QList<std::pair<QByteArray, QByteArray>> headers{
+        {"Content-Type", r.contentType}, {"X-Request-Id", rid}, {"Connection", "close"}};
+    appendSecurityHeaders(headers, r.contentType);
+    socket->write(serializeResponse(status, headers, r.body, true));
+    socket->disconnectFromHost();
+    emit rejected(status, rid, requestLine);
+}
+
+} // namespace marquee

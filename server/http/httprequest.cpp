@@ -1,0 +1,88 @@
+#include "httprequest.h"
+
+#include <QHttpServerRequest>
+
+namespace marquee {
+
+QByteArray methodName(HttpMethod method)
+{
+    switch (method) {
+    case HttpMethod::Get:
+        return "GET";
+    case HttpMethod::Head:
+        return "HEAD";
+    case HttpMethod::Post:
+        return "POST";
+    case HttpMethod::Put:
+        return "PUT";
+    case HttpMethod::Patch:
+        return "PATCH";
+    case HttpMethod::Delete:
+        return "DELETE";
+    case HttpMethod::Options:
+        return "OPTIONS";
+    case HttpMethod::Other:
+        break;
+    }
+    return "OTHER";
+}
+
+static HttpMethod fromQtMethod(QHttpServerRequest::Method m)
+{
+    using M = QHttpServerRequest::Method;
+    switch (m) {
+    case M::Get:
+        return HttpMethod::Get;
+    case M::Head:
+        return HttpMethod::Head;
+    case M::Post:
+        return HttpMethod::Post;
+    case M::Put:
+        return HttpMethod::Put;
+    case M::Patch:
+        return HttpMethod::Patch;
+    case M::Delete:
+        return HttpMethod::Delete;
+    case M::Options:
+        return HttpMethod::Options;
+    default:
+        return HttpMethod::Other;
+    }
+}
+
+HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request)
+{
+    HttpRequest r;
+    r.method = fromQtMethod(request.method());
+    r.rawMethod = r.method == HttpMethod::Other ? QByteArray("OTHER") : methodName(r.method);
+    const QUrl url = request.url();
+    r.path = url.path(QUrl::FullyDecoded);
+    if (r.path.isEmpty())
+        r.path = QStringLiteral("/");
+    r.query = QUrlQuery(url.query(QUrl::FullyEncoded));
+    const auto headers = request.headers();
+    r.headers.reserve(headers.size());
+    for (const auto &h : headers)
+        r.headers.append({h.first, h.second});
+    r.body = request.body();
+    r.remoteAddress = request.remoteAddress();
+    return r;
+}
+
+QByteArray HttpRequest::header(const QByteArray &name) const
+{
+    for (const auto &h : headers) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+            return h.second;
+    }
+    return {};
+}
+
+std::optional<QString> HttpRequest::queryValue(const QString &key) const
+{
+    if (!query.hasQueryItem(key))
+        return std::nullopt;
+    return query.queryItemValue(key, QUrl::FullyDecoded);
+}
+
+} // namespace marquee

@@ -1,0 +1,153 @@
+#include "httpresponse.h"
+
+#include "apierror.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace marquee {
+
+void HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
+{
+    for (auto &h : headers) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
+            h.second = value;
+            return;
+        }
+    }
+    headers.append({name, value});
+}
+
+QByteArray HttpResponse::header(const QByteArray &name) const
+{
+    for (const auto &h : headers) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+            return h.second;
+    }
+    return {};
+}
+
+QByteArray compactJson(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+    if (value.isArray())
+        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+    // Scalars: serialise through a one-element array and strip the brackets.
+    QByteArray a = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return a.mid(1, a.size() - 2);
+}
+
+HttpResponse HttpResponse::ok(const QJsonValue &data, int status)
+{
+    return okRaw(compactJson(data), status);
+}
+
+HttpResponse HttpResponse::ok(const QJsonValue &data, const QJsonObject &meta, int status)
+{
+    HttpResponse r;
+    r.status = status;
+    r.body = compactJson(QJsonObject{{"success", true}, {"data", data}, {"meta", meta}});
+    return r;
+}
+
+HttpResponse HttpResponse::okRaw(const QByteArray &dataJson, int status)
+{
+    HttpResponse r;
+    r.status = status;
+    r.body.reserve(dataJson.size() + 26);
+    r.body.append("{\"success\":true,\"data\":").append(dataJson).append('}');
+    return r;
+}
+
+HttpResponse HttpResponse::object(const QJsonObject &body, int status)
+{
+    HttpResponse r;
+    r.status = status;
+    r.body = compactJson(body);
+    return r;
+}
+
+HttpResponse HttpResponse::error(const ApiError &error, const QByteArray &requestId)
+{
+    QJsonObject err{{"code", QString::fromLatin1(error.codeName())},
+                    {"message", error.message()},
+                    {"requestId", QString::fromLatin1(requestId)}};
+    if (!error.details().isEmpty())
+        err.insert("details", error.details());
+    // Written by hand so "success" comes first, as in every other envelope.
+    HttpResponse r;
+    r.status = error.status();
+    r.body = "{\"success\":false,\"error\":" + compactJson(err);
+    for (auto it = error.extra.begin(); it != error.extra.end(); ++it)
+        r.body += ",\"" + it.key().toUtf8() + "\":" + compactJson(it.value());
+    r.body += '}';
+    for (const auto &h : error.headers)
+        r.setHeader(h.first, h.second);
+    return r;
+}
+
+HttpResponse HttpResponse::empty(int status)
+{
+    HttpResponse r;
+    r.status = status;
+    r.contentType.clear();
+    return r;
+}
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Unknown";
+    }
+}
+
+} // namespace marquee

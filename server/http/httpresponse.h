@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonValue>
+#include <QList>
+
+namespace marquee {
+
+using Header = std::pair<QByteArray, QByteArray>;
+
+class ApiError;
+
+// A response before the pipeline adds the headers every response carries (request id, CORS,
+// rate limit, security). Bodies are bytes so cached payloads are written without re-serialising.
+struct HttpResponse
+{
+    int status = 200;
+    QByteArray contentType = "application/json; charset=utf-8";
+    QByteArray body;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+
+    void setHeader(const QByteArray &name, const QByteArray &value);
+    QByteArray header(const QByteArray &name) const;
+
+    // {"success":true,"data":<data>} (+ "meta" when given)
+    static HttpResponse ok(const QJsonValue &data, int status = 200);
+    static HttpResponse ok(const QJsonValue &data, const QJsonObject &meta, int status = 200);
+    // A success envelope whose data is already serialised JSON (cached catalogue bodies).
+    static HttpResponse okRaw(const QByteArray &dataJson, int status = 200);
+    // Any JSON object as the whole body (for the few shapes API.md fixes, e.g. /check).
+    static HttpResponse object(const QJsonObject &body, int status = 200);
+    static HttpResponse error(const ApiError &error, const QByteArray &requestId);
+    static HttpResponse empty(int status);
+};
+
+QByteArray compactJson(const QJsonValue &value);
+QByteArray reasonPhrase(int status);
+
+} // namespace marquee

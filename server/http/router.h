@@ -1,0 +1,74 @@
+#pragma once
+
+#include "exchange.h"
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+
+#include <deque>
+#include <functional>
+
+namespace marquee {
+
+// Who may call a route; enforced by the pipeline, never by the route itself.
+enum class Access { Public, OptionalUser, User, Admin };
+// Which rate-limit tier a route counts against (API.md §8).
+enum class RateTier { None, General, Search, Sensitive };
+
+using Handler = std::function<void(const ExchangePtr &)>;
+
+struct Route
+{
+    HttpMethod method;
+    QString pattern; // "/api/movies/{id}"
+    QStringList segments;
+    Handler handler;
+    Access access = Access::Public;
+    RateTier tier = RateTier::General;
+    int literalSegments = 0;
+
+    Route &withAccess(Access a)
+    {
+        access = a;
+        return *this;
+    }
+    Route &withTier(RateTier t)
+    {
+        tier = t;
+        return *this;
+    }
+};
+
+// The route table: reads like the API reference. Literal segments beat parameters
+// ("/api/movies/popular" wins over "/api/movies/{id}"), then registration order.
+class Router
+{
+public:
+    Route &get(const QString &pattern, Handler h) { return add(HttpMethod::Get, pattern, std::move(h)); }
+    Route &post(const QString &pattern, Handler h) { return add(HttpMethod::Post, pattern, std::move(h)); }
+    Route &patch(const QString &pattern, Handler h) { return add(HttpMethod::Patch, pattern, std::move(h)); }
+    Route &put(const QString &pattern, Handler h) { return add(HttpMethod::Put, pattern, std::move(h)); }
+    Route &del(const QString &pattern, Handler h) { return add(HttpMethod::Delete, pattern, std::move(h)); }
+    Route &add(HttpMethod method, const QString &pattern, Handler handler);
+
+    struct Match
+    {
+        const Route *route = nullptr;
+        QHash<QString, QString> params;
+        QList<HttpMethod> allowed; // methods the path supports (for 405/OPTIONS), when no route
+        bool pathKnown() const { return route || !allowed.isEmpty(); }
+    };
+    // HEAD matches GET routes.
+    Match match(HttpMethod method, const QString &path) const;
+
+    const std::deque<Route> &routes() const { return m_routes; }
+
+private:
+    static bool matches(const Route &route, const QStringList &segments, QHash<QString, QString> *params);
+    std::deque<Route> m_routes;
+};
+
+QByteArray allowHeader(const QList<HttpMethod> &methods);
+
+} // namespace marquee

@@ -1,0 +1,149 @@
+#include "database.h"
+
+#include "log/categories.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+
+namespace marquee {
+
+Database::Database(DatabaseUrl url)
+    : m_url(std::move(url))
+{
+}
+
+Database::~Database()
+{
+    close();
+}
+
+static QString connectionNameFor(const void *owner)
+{
+    return QStringLiteral("marquee-%1-%2")
+        .arg(quintptr(owner), 0, 16)
+        .arg(quintptr(QThread::currentThreadId()), 0, 16);
+}
+
+bool Database::open(QString *error)
+{
+    if (!QSqlDatabase::isDriverAvailable(m_url.driverName())) {
+        *error = QStringLiteral("the Qt SQL driver %1 is not installed (Debian package %2)")
+                     .arg(m_url.driverName(),
+                          m_url.dialect == SqlDialect::Sqlite ? QStringLiteral("libqt6sql6-sqlite")
+                                                              : QStringLiteral("libqt6sql6-psql"));
+        return false;
+    }
+    if (m_url.dialect == SqlDialect::Sqlite) {
+        const QFileInfo file(m_url.path);
+        const QString dir = file.absolutePath();
+        if (!QDir().mkpath(dir)) {
+            *error = QStringLiteral("cannot create the database folder %1").arg(dir);
+            return false;
+        }
+        if (!QFileInfo(dir).isWritable() || (file.exists() && !file.isWritable())) {
+            *error = QStringLiteral("the database file %1 is not writable").arg(m_url.path);
+            return false;
+        }
+    }
+    return openConnection(connectionNameFor(this), error);
+}
+
+bool Database::openConnection(const QString &name, QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(m_url.driverName(), name);
+    if (m_url.dialect == SqlDialect::Sqlite) {
+        db.setDatabaseName(m_url.path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    } else {
+        db.setHostName(m_url.host);
+        db.setPort(m_url.port);
+        db.setUserName(m_url.user);
+        db.setPassword(m_url.password);
+        db.setDatabaseName(m_url.database);
+        QString opts = QStringLiteral("connect_timeout=5");
+        if (!m_url.options.isEmpty())
+            opts += QLatin1Char(';') + m_url.options;
+        db.setConnectOptions(opts);
+    }
+    if (!db.open()) {
+        const QString why = db.lastError().text();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        *error = QStringLiteral("cannot open the database %1: %2").arg(m_url.describe(), why);
+        return false;
+    }
+    if (m_url.dialect == SqlDialect::Sqlite) {
+        QSqlQuery q(db);
+        // WAL keeps readers off the writer's back; synchronous=NORMAL in WAL mode still survives
+        // a process crash (kill -9) for every committed transaction.
+        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+                                   "PRAGMA temp_store=MEMORY"}) {
+            if (!q.exec(QLatin1String(pragma))) {
+                *error = QStringLiteral("cannot configure the database %1: %2").arg(m_url.path, q.lastError().text());
+                return false;
+            }
+        }
+    }
+    QMutexLocker lock(&m_mutex);
+    m_connectionNames.append(name);
+    return true;
+}
+
+QSqlDatabase Database::connection()
+{
+    const QString name = connectionNameFor(this);
+    if (QSqlDatabase::contains(name))
+        return QSqlDatabase::database(name, false);
+    QString error;
+    if (!openConnection(name, &error))
+        qCCritical(lcStore) << error;
+    return QSqlDatabase::database(name, false);
+}
+
+void Database::close()
+{
+    QMutexLocker lock(&m_mutex);
+    for (const QString &name : std::as_const(m_connectionNames)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+    m_connectionNames.clear();
+}
+
+bool Database::ping()
+{
+    QSqlDatabase db = connection();
+    if (!db.isOpen())
+        return false;
+    QSqlQuery q(db);
+    return q.exec(QStringLiteral("SELECT 1")) && q.next();
+}
+
+bool Database::transaction(const std::function<bool(QSqlDatabase &)> &fn)
+{
+    QSqlDatabase db = connection();
+    if (!db.transaction()) {
+        qCWarning(lcStore) << "cannot begin a transaction:" << db.lastError().text();
+        return false;
+    }
+    bool ok = false;
+    try {
+        ok = fn(db);
+    } catch (...) {
+        db.rollback();
+        throw;
+    }
+    if (ok && db.commit())
+        return true;
+    db.rollback();
+    return false;
+}
+
+} // namespace marquee

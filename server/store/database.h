@@ -1,0 +1,44 @@
+#pragma once
+
+#include "databaseurl.h"
+
+#include <QMutex>
+#include <QSqlDatabase>
+#include <QStringList>
+
+#include <functional>
+
+namespace marquee {
+
+// The database behind every store: SQLite (embedded default) or PostgreSQL. A QSqlDatabase
+// connection belongs to the thread that opened it, so each thread gets its own, opened on first
+// use. Everything dialect-specific lives here and in the migrations' type table.
+class Database
+{
+public:
+    explicit Database(DatabaseUrl url);
+    ~Database();
+    Q_DISABLE_COPY_MOVE(Database)
+
+    // Checks the driver plugin and (SQLite) that the file's folder can be created and written;
+    // opens this thread's connection. On failure *error is one clear sentence.
+    bool open(QString *error);
+    QSqlDatabase connection(); // this thread's connection (opened on demand)
+    void close();               // closes every connection this object opened
+
+    SqlDialect dialect() const { return m_url.dialect; }
+    const DatabaseUrl &url() const { return m_url; }
+    bool ping();
+
+    // Runs fn inside a transaction; commits when it returns true, rolls back otherwise or on throw.
+    bool transaction(const std::function<bool(QSqlDatabase &)> &fn);
+
+private:
+    bool openConnection(const QString &name, QString *error);
+
+    DatabaseUrl m_url;
+    QMutex m_mutex;
+    QStringList m_connectionNames;
+};
+
+} // namespace marquee

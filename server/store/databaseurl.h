@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+namespace marquee {
+
+enum class SqlDialect { Sqlite, Postgres };
+
+// DATABASE_URL forms of API.md §9: sqlite:///abs/path.db, sqlite:relative.db, file:./dev.db,
+// postgresql://user:pass@host:5432/db (also postgres://).
+struct DatabaseUrl
+{
+    SqlDialect dialect = SqlDialect::Sqlite;
+    QString path; // SQLite: absolute file path
+    QString host;
+    int port = 5432;
+    QString user;
+    QString password;
+    QString database;
+    QString options; // PostgreSQL connect options from the query string (sslmode=...)
+
+    static std::optional<DatabaseUrl> parse(const QString &url, QString *error);
+    static DatabaseUrl defaultSqlite(); // <user data dir>/marquee.db
+    QString describe() const;           // for logs: never the password
+    QString driverName() const { return dialect == SqlDialect::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"); }
+};
+
+} // namespace marquee
