@@ -6,7 +6,7 @@ CommandLine CommandLine::parse(const QStringList &args)
 {
     CommandLine cl;
     // Flags that set a configuration variable; `--name=value` and `--name value` both work.
-    static const QHash<QString, QString> valueFlags{
+    static const QHash<QString, QString> valueFlags {
         {QStringLiteral("--port"), QStringLiteral("PORT")},
         {QStringLiteral("-p"), QStringLiteral("PORT")},
         {QStringLiteral("--host"), QStringLiteral("HOST")},

@@ -10,7 +10,7 @@ namespace marquee {
 // exists) because whether a window may open decides which application object to create.
 struct CommandLine
 {
-    QStringList command;             // e.g. {"migrate", "status"}; empty = serve
+    QStringList command; // e.g. {"migrate", "status"}; empty = serve
     QHash<QString, QString> settings; // flags turned into configuration variables
     QString envFile = QStringLiteral(".env");
     bool headless = false;

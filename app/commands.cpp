@@ -45,7 +45,10 @@ std::optional<Config> loadConfiguration(const CommandLine &cl, int *exitCode)
         int badLine = 0;
         sources.dotenv = parseDotenv(QString::fromUtf8(dotenv.readAll()), &badLine);
         if (badLine > 0)
-            printLine(stderr, QStringLiteral("marquee: warning: %1 line %2 is not NAME=VALUE and was skipped").arg(cl.envFile).arg(badLine));
+            printLine(stderr,
+                QStringLiteral("marquee: warning: %1 line %2 is not NAME=VALUE and was skipped")
+                    .arg(cl.envFile)
+                    .arg(badLine));
     } else if (cl.envFile != QLatin1String(".env")) {
         *exitCode = configError(QStringLiteral("%1: no such file").arg(cl.envFile));
         return std::nullopt;
@@ -90,13 +93,23 @@ int migrate(const Config &config, const QStringList &rest)
         }
         printLine(stdout, QStringLiteral("database: %1").arg(config.database.describe()));
         for (const auto &m : list) {
-            const QString when = m.appliedAt ? QDateTime::fromMSecsSinceEpoch(m.appliedAt, Qt::UTC).toString(Qt::ISODate) : QString();
-            printLine(stdout, QStringLiteral("%1  %2  %3%4").arg(m.version, 4).arg(m.appliedAt ? QStringLiteral("applied") : QStringLiteral("pending"), m.name, when.isEmpty() ? QString() : QStringLiteral("  (") + when + QLatin1Char(')')));
+            const QString when = m.appliedAt
+                ? QDateTime::fromMSecsSinceEpoch(m.appliedAt, Qt::UTC).toString(Qt::ISODate)
+                : QString();
+            printLine(stdout,
+                QStringLiteral("%1  %2  %3%4")
+                    .arg(m.version, 4)
+                    .arg(m.appliedAt ? QStringLiteral("applied") : QStringLiteral("pending"),
+                        m.name,
+                        when.isEmpty() ? QString()
+                                       : QStringLiteral("  (") + when + QLatin1Char(')')));
         }
         return 0;
     }
     if (!rest.isEmpty()) {
-        printLine(stderr, QStringLiteral("marquee: unknown migrate subcommand \"%1\" (migrate | migrate status)").arg(rest.first()));
+        printLine(stderr,
+            QStringLiteral("marquee: unknown migrate subcommand \"%1\" (migrate | migrate status)")
+                .arg(rest.first()));
         return 2;
     }
     int applied = 0;
@@ -104,8 +117,12 @@ int migrate(const Config &config, const QStringList &rest)
         printLine(stderr, QStringLiteral("marquee: %1").arg(error));
         return 1;
     }
-    printLine(stdout, applied ? QStringLiteral("applied %1 migration(s); schema at version %2").arg(applied).arg(Migrator::latestVersion())
-                              : QStringLiteral("schema is up to date (version %1)").arg(Migrator::latestVersion()));
+    printLine(stdout,
+        applied
+            ? QStringLiteral("applied %1 migration(s); schema at version %2")
+                  .arg(applied)
+                  .arg(Migrator::latestVersion())
+            : QStringLiteral("schema is up to date (version %1)").arg(Migrator::latestVersion()));
     return 0;
 }
 
@@ -116,7 +133,10 @@ int dbCommand(const Config &config, const QStringList &rest, bool yes)
         return 2;
     }
     if (!yes) {
-        printLine(stderr, QStringLiteral("marquee: db reset deletes ALL data in %1; run again with --yes to confirm").arg(config.database.describe()));
+        printLine(stderr,
+            QStringLiteral(
+                "marquee: db reset deletes ALL data in %1; run again with --yes to confirm")
+                .arg(config.database.describe()));
         return 2;
     }
     Database db(config.database);
@@ -128,7 +148,8 @@ int dbCommand(const Config &config, const QStringList &rest, bool yes)
         printLine(stderr, QStringLiteral("marquee: %1").arg(error));
         return 1;
     }
-    printLine(stdout, QStringLiteral("database reset; schema at version %1").arg(Migrator::latestVersion()));
+    printLine(stdout,
+        QStringLiteral("database reset; schema at version %1").arg(Migrator::latestVersion()));
     return 0;
 }
 
@@ -148,7 +169,8 @@ int serve(const Config &config)
         printLine(stderr, QStringLiteral("marquee: cannot start: %1").arg(error));
         return 1;
     }
-    if (!config.headless && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")))
+    if (!config.headless
+        && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")))
         qCInfo(lcApp) << "this build has no admin window yet; running headless";
     return QCoreApplication::exec();
 }

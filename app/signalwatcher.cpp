@@ -10,7 +10,7 @@
 namespace marquee {
 
 static int g_fds[2] = {-1, -1};
-static std::atomic<int> g_count{0};
+static std::atomic<int> g_count {0};
 
 static void onSignal(int sig)
 {

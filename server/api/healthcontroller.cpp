@@ -11,7 +11,8 @@ namespace marquee {
 
 void HealthController::registerRoutes(Router &router)
 {
-    router.get(QStringLiteral("/health"), [this](const ExchangePtr &ex) { health(ex); }).withTier(RateTier::None);
+    router.get(QStringLiteral("/health"), [this](const ExchangePtr &ex) { health(ex); })
+        .withTier(RateTier::None);
     router.get(QStringLiteral("/api/openapi.json"), [this](const ExchangePtr &ex) { openapi(ex); });
 }
 
@@ -19,19 +20,20 @@ void HealthController::health(const ExchangePtr &ex)
 {
     const HealthSnapshot h = m_server.health();
     if (h.shuttingDown)
-        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Server is shutting down"),
-                       QJsonArray{QJsonObject{{"field", "server"}, {"issue", "shutting_down"}}});
+        throw ApiError(ApiError::Code::ServiceUnavailable,
+            QStringLiteral("Server is shutting down"),
+            QJsonArray {QJsonObject {{"field", "server"}, {"issue", "shutting_down"}}});
     if (!h.databaseOk)
         throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"),
-                       QJsonArray{QJsonObject{{"field", "database"}, {"issue", "unavailable"}}});
+            QJsonArray {QJsonObject {{"field", "database"}, {"issue", "unavailable"}}});
     const bool degraded = h.tmdb == QLatin1String("offline");
-    ex->respond(HttpResponse::ok(QJsonObject{
+    ex->respond(HttpResponse::ok(QJsonObject {
         {"status", degraded ? "degraded" : "ok"},
         {"version", MARQUEE_VERSION},
         {"uptimeSeconds", h.uptimeSeconds},
         {"database", "ok"},
         {"tmdb", h.tmdb},
-        {"cache", QJsonObject{{"entries", h.cacheEntries}, {"hitRatio", h.cacheHitRatio}}},
+        {"cache", QJsonObject {{"entries", h.cacheEntries}, {"hitRatio", h.cacheHitRatio}}},
     }));
 }
 
@@ -42,7 +44,8 @@ void HealthController::openapi(const ExchangePtr &ex)
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     }();
     if (doc.isEmpty())
-        throw ApiError(ApiError::Code::Internal, QStringLiteral("OpenAPI document missing from the build"));
+        throw ApiError(
+            ApiError::Code::Internal, QStringLiteral("OpenAPI document missing from the build"));
     HttpResponse r;
     r.body = doc;
     r.setHeader("Cache-Control", "public, max-age=300");

@@ -12,8 +12,7 @@ class HealthController : public Controller
 public:
     explicit HealthController(MarqueeServer &server)
         : m_server(server)
-    {
-    }
+    { }
     void registerRoutes(Router &router) override;
 
 private:

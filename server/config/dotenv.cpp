@@ -7,7 +7,8 @@ namespace marquee {
 QHash<QString, QString> parseDotenv(const QString &text, int *badLine)
 {
     QHash<QString, QString> out;
-    static const QRegularExpression keyRe(QStringLiteral(R"(^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*)"));
+    static const QRegularExpression keyRe(
+        QStringLiteral(R"(^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*)"));
     const QString src = QString(text).replace(QLatin1String("\r\n"), QLatin1String("\n"));
     int pos = 0;
     int line = 1;
@@ -44,7 +45,8 @@ QHash<QString, QString> parseDotenv(const QString &text, int *badLine)
                 value = src.mid(v + 1, close - v - 1);
                 line += int(value.count(QLatin1Char('\n')));
                 if (q == QLatin1Char('"'))
-                    value.replace(QLatin1String("\\n"), QLatin1String("\n")).replace(QLatin1String("\\r"), QLatin1String("\r"));
+                    value.replace(QLatin1String("\\n"), QLatin1String("\n"))
+                        .replace(QLatin1String("\\r"), QLatin1String("\r"));
                 eol = src.indexOf(QLatin1Char('\n'), close);
                 if (eol < 0)
                     eol = src.size();

@@ -7,7 +7,7 @@ namespace marquee {
 std::optional<qint64> parseDurationMs(const QString &text)
 {
     static const QRegularExpression re(QStringLiteral(R"(^\s*(\d{1,12})\s*(ms|s|m|h|d)?\s*$)"),
-                                       QRegularExpression::CaseInsensitiveOption);
+        QRegularExpression::CaseInsensitiveOption);
     const auto m = re.match(text);
     if (!m.hasMatch())
         return std::nullopt;
@@ -29,8 +29,9 @@ std::optional<qint64> parseDurationMs(const QString &text)
 
 std::optional<qint64> parseByteSize(const QString &text)
 {
-    static const QRegularExpression re(QStringLiteral(R"(^\s*(\d{1,12})\s*(b|k|kb|kib|m|mb|mib)?\s*$)"),
-                                       QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression re(
+        QStringLiteral(R"(^\s*(\d{1,12})\s*(b|k|kb|kib|m|mb|mib)?\s*$)"),
+        QRegularExpression::CaseInsensitiveOption);
     const auto m = re.match(text);
     if (!m.hasMatch())
         return std::nullopt;

@@ -17,7 +17,8 @@ MarqueeServer::MarqueeServer(Config config, QObject *parent)
     m_uptime.start();
     m_graceTimer.setSingleShot(true);
     connect(&m_graceTimer, &QTimer::timeout, this, [this] {
-        qCWarning(lcApp) << "grace period over with" << m_http->inFlight() << "request(s) still in flight";
+        qCWarning(lcApp) << "grace period over with" << m_http->inFlight()
+                         << "request(s) still in flight";
         finishShutdown();
     });
 }
@@ -55,10 +56,14 @@ bool MarqueeServer::start(QString *error)
         address = QHostAddress(m_config.host);
     m_port = m_http->listenOn(address, m_config.port, &why);
     if (m_port == 0) {
-        *error = QStringLiteral("PORT: cannot listen on %1:%2: %3").arg(m_config.host).arg(m_config.port).arg(why);
+        *error = QStringLiteral("PORT: cannot listen on %1:%2: %3")
+                     .arg(m_config.host)
+                     .arg(m_config.port)
+                     .arg(why);
         return false;
     }
-    qCInfo(lcApp).noquote() << QStringLiteral("listening on http://%1:%2").arg(m_config.host).arg(m_port);
+    qCInfo(lcApp).noquote()
+        << QStringLiteral("listening on http://%1:%2").arg(m_config.host).arg(m_port);
     emit started(m_port);
     return true;
 }
@@ -75,7 +80,9 @@ HealthSnapshot MarqueeServer::health()
     HealthSnapshot h;
     h.shuttingDown = m_stopping;
     h.databaseOk = !m_stopped && m_db->ping();
-    h.tmdb = tmdbStatus ? tmdbStatus() : (m_config.tmdbApiKey.isEmpty() ? QStringLiteral("unconfigured") : QStringLiteral("ok"));
+    h.tmdb = tmdbStatus
+        ? tmdbStatus()
+        : (m_config.tmdbApiKey.isEmpty() ? QStringLiteral("unconfigured") : QStringLiteral("ok"));
     if (cacheSummary) {
         const auto [entries, ratio] = cacheSummary();
         h.cacheEntries = entries;

@@ -6,13 +6,12 @@ ApiError::ApiError(Code code, QString message, QJsonArray details)
     : m_code(code)
     , m_message(std::move(message))
     , m_details(std::move(details))
-{
-}
+{ }
 
 ApiError ApiError::validation(const QString &field, const QString &issue, const QString &message)
 {
     return ApiError(Code::ValidationError, message,
-                    QJsonArray{QJsonObject{{"field", field}, {"issue", issue}}});
+        QJsonArray {QJsonObject {{"field", field}, {"issue", issue}}});
 }
 
 ApiError ApiError::notFound(const QString &message)

@@ -23,7 +23,7 @@ public:
 
     enum class Phase { Head, Body, ChunkSize, ChunkData, ChunkEnd, Trailers, Rejected };
     Phase phase = Phase::Head;
-    QByteArray head;   // header block being collected (bounded by the header cap)
+    QByteArray head; // header block being collected (bounded by the header cap)
     qint64 remaining = 0;
     qint64 bodySoFar = 0;
     int inFlight = 0;
@@ -34,7 +34,9 @@ static const char kStateProperty[] = "_marquee_connection_state";
 
 static ConnectionState *stateOf(QTcpSocket *socket)
 {
-    return socket ? static_cast<ConnectionState *>(socket->property(kStateProperty).value<QObject *>()) : nullptr;
+    return socket
+        ? static_cast<ConnectionState *>(socket->property(kStateProperty).value<QObject *>())
+        : nullptr;
 }
 
 ConnectionGuard::ConnectionGuard(const HttpOptions &options, QObject *parent)
@@ -84,12 +86,14 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (m_active >= m_options.maxConnections) {
-        qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnections << "reached";
+        qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnections
+                          << "reached";
         const QByteArray rid = newRequestId();
         const HttpResponse r = HttpResponse::error(
-            ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Too many connections")), rid);
-        QList<std::pair<QByteArray, QByteArray>> headers{
-            {"Content-Type", r.contentType}, {"X-Request-Id", rid}, {"Retry-After", "1"}, {"Connection", "close"}};
+            ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Too many connections")),
+            rid);
+        QList<std::pair<QByteArray, QByteArray>> headers {{"Content-Type", r.contentType},
+            {"X-Request-Id", rid}, {"Retry-After", "1"}, {"Connection", "close"}};
         appendSecurityHeaders(headers, r.contentType);
         socket->write(serializeResponse(503, headers, r.body, true));
         socket->disconnectFromHost();
@@ -107,7 +111,8 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     connect(socket, &QObject::destroyed, this, [this] { --m_active; });
     // Connected before Qt's own readyRead handler (which is connected once this socket is
     // taken from the pending queue), so every byte is seen here first.
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket, state] { onReadyRead(socket, state); });
+    connect(socket, &QTcpSocket::readyRead, this,
+        [this, socket, state] { onReadyRead(socket, state); });
     connect(socket, &QTcpSocket::bytesWritten, state, [state] {
         if (state->inFlight == 0)
             state->idle.start();
@@ -116,7 +121,8 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     addPendingConnection(socket);
 }
 
-static qint64 parseContentLength(const QByteArray &head, bool *chunked, bool *expectContinue, bool *bad)
+static qint64 parseContentLength(
+    const QByteArray &head, bool *chunked, bool *expectContinue, bool *bad)
 {
     qint64 length = 0;
     const QList<QByteArray> lines = head.split('\n');
@@ -143,7 +149,10 @@ static qint64 parseContentLength(const QByteArray &head, bool *chunked, bool *ex
 
 void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
 {
-    state->idle.stop();
+    // Bytes arriving restart the idle clock (a request being answered stops it, see
+    // requestStarted), so a client trickling half a request is still cut off eventually.
+    if (state->inFlight == 0)
+        state->idle.start();
     if (state->phase == ConnectionState::Phase::Rejected) {
         socket->readAll();
         return;
@@ -169,7 +178,8 @@ void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
             if (end < 0 || end + 4 > m_options.maxHeaderBytes + 4) {
                 if (state->head.size() > m_options.maxHeaderBytes) {
                     reject(socket, state, 431,
-                           QStringLiteral("Request header block exceeds %1 bytes").arg(m_options.maxHeaderBytes));
+                        QStringLiteral("Request header block exceeds %1 bytes")
+                            .arg(m_options.maxHeaderBytes));
                     return;
                 }
                 pos = n;
@@ -177,10 +187,12 @@ void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
             }
             pos += end + 4 - oldSize;
             bool chunked = false, expectContinue = false, bad = false;
-            const qint64 length = parseContentLength(state->head.left(end), &chunked, &expectContinue, &bad);
+            const qint64 length
+                = parseContentLength(state->head.left(end), &chunked, &expectContinue, &bad);
             if (!bad && !chunked && length > m_options.maxBodyBytes) {
                 reject(socket, state, 413,
-                       QStringLiteral("Request body exceeds the limit of %1 bytes").arg(m_options.maxBodyBytes));
+                    QStringLiteral("Request body exceeds the limit of %1 bytes")
+                        .arg(m_options.maxBodyBytes));
                 return;
             }
             state->head.clear();
@@ -235,7 +247,8 @@ void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
             state->bodySoFar += size;
             if (state->bodySoFar > m_options.maxBodyBytes) {
                 reject(socket, state, 413,
-                       QStringLiteral("Request body exceeds the limit of %1 bytes").arg(m_options.maxBodyBytes));
+                    QStringLiteral("Request body exceeds the limit of %1 bytes")
+                        .arg(m_options.maxBodyBytes));
                 return;
             }
             state->remaining = size;
@@ -266,9 +279,11 @@ void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
     }
 }
 
-void ConnectionGuard::reject(QTcpSocket *socket, ConnectionState *state, int status, const QString &message)
+void ConnectionGuard::reject(
+    QTcpSocket *socket, ConnectionState *state, int status, const QString &message)
 {
-    const QByteArray requestLine = state->head.left(qMax<qsizetype>(0, state->head.indexOf('\r'))).left(200);
+    const QByteArray requestLine
+        = state->head.left(qMax<qsizetype>(0, state->head.indexOf('\r'))).left(200);
     state->phase = ConnectionState::Phase::Rejected;
     state->head.clear();
     // Take every buffered byte away from Qt's parser so it never sees the oversized request.
@@ -276,9 +291,10 @@ void ConnectionGuard::reject(QTcpSocket *socket, ConnectionState *state, int sta
         socket->rollbackTransaction();
     socket->readAll();
     const QByteArray rid = newRequestId();
-    const auto code = status == 431 ? ApiError::Code::HeaderTooLarge : ApiError::Code::PayloadTooLarge;
+    const auto code
+        = status == 431 ? ApiError::Code::HeaderTooLarge : ApiError::Code::PayloadTooLarge;
     const HttpResponse r = HttpResponse::error(ApiError(code, message), rid);
-    QList<std::pair<QByteArray, QByteArray>> headers{
+    QList<std::pair<QByteArray, QByteArray>> headers {
         {"Content-Type", r.contentType}, {"X-Request-Id", rid}, {"Connection", "close"}};
     appendSecurityHeaders(headers, r.contentType);
     socket->write(serializeResponse(status, headers, r.body, true));

@@ -6,8 +6,8 @@
 
 namespace marquee {
 
-Exchange::Exchange(HttpServer *server, QTcpSocket *socket, HttpRequest request,
-                   QByteArray requestId)
+Exchange::Exchange(
+    HttpServer *server, QTcpSocket *socket, HttpRequest request, QByteArray requestId)
     : m_server(server)
     , m_socket(socket)
     , m_request(std::move(request))

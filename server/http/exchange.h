@@ -51,7 +51,10 @@ public:
     void guard(const std::function<void()> &fn);
 
     bool isAnswered() const { return m_answered; }
-    bool isClientGone() const { return m_socket.isNull() || m_socket->state() != QAbstractSocket::ConnectedState; }
+    bool isClientGone() const
+    {
+        return m_socket.isNull() || m_socket->state() != QAbstractSocket::ConnectedState;
+    }
     qint64 elapsedMs() const { return m_timer.elapsed(); }
     double elapsedMsPrecise() const { return m_timer.nsecsElapsed() / 1e6; }
     QTcpSocket *socket() const { return m_socket.data(); }

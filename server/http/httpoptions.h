@@ -12,7 +12,7 @@ struct HttpOptions
     int idleTimeoutMs = 30000;
     int maxConnections = 1000;
     int listenBacklog = 1024;
-    QStringList allowedOrigins{QStringLiteral("http://localhost:5173")};
+    QStringList allowedOrigins {QStringLiteral("http://localhost:5173")};
     int corsMaxAgeSeconds = 600;
 };
 

@@ -35,7 +35,7 @@ QByteArray compactJson(const QJsonValue &value)
     if (value.isArray())
         return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
     // Scalars: serialise through a one-element array and strip the brackets.
-    QByteArray a = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    QByteArray a = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
     return a.mid(1, a.size() - 2);
 }
 
@@ -48,7 +48,7 @@ HttpResponse HttpResponse::ok(const QJsonValue &data, const QJsonObject &meta, i
 {
     HttpResponse r;
     r.status = status;
-    r.body = compactJson(QJsonObject{{"success", true}, {"data", data}, {"meta", meta}});
+    r.body = compactJson(QJsonObject {{"success", true}, {"data", data}, {"meta", meta}});
     return r;
 }
 
@@ -71,9 +71,8 @@ HttpResponse HttpResponse::object(const QJsonObject &body, int status)
 
 HttpResponse HttpResponse::error(const ApiError &error, const QByteArray &requestId)
 {
-    QJsonObject err{{"code", QString::fromLatin1(error.codeName())},
-                    {"message", error.message()},
-                    {"requestId", QString::fromLatin1(requestId)}};
+    QJsonObject err {{"code", QString::fromLatin1(error.codeName())}, {"message", error.message()},
+        {"requestId", QString::fromLatin1(requestId)}};
     if (!error.details().isEmpty())
         err.insert("details", error.details());
     // Written by hand so "success" comes first, as in every other envelope.

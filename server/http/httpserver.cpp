@@ -15,8 +15,7 @@ HttpServer::HttpServer(HttpOptions options, Router *router, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_options(std::move(options))
     , m_router(router)
-{
-}
+{ }
 
 HttpServer::~HttpServer() = default;
 
@@ -30,14 +29,14 @@ quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString 
         return 0;
     }
     connect(guard, &ConnectionGuard::rejected, this,
-            [](int status, const QByteArray &rid, const QByteArray &line) {
-                AccessRecord rec;
-                rec.method = line.split(' ').value(0);
-                rec.path = QString::fromLatin1(line.split(' ').value(1).split('?').value(0)).left(200);
-                rec.status = status;
-                rec.requestId = rid;
-                Logger::instance().logAccess(rec);
-            });
+        [](int status, const QByteArray &rid, const QByteArray &line) {
+            AccessRecord rec;
+            rec.method = line.split(' ').value(0);
+            rec.path = QString::fromLatin1(line.split(' ').value(1).split('?').value(0)).left(200);
+            rec.status = status;
+            rec.requestId = rid;
+            Logger::instance().logAccess(rec);
+        });
     bind(guard); // takes ownership
     m_guard = guard;
     return guard->serverPort();
@@ -82,8 +81,8 @@ bool HttpServer::applyCors(Exchange &ex) const
     ex.addResponseHeader("Vary", "Origin");
     ex.addResponseHeader("Access-Control-Allow-Credentials", "true");
     ex.addResponseHeader("Access-Control-Expose-Headers",
-                         "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
-                         "Retry-After, ETag, X-Cache, X-Marquee-Catalogue");
+        "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+        "Retry-After, ETag, X-Cache, X-Marquee-Catalogue");
     return true;
 }
 
@@ -98,16 +97,19 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     }
     if (m_shuttingDown && req.path != QLatin1String("/health")) {
         ex->addResponseHeader("Connection", "close");
-        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Server is shutting down"));
+        throw ApiError(
+            ApiError::Code::ServiceUnavailable, QStringLiteral("Server is shutting down"));
     }
     Router::Match match = m_router->match(req.method, req.path);
     if (!match.route) {
         if (!match.pathKnown())
             throw ApiError(ApiError::Code::NotFound,
-                           QStringLiteral("No route for %1 %2").arg(QString::fromLatin1(req.rawMethod), req.path));
+                QStringLiteral("No route for %1 %2")
+                    .arg(QString::fromLatin1(req.rawMethod), req.path));
         ApiError e(ApiError::Code::MethodNotAllowed,
-                   QStringLiteral("%1 is not allowed on %2").arg(QString::fromLatin1(req.rawMethod), req.path));
-        e.headers.append(Header{"Allow", allowHeader(match.allowed)});
+            QStringLiteral("%1 is not allowed on %2")
+                .arg(QString::fromLatin1(req.rawMethod), req.path));
+        e.headers.append(Header {"Allow", allowHeader(match.allowed)});
         throw e;
     }
     ex->route = match.route;
@@ -116,7 +118,8 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     const Access access = match.route->access;
     if (access == Access::Public || !m_authenticator) {
         if (access == Access::User || access == Access::Admin)
-            throw ApiError(ApiError::Code::Unauthenticated, QStringLiteral("Authentication is not configured"));
+            throw ApiError(ApiError::Code::Unauthenticated,
+                QStringLiteral("Authentication is not configured"));
         runRoute(ex);
         return;
     }
@@ -135,7 +138,8 @@ void HttpServer::runRoute(const ExchangePtr &ex)
 void HttpServer::answerOptions(const ExchangePtr &ex, bool originAllowed)
 {
     const HttpRequest &req = ex->request();
-    const bool preflight = !req.header("Origin").isEmpty() && !req.header("Access-Control-Request-Method").isEmpty();
+    const bool preflight
+        = !req.header("Origin").isEmpty() && !req.header("Access-Control-Request-Method").isEmpty();
     const Router::Match match = m_router->match(HttpMethod::Options, req.path);
     if (preflight && !originAllowed)
         throw ApiError(ApiError::Code::Forbidden, QStringLiteral("Origin not allowed"));
@@ -146,7 +150,8 @@ void HttpServer::answerOptions(const ExchangePtr &ex, bool originAllowed)
     r.setHeader("Allow", allow);
     if (preflight) {
         r.setHeader("Access-Control-Allow-Methods", allow);
-        r.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id, If-None-Match");
+        r.setHeader("Access-Control-Allow-Headers",
+            "Authorization, Content-Type, X-Request-Id, If-None-Match");
         r.setHeader("Access-Control-Max-Age", QByteArray::number(m_options.corsMaxAgeSeconds));
     }
     ex->respond(std::move(r));
@@ -183,16 +188,16 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
     QList<std::pair<QByteArray, QByteArray>> headers;
     headers.reserve(12 + response.headers.size() + 8);
     if (!response.contentType.isEmpty() && response.status != 204 && response.status != 304)
-        headers.append(Header{"Content-Type", response.contentType});
-    headers.append(Header{"X-Request-Id", ex.requestId()});
+        headers.append(Header {"Content-Type", response.contentType});
+    headers.append(Header {"X-Request-Id", ex.requestId()});
     appendSecurityHeaders(headers, response.contentType);
     if (response.header("Cache-Control").isEmpty())
-        headers.append(Header{"Cache-Control", "no-store"});
+        headers.append(Header {"Cache-Control", "no-store"});
     headers.append(ex.m_extraHeaders);
     headers.append(response.headers);
     const bool close = m_shuttingDown || req.header("Connection").toLower().contains("close");
     if (close && response.header("Connection").isEmpty())
-        headers.append(Header{"Connection", "close"});
+        headers.append(Header {"Connection", "close"});
 
     QTcpSocket *socket = ex.socket();
     const bool gone = ex.isClientGone();

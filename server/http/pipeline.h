@@ -14,7 +14,9 @@ class Authenticator
 {
 public:
     virtual ~Authenticator() = default;
-    virtual void authenticate(const ExchangePtr &exchange, Access access, std::function<void()> proceed) = 0;
+    virtual void authenticate(
+        const ExchangePtr &exchange, Access access, std::function<void()> proceed)
+        = 0;
 };
 
 // Counts the request against its tier; adds RateLimit-* headers; throws ApiError(RateLimited).

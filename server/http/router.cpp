@@ -9,7 +9,8 @@ static QStringList splitPath(const QString &path)
 
 static bool isParam(const QString &segment)
 {
-    return segment.size() > 2 && segment.startsWith(QLatin1Char('{')) && segment.endsWith(QLatin1Char('}'));
+    return segment.size() > 2 && segment.startsWith(QLatin1Char('{'))
+        && segment.endsWith(QLatin1Char('}'));
 }
 
 Route &Router::add(HttpMethod method, const QString &pattern, Handler handler)
@@ -27,7 +28,8 @@ Route &Router::add(HttpMethod method, const QString &pattern, Handler handler)
     return m_routes.back();
 }
 
-bool Router::matches(const Route &route, const QStringList &segments, QHash<QString, QString> *params)
+bool Router::matches(
+    const Route &route, const QStringList &segments, QHash<QString, QString> *params)
 {
     if (route.segments.size() != segments.size())
         return false;

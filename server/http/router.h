@@ -45,11 +45,26 @@ struct Route
 class Router
 {
 public:
-    Route &get(const QString &pattern, Handler h) { return add(HttpMethod::Get, pattern, std::move(h)); }
-    Route &post(const QString &pattern, Handler h) { return add(HttpMethod::Post, pattern, std::move(h)); }
-    Route &patch(const QString &pattern, Handler h) { return add(HttpMethod::Patch, pattern, std::move(h)); }
-    Route &put(const QString &pattern, Handler h) { return add(HttpMethod::Put, pattern, std::move(h)); }
-    Route &del(const QString &pattern, Handler h) { return add(HttpMethod::Delete, pattern, std::move(h)); }
+    Route &get(const QString &pattern, Handler h)
+    {
+        return add(HttpMethod::Get, pattern, std::move(h));
+    }
+    Route &post(const QString &pattern, Handler h)
+    {
+        return add(HttpMethod::Post, pattern, std::move(h));
+    }
+    Route &patch(const QString &pattern, Handler h)
+    {
+        return add(HttpMethod::Patch, pattern, std::move(h));
+    }
+    Route &put(const QString &pattern, Handler h)
+    {
+        return add(HttpMethod::Put, pattern, std::move(h));
+    }
+    Route &del(const QString &pattern, Handler h)
+    {
+        return add(HttpMethod::Delete, pattern, std::move(h));
+    }
     Route &add(HttpMethod method, const QString &pattern, Handler handler);
 
     struct Match
@@ -65,7 +80,8 @@ public:
     const std::deque<Route> &routes() const { return m_routes; }
 
 private:
-    static bool matches(const Route &route, const QStringList &segments, QHash<QString, QString> *params);
+    static bool matches(
+        const Route &route, const QStringList &segments, QHash<QString, QString> *params);
     std::deque<Route> m_routes;
 };
 

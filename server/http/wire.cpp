@@ -7,11 +7,15 @@
 namespace marquee {
 
 QByteArray serializeResponse(int status, const QList<std::pair<QByteArray, QByteArray>> &headers,
-                             const QByteArray &body, bool withBody)
+    const QByteArray &body, bool withBody)
 {
     QByteArray out;
     out.reserve(256 + headers.size() * 48 + (withBody ? body.size() : 0));
-    out.append("HTTP/1.1 ").append(QByteArray::number(status)).append(' ').append(reasonPhrase(status)).append("\r\n");
+    out.append("HTTP/1.1 ")
+        .append(QByteArray::number(status))
+        .append(' ')
+        .append(reasonPhrase(status))
+        .append("\r\n");
     for (const auto &h : headers)
         out.append(h.first).append(": ").append(h.second).append("\r\n");
     // 1xx, 204 and 304 carry no Content-Length (RFC 9110 §8.6); HEAD carries the GET's length.
@@ -23,14 +27,15 @@ QByteArray serializeResponse(int status, const QList<std::pair<QByteArray, QByte
     return out;
 }
 
-void appendSecurityHeaders(QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType)
+void appendSecurityHeaders(
+    QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType)
 {
-    headers.append(Header{"X-Content-Type-Options", "nosniff"});
-    headers.append(Header{"Referrer-Policy", "no-referrer"});
+    headers.append(Header {"X-Content-Type-Options", "nosniff"});
+    headers.append(Header {"Referrer-Policy", "no-referrer"});
     if (contentType.startsWith("text/html"))
-        headers.append(Header{"Content-Security-Policy",
-                        "default-src 'self'; img-src 'self' https://image.tmdb.org data:; "
-                        "frame-ancestors 'none'; base-uri 'none'"});
+        headers.append(Header {"Content-Security-Policy",
+            "default-src 'self'; img-src 'self' https://image.tmdb.org data:; "
+            "frame-ancestors 'none'; base-uri 'none'"});
 }
 
 QByteArray newRequestId()
@@ -46,7 +51,7 @@ bool isValidRequestId(const QByteArray &id)
         return false;
     for (char c : id) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                        || c == '.' || c == '_' || c == '-';
+            || c == '.' || c == '_' || c == '-';
         if (!ok)
             return false;
     }

@@ -19,12 +19,18 @@ Logger::Logger()
 {
     // Header values, bearer tokens, JWTs and secret-looking query parameters.
     m_patterns = {
-        QRegularExpression(QStringLiteral(R"((authorization|cookie|set-cookie|x-api-key)(["']?\s*[:=]\s*["']?)[^"'\r\n,}]+)"),
-                           QRegularExpression::CaseInsensitiveOption),
-        QRegularExpression(QStringLiteral(R"(\b(bearer)(\s+)[A-Za-z0-9._~+/=-]+)"), QRegularExpression::CaseInsensitiveOption),
-        QRegularExpression(QStringLiteral(R"(\b(api_key|apikey|access_token|token|secret|password|client_secret)(=)[^&\s"']+)"),
-                           QRegularExpression::CaseInsensitiveOption),
-        QRegularExpression(QStringLiteral(R"(()()eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)")),
+        QRegularExpression(
+            QStringLiteral(
+                R"((authorization|cookie|set-cookie|x-api-key)(["']?\s*[:=]\s*["']?)[^"'\r\n,}]+)"),
+            QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(QStringLiteral(R"(\b(bearer)(\s+)[A-Za-z0-9._~+/=-]+)"),
+            QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(
+            QStringLiteral(
+                R"(\b(api_key|apikey|access_token|token|secret|password|client_secret)(=)[^&\s"']+)"),
+            QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(
+            QStringLiteral(R"(()()eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)")),
         QRegularExpression(QStringLiteral(R"(()()\b(sk|whsec)_[A-Za-z0-9_+/=-]{8,})")),
     };
 }
@@ -110,19 +116,23 @@ static QString levelName(QtMsgType type)
     return QStringLiteral("info");
 }
 
-void Logger::messageHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+void Logger::messageHandler(
+    QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    const QString category = context.category ? QString::fromLatin1(context.category) : QStringLiteral("default");
+    const QString category
+        = context.category ? QString::fromLatin1(context.category) : QStringLiteral("default");
     instance().write(levelName(type), category, message);
 }
 
-void Logger::write(const QString &level, const QString &category, const QString &message, const QString &jsonExtra)
+void Logger::write(
+    const QString &level, const QString &category, const QString &message, const QString &jsonExtra)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QString clean = redact(message);
     QByteArray line;
     if (m_format == LogFormat::Json) {
-        QJsonObject o{{"time", now.toString(Qt::ISODateWithMs)}, {"level", level}, {"category", category}, {"msg", clean}};
+        QJsonObject o {{"time", now.toString(Qt::ISODateWithMs)}, {"level", level},
+            {"category", category}, {"msg", clean}};
         if (!jsonExtra.isEmpty()) {
             const QJsonObject extra = QJsonDocument::fromJson(jsonExtra.toUtf8()).object();
             for (auto it = extra.begin(); it != extra.end(); ++it)
@@ -131,7 +141,8 @@ void Logger::write(const QString &level, const QString &category, const QString 
         line = QJsonDocument(o).toJson(QJsonDocument::Compact);
     } else {
         line = QStringLiteral("%1 %2 %3 %4")
-                   .arg(now.toString(Qt::ISODateWithMs), level.toUpper().leftJustified(7), category, clean)
+                   .arg(now.toString(Qt::ISODateWithMs), level.toUpper().leftJustified(7), category,
+                       clean)
                    .toUtf8();
     }
     line.append('\n');
@@ -140,7 +151,7 @@ void Logger::write(const QString &level, const QString &category, const QString 
         std::fwrite(line.constData(), 1, size_t(line.size()), m_out);
         std::fflush(m_out);
     }
-    m_buffer.append(LogEntry{0, now, level, category, clean});
+    m_buffer.append(LogEntry {0, now, level, category, clean});
 }
 
 void Logger::logAccess(const AccessRecord &r)
@@ -159,12 +170,9 @@ void Logger::logAccess(const AccessRecord &r)
         text += QStringLiteral(" client-gone");
     QString extra;
     if (m_format == LogFormat::Json) {
-        QJsonObject o{{"method", QString::fromLatin1(r.method)},
-                      {"path", redact(r.path)},
-                      {"status", r.status},
-                      {"durationMs", qRound(r.durationMs * 100) / 100.0},
-                      {"bytes", r.bytes},
-                      {"requestId", QString::fromLatin1(r.requestId)}};
+        QJsonObject o {{"method", QString::fromLatin1(r.method)}, {"path", redact(r.path)},
+            {"status", r.status}, {"durationMs", qRound(r.durationMs * 100) / 100.0},
+            {"bytes", r.bytes}, {"requestId", QString::fromLatin1(r.requestId)}};
         if (r.userId > 0)
             o.insert("userId", r.userId);
         extra = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));

@@ -47,8 +47,10 @@ public:
 
 private:
     Logger();
-    static void messageHandler(QtMsgType type, const QMessageLogContext &context, const QString &message);
-    void write(const QString &level, const QString &category, const QString &message, const QString &jsonExtra = {});
+    static void messageHandler(
+        QtMsgType type, const QMessageLogContext &context, const QString &message);
+    void write(const QString &level, const QString &category, const QString &message,
+        const QString &jsonExtra = {});
 
     LogFormat m_format = LogFormat::Text;
     mutable QMutex m_mutex;

@@ -12,8 +12,7 @@ namespace marquee {
 
 Database::Database(DatabaseUrl url)
     : m_url(std::move(url))
-{
-}
+{ }
 
 Database::~Database()
 {
@@ -32,8 +31,8 @@ bool Database::open(QString *error)
     if (!QSqlDatabase::isDriverAvailable(m_url.driverName())) {
         *error = QStringLiteral("the Qt SQL driver %1 is not installed (Debian package %2)")
                      .arg(m_url.driverName(),
-                          m_url.dialect == SqlDialect::Sqlite ? QStringLiteral("libqt6sql6-sqlite")
-                                                              : QStringLiteral("libqt6sql6-psql"));
+                         m_url.dialect == SqlDialect::Sqlite ? QStringLiteral("libqt6sql6-sqlite")
+                                                             : QStringLiteral("libqt6sql6-psql"));
         return false;
     }
     if (m_url.dialect == SqlDialect::Sqlite) {
@@ -79,10 +78,11 @@ bool Database::openConnection(const QString &name, QString *error)
         QSqlQuery q(db);
         // WAL keeps readers off the writer's back; synchronous=NORMAL in WAL mode still survives
         // a process crash (kill -9) for every committed transaction.
-        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-                                   "PRAGMA temp_store=MEMORY"}) {
+        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                 "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
             if (!q.exec(QLatin1String(pragma))) {
-                *error = QStringLiteral("cannot configure the database %1: %2").arg(m_url.path, q.lastError().text());
+                *error = QStringLiteral("cannot configure the database %1: %2")
+                             .arg(m_url.path, q.lastError().text());
                 return false;
             }
         }

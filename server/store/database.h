@@ -24,7 +24,7 @@ public:
     // opens this thread's connection. On failure *error is one clear sentence.
     bool open(QString *error);
     QSqlDatabase connection(); // this thread's connection (opened on demand)
-    void close();               // closes every connection this object opened
+    void close(); // closes every connection this object opened
 
     SqlDialect dialect() const { return m_url.dialect; }
     const DatabaseUrl &url() const { return m_url; }

@@ -28,15 +28,18 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &raw, QString *error
         if (path.isEmpty() || path == QLatin1String("/"))
             return fail(QStringLiteral("no file path in the SQLite URL"));
         if (path == QLatin1String(":memory:"))
-            return fail(QStringLiteral("in-memory SQLite is not supported (data would not survive a restart)"));
+            return fail(QStringLiteral(
+                "in-memory SQLite is not supported (data would not survive a restart)"));
         d.dialect = SqlDialect::Sqlite;
         d.path = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
         return d;
     }
-    if (url.startsWith(QLatin1String("postgresql://")) || url.startsWith(QLatin1String("postgres://"))) {
+    if (url.startsWith(QLatin1String("postgresql://"))
+        || url.startsWith(QLatin1String("postgres://"))) {
         const QUrl u(url, QUrl::StrictMode);
         if (!u.isValid() || u.host().isEmpty())
-            return fail(QStringLiteral("not a valid postgresql:// URL (expected postgresql://user:pass@host:5432/db)"));
+            return fail(QStringLiteral(
+                "not a valid postgresql:// URL (expected postgresql://user:pass@host:5432/db)"));
         d.dialect = SqlDialect::Postgres;
         d.host = u.host();
         d.port = u.port(5432);
@@ -57,7 +60,8 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &raw, QString *error
     }
     if (url.startsWith(QLatin1String("mysql:")) || url.startsWith(QLatin1String("mongodb")))
         return fail(QStringLiteral("unsupported database; use sqlite:/file: or postgresql://"));
-    return fail(QStringLiteral("unrecognised URL; use sqlite:///abs/path.db, file:./dev.db or postgresql://user:pass@host:5432/db"));
+    return fail(QStringLiteral("unrecognised URL; use sqlite:///abs/path.db, file:./dev.db or "
+                               "postgresql://user:pass@host:5432/db"));
 }
 
 DatabaseUrl DatabaseUrl::defaultSqlite()

@@ -23,8 +23,11 @@ struct DatabaseUrl
 
     static std::optional<DatabaseUrl> parse(const QString &url, QString *error);
     static DatabaseUrl defaultSqlite(); // <user data dir>/marquee.db
-    QString describe() const;           // for logs: never the password
-    QString driverName() const { return dialect == SqlDialect::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"); }
+    QString describe() const; // for logs: never the password
+    QString driverName() const
+    {
+        return dialect == SqlDialect::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
+    }
 };
 
 } // namespace marquee

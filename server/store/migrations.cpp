@@ -102,14 +102,18 @@ CREATE INDEX idx_webhook_events_received ON webhook_events (received_at)
 )SQL"},
 };
 
-const char *kTables[] = {"webhook_events", "content_cache", "favorites", "watchlist", "sessions", "users", "schema_migrations"};
+const char *kTables[] = {"webhook_events", "content_cache", "favorites", "watchlist", "sessions",
+    "users", "schema_migrations"};
 
 QString dialectSql(QString sql, SqlDialect d)
 {
     const bool pg = d == SqlDialect::Postgres;
-    sql.replace(QLatin1String("{ID}"), pg ? QLatin1String("BIGSERIAL PRIMARY KEY") : QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT"));
+    sql.replace(QLatin1String("{ID}"),
+        pg ? QLatin1String("BIGSERIAL PRIMARY KEY")
+           : QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT"));
     sql.replace(QLatin1String("{BIGINT}"), pg ? QLatin1String("BIGINT") : QLatin1String("INTEGER"));
-    sql.replace(QLatin1String("{REAL}"), pg ? QLatin1String("DOUBLE PRECISION") : QLatin1String("REAL"));
+    sql.replace(
+        QLatin1String("{REAL}"), pg ? QLatin1String("DOUBLE PRECISION") : QLatin1String("REAL"));
     sql.replace(QLatin1String("{BLOB}"), pg ? QLatin1String("BYTEA") : QLatin1String("BLOB"));
     return sql;
 }
@@ -139,8 +143,7 @@ private:
 
 Migrator::Migrator(Database &db)
     : m_db(db)
-{
-}
+{ }
 
 int Migrator::latestVersion()
 {
@@ -150,9 +153,11 @@ int Migrator::latestVersion()
 bool Migrator::ensureTable(QString *error)
 {
     QSqlQuery q(m_db.connection());
-    const QString sql = dialectSql(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                                  "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {BIGINT} NOT NULL)"),
-                                   m_db.dialect());
+    const QString sql = dialectSql(
+        QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {BIGINT} NOT NULL)"),
+        m_db.dialect());
     if (!q.exec(sql)) {
         *error = QStringLiteral("cannot create schema_migrations: %1").arg(q.lastError().text());
         return false;
@@ -165,7 +170,8 @@ int Migrator::currentVersion(QString *error)
     if (!ensureTable(error))
         return -1;
     QSqlQuery q(m_db.connection());
-    if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) || !q.next()) {
+    if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
+        || !q.next()) {
         *error = q.lastError().text();
         return -1;
     }
@@ -199,7 +205,8 @@ bool Migrator::apply(QString *error, int *appliedCount)
     if (current < 0)
         return false;
     if (current > latestVersion()) {
-        *error = QStringLiteral("the database schema (version %1) is newer than this Marquee knows (%2); upgrade Marquee")
+        *error = QStringLiteral("the database schema (version %1) is newer than this Marquee knows "
+                                "(%2); upgrade Marquee")
                      .arg(current)
                      .arg(latestVersion());
         return false;
@@ -210,7 +217,8 @@ bool Migrator::apply(QString *error, int *appliedCount)
         QString failure;
         const bool ok = m_db.transaction([&](QSqlDatabase &db) {
             QSqlQuery q(db);
-            const QStringList statements = dialectSql(QString::fromLatin1(m.sql), m_db.dialect()).split(QStringLiteral(";\n"));
+            const QStringList statements = dialectSql(QString::fromLatin1(m.sql), m_db.dialect())
+                                               .split(QStringLiteral(";\n"));
             for (const QString &s : statements) {
                 if (s.trimmed().isEmpty())
                     continue;
@@ -219,7 +227,8 @@ bool Migrator::apply(QString *error, int *appliedCount)
                     return false;
                 }
             }
-            q.prepare(QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
+            q.prepare(QStringLiteral(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
             q.addBindValue(m.version);
             q.addBindValue(QString::fromLatin1(m.name));
             q.addBindValue(QDateTime::currentMSecsSinceEpoch());
@@ -230,7 +239,9 @@ bool Migrator::apply(QString *error, int *appliedCount)
             return true;
         });
         if (!ok) {
-            *error = QStringLiteral("migration %1 (%2) failed: %3").arg(m.version).arg(QLatin1String(m.name), failure);
+            *error = QStringLiteral("migration %1 (%2) failed: %3")
+                         .arg(m.version)
+                         .arg(QLatin1String(m.name), failure);
             return false;
         }
         qCInfo(lcStore) << "applied migration" << m.version << m.name;
@@ -246,8 +257,11 @@ bool Migrator::dropAll(QString *error)
     return m_db.transaction([&](QSqlDatabase &db) {
         QSqlQuery q(db);
         for (const char *t : kTables) {
-            const QString sql = QStringLiteral("DROP TABLE IF EXISTS %1%2")
-                                    .arg(QLatin1String(t), m_db.dialect() == SqlDialect::Postgres ? QStringLiteral(" CASCADE") : QString());
+            const QString sql
+                = QStringLiteral("DROP TABLE IF EXISTS %1%2")
+                      .arg(QLatin1String(t),
+                          m_db.dialect() == SqlDialect::Postgres ? QStringLiteral(" CASCADE")
+                                                                 : QString());
             if (!q.exec(sql)) {
                 *error = q.lastError().text();
                 return false;

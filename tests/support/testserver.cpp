@@ -1,0 +1,56 @@
+#include "testserver.h"
+
+namespace marquee::test {
+
+Config testConfig(const QString &dir)
+{
+    Config c;
+    c.port = 0;
+    c.host = QStringLiteral("127.0.0.1");
+    c.database = *DatabaseUrl::parse(QStringLiteral("sqlite://%1/marquee.db").arg(dir), nullptr);
+    c.databaseIsDefault = false;
+    c.environment = RunEnvironment::Test;
+    c.tmdbBaseUrl = QStringLiteral("http://127.0.0.1:9/3"); // never the real TMDB
+    c.clerkApiUrl = QStringLiteral("http://127.0.0.1:9");
+    c.shutdownGraceMs = 5000;
+    return c;
+}
+
+TestServer::TestServer()
+    : config(testConfig(m_dir.path()))
+{ }
+
+TestServer::~TestServer()
+{
+    stop();
+}
+
+bool TestServer::start()
+{
+    m_server = std::make_unique<MarqueeServer>(config);
+    if (!m_server->start(&m_error)) {
+        qWarning("test server failed to start: %s", qPrintable(m_error));
+        return false;
+    }
+    return true;
+}
+
+void TestServer::stop()
+{
+    m_server.reset();
+}
+
+HttpReply TestServer::get(
+    const QByteArray &path, const QList<std::pair<QByteArray, QByteArray>> &headers) const
+{
+    return request("GET", path, headers);
+}
+
+HttpReply TestServer::request(const QByteArray &method, const QByteArray &path,
+    const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &body) const
+{
+    HttpClient c(port());
+    return c.request(method, path, headers, body);
+}
+
+} // namespace marquee::test

@@ -1,0 +1,172 @@
+// Logging: redaction everywhere, the access log, JSON lines, the bounded buffer (issue 2).
+#include "log/categories.h"
+#include "log/logger.h"
+#include "support/testserver.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryFile>
+#include <QTest>
+
+using namespace marquee;
+using namespace marquee::test;
+
+class TestLogging : public QObject
+{
+    Q_OBJECT
+
+    static QString allLogText()
+    {
+        QString all;
+        for (const auto &e : Logger::instance().buffer()->entriesAfter(0))
+            all += e.message + QLatin1Char('\n');
+        return all;
+    }
+
+private slots:
+    void initTestCase() { Logger::instance().install(LogFormat::Text, LogLevel::Info); }
+
+    void redaction_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("secret");
+        QTest::newRow("authorization header") << "headers: Authorization: Bearer abc.def.ghi"
+                                              << "abc.def.ghi";
+        QTest::newRow("authorization basic") << "authorization=Basic dXNlcjpwYXNz"
+                                             << "dXNlcjpwYXNz";
+        QTest::newRow("json authorization") << R"({"Authorization":"Bearer tok_123456"})"
+                                            << "tok_123456";
+        QTest::newRow("bearer alone") << "sent bearer qwerty.uiop.asdf to upstream"
+                                      << "qwerty.uiop.asdf";
+        QTest::newRow("cookie") << "Cookie: __session=eyJhbGciOi; other=1"
+                                << "__session=eyJhbGciOi";
+        QTest::newRow("api_key query") << "GET /3/movie/550?api_key=0123456789abcdef&language=en"
+                                       << "0123456789abcdef";
+        QTest::newRow("jwt")
+            << "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJl seen"
+            << "eyJzdWIiOiJ1c2VyXzEifQ";
+        QTest::newRow("clerk secret") << "using sk_test_AbCdEfGhIjKlMnOp"
+                                      << "AbCdEfGhIjKlMnOp";
+        QTest::newRow("webhook secret") << "whsec_MfKQ9r8GKYqrTwjUPD8ILPZI"
+                                        << "MfKQ9r8GKYqrTwjUPD8ILPZI";
+    }
+    void redaction()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, secret);
+        const QString out = Logger::instance().redact(line);
+        QVERIFY2(!out.contains(secret), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("[REDACTED]")), qPrintable(out));
+    }
+
+    void configuredSecretsAreRedacted()
+    {
+        Logger::instance().addSecret(QStringLiteral("my-tmdb-v4-read-token-value"));
+        qInfo("upstream said: my-tmdb-v4-read-token-value is invalid");
+        QVERIFY(!allLogText().contains(QLatin1String("my-tmdb-v4-read-token-value")));
+        QVERIFY(allLogText().contains(QLatin1String("upstream said: [REDACTED] is invalid")));
+    }
+
+    void accessLogNeverShowsAuthorizationOrQuery()
+    {
+        TestServer ts;
+        QVERIFY(ts.start());
+        const quint64 before = Logger::instance().buffer()->entriesAfter(0).isEmpty()
+            ? 0
+            : Logger::instance().buffer()->entriesAfter(0).last().id;
+        const HttpReply r = ts.get("/health?api_key=querysecret123&token=abc",
+            {{"Authorization", "Bearer header.secret.value"}, {"Cookie", "__session=cookiesecret"},
+                {"X-Request-Id", "log-test-1"}});
+        QCOMPARE(r.status, 200);
+        QString lines;
+        bool sawAccess = false;
+        for (const auto &e : Logger::instance().buffer()->entriesAfter(before)) {
+            lines += e.message + QLatin1Char('\n');
+            if (e.category == QLatin1String("marquee.access")
+                && e.message.contains(QLatin1String("log-test-1"))) {
+                sawAccess = true;
+                QVERIFY2(
+                    e.message.startsWith(QLatin1String("GET /health 200 ")), qPrintable(e.message));
+                QVERIFY(e.message.contains(QLatin1String("ms ")));
+                QVERIFY(e.message.contains(QLatin1String("B rid=log-test-1")));
+            }
+        }
+        QVERIFY(sawAccess);
+        for (const char *secret :
+            {"header.secret.value", "cookiesecret", "querysecret123", "token=abc"})
+            QVERIFY2(!lines.contains(QLatin1String(secret)), secret);
+    }
+
+    void productionWritesJsonLines()
+    {
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        FILE *out = std::fopen(qPrintable(file.fileName()), "w");
+        QVERIFY(out);
+        Logger::instance().setOutput(out);
+        Logger::instance().setFormat(LogFormat::Json);
+        AccessRecord rec;
+        rec.method = "GET";
+        rec.path = QStringLiteral("/api/movies/popular");
+        rec.status = 200;
+        rec.durationMs = 1.234;
+        rec.bytes = 512;
+        rec.requestId = "rid-json";
+        rec.userId = 7;
+        Logger::instance().logAccess(rec);
+        qWarning("plain warning with Authorization: Bearer xyz.abc.def");
+        Logger::instance().setFormat(LogFormat::Text);
+        Logger::instance().setOutput(stderr);
+        std::fclose(out);
+        QFile in(file.fileName());
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = in.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject access = QJsonDocument::fromJson(lines.at(0)).object();
+        QCOMPARE(access.value("category").toString(), QStringLiteral("marquee.access"));
+        QCOMPARE(access.value("method").toString(), QStringLiteral("GET"));
+        QCOMPARE(access.value("path").toString(), QStringLiteral("/api/movies/popular"));
+        QCOMPARE(access.value("status").toInt(), 200);
+        QCOMPARE(access.value("bytes").toInt(), 512);
+        QCOMPARE(access.value("requestId").toString(), QStringLiteral("rid-json"));
+        QCOMPARE(access.value("userId").toInt(), 7);
+        QVERIFY(access.contains("time"));
+        const QJsonObject warning = QJsonDocument::fromJson(lines.at(1)).object();
+        QCOMPARE(warning.value("level").toString(), QStringLiteral("warning"));
+        QVERIFY(!lines.at(1).contains("xyz.abc.def"));
+    }
+
+    void bufferIsBoundedAndServesAfterId()
+    {
+        LogBuffer buffer(3);
+        QSignalSpy spy(&buffer, &LogBuffer::lineAdded);
+        for (int i = 0; i < 5; ++i)
+            buffer.append(LogEntry {0, QDateTime::currentDateTimeUtc(), QStringLiteral("info"),
+                QStringLiteral("t"), QString::number(i)});
+        QCOMPARE(spy.count(), 5);
+        const auto all = buffer.entriesAfter(0);
+        QCOMPARE(all.size(), 3);
+        QCOMPARE(all.first().message, QStringLiteral("2"));
+        QCOMPARE(all.last().id, quint64(5));
+        QCOMPARE(buffer.entriesAfter(4).size(), 1);
+        QCOMPARE(buffer.entriesAfter(5).size(), 0);
+    }
+
+    void levelFiltering()
+    {
+        Logger::instance().setLevel(LogLevel::Warning);
+        const quint64 before = Logger::instance().buffer()->entriesAfter(0).last().id;
+        qCInfo(lcApp) << "info-hidden";
+        qCWarning(lcApp) << "warning-shown";
+        Logger::instance().setLevel(LogLevel::Info);
+        QString text;
+        for (const auto &e : Logger::instance().buffer()->entriesAfter(before))
+            text += e.message;
+        QVERIFY(!text.contains(QLatin1String("info-hidden")));
+        QVERIFY(text.contains(QLatin1String("warning-shown")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLogging)
+#include "tst_logging.moc"

@@ -1,0 +1,193 @@
+// Storage: opening SQLite, versioned migrations, the schema's constraints (issue 2).
+#include "store/database.h"
+#include "store/migrations.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace marquee;
+
+class TestMigrations : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    int m_n = 0;
+
+    DatabaseUrl freshUrl()
+    {
+        return *DatabaseUrl::parse(
+            QStringLiteral("sqlite://%1/db%2/marquee.db").arg(m_dir.path()).arg(++m_n), nullptr);
+    }
+
+    static QStringList names(Database &db, const char *type)
+    {
+        QSqlQuery q(db.connection());
+        q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = '%1' AND name NOT LIKE "
+                              "'sqlite_%' ORDER BY name")
+                   .arg(QLatin1String(type)));
+        QStringList out;
+        while (q.next())
+            out << q.value(0).toString();
+        return out;
+    }
+
+    static bool exec(Database &db, const QString &sql)
+    {
+        QSqlQuery q(db.connection());
+        return q.exec(sql);
+    }
+
+private slots:
+    void freshDatabaseGetsFullSchema()
+    {
+        Database db(freshUrl());
+        QString error;
+        QVERIFY2(db.open(&error), qPrintable(error));
+        QVERIFY(QFile::exists(db.url().path)); // folder created
+        int applied = -1;
+        QVERIFY2(Migrator(db).apply(&error, &applied), qPrintable(error));
+        QCOMPARE(applied, Migrator::latestVersion());
+        const QStringList tables = names(db, "table");
+        for (const char *t : {"users", "sessions", "watchlist", "favorites", "content_cache",
+                 "webhook_events", "schema_migrations"})
+            QVERIFY2(tables.contains(QLatin1String(t)), t);
+        const QStringList indexes = names(db, "index");
+        for (const char *i : {"idx_users_email", "idx_watchlist_user_added",
+                 "idx_favorites_user_added", "idx_content_cache_expires", "idx_sessions_user"})
+            QVERIFY2(indexes.contains(QLatin1String(i)), i);
+        QCOMPARE(Migrator(db).currentVersion(&error), Migrator::latestVersion());
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+    }
+
+    void alreadyMigratedDatabaseIsLeftAlone()
+    {
+        const DatabaseUrl url = freshUrl();
+        QString error;
+        {
+            Database db(url);
+            QVERIFY(db.open(&error));
+            QVERIFY(Migrator(db).apply(&error));
+            QVERIFY(exec(db,
+                QStringLiteral("INSERT INTO users (clerk_id, created_at, updated_at) VALUES "
+                               "('user_1', 1, 1)")));
+        }
+        Database db(url);
+        QVERIFY(db.open(&error));
+        int applied = -1;
+        QVERIFY2(Migrator(db).apply(&error, &applied), qPrintable(error));
+        QCOMPARE(applied, 0);
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM users")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 1); // data kept
+        const auto status = Migrator(db).status(&error);
+        QCOMPARE(status.size(), Migrator::latestVersion());
+        for (const auto &m : status)
+            QVERIFY(m.appliedAt > 0);
+    }
+
+    void newerSchemaIsRefused()
+    {
+        Database db(freshUrl());
+        QString error;
+        QVERIFY(db.open(&error));
+        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, "
+                           "'future', 1)")));
+        QVERIFY(!Migrator(db).apply(&error));
+        QVERIFY2(error.contains(QLatin1String("newer")), qPrintable(error));
+    }
+
+    void listKeysAreUserTypeAndTmdbId()
+    {
+        Database db(freshUrl());
+        QString error;
+        QVERIFY(db.open(&error));
+        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO users (id, clerk_id, created_at, updated_at) VALUES (1, "
+                           "'user_a', 1, 1), (2, 'user_b', 1, 1)")));
+        const QString insert
+            = QStringLiteral("INSERT INTO watchlist (user_id, content_type, tmdb_id, title, "
+                             "added_at) VALUES (%1, '%2', %3, 't', 1)");
+        QVERIFY(exec(db, insert.arg(1).arg("movie").arg(550)));
+        QVERIFY(!exec(db, insert.arg(1).arg("movie").arg(550))); // duplicate
+        QVERIFY(exec(db, insert.arg(1).arg("tv").arg(550))); // same id, other type
+        QVERIFY(exec(db, insert.arg(2).arg("movie").arg(550))); // other user
+        QVERIFY(!exec(db, insert.arg(1).arg("person").arg(551))); // content type checked
+        QVERIFY(!exec(db, insert.arg(3).arg("movie").arg(552))); // foreign key enforced
+        // Deleting a user removes everything of theirs.
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO sessions (id, user_id, created_at, last_seen_at) VALUES "
+                           "('sess_1', 1, 1, 1)")));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO favorites (user_id, content_type, tmdb_id, title, "
+                           "added_at) VALUES (1, 'movie', 1, 'x', 1)")));
+        QVERIFY(exec(db, QStringLiteral("DELETE FROM users WHERE id = 1")));
+        for (const char *t : {"watchlist", "favorites", "sessions"}) {
+            QSqlQuery q(db.connection());
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE user_id = 1")
+                               .arg(QLatin1String(t)))
+                && q.next());
+            QCOMPARE(q.value(0).toInt(), 0);
+        }
+    }
+
+    void listQueriesUseTheIndex()
+    {
+        Database db(freshUrl());
+        QString error;
+        QVERIFY(db.open(&error));
+        QVERIFY(Migrator(db).apply(&error));
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT * FROM watchlist WHERE user_id = "
+                                      "1 ORDER BY added_at DESC, id DESC LIMIT 20")));
+        QString plan;
+        while (q.next())
+            plan += q.value(3).toString() + QLatin1Char('\n');
+        QVERIFY2(plan.contains(QLatin1String("idx_watchlist_user_added")), qPrintable(plan));
+        QVERIFY2(!plan.contains(QLatin1String("TEMP B-TREE")), qPrintable(plan));
+        QVERIFY(q.exec(
+            QStringLiteral("EXPLAIN QUERY PLAN SELECT * FROM content_cache WHERE expires_at < 5")));
+        plan.clear();
+        while (q.next())
+            plan += q.value(3).toString();
+        QVERIFY2(plan.contains(QLatin1String("idx_content_cache_expires")), qPrintable(plan));
+    }
+
+    void dropAllThenApplyResets()
+    {
+        Database db(freshUrl());
+        QString error;
+        QVERIFY(db.open(&error));
+        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY(exec(db,
+            QStringLiteral(
+                "INSERT INTO users (clerk_id, created_at, updated_at) VALUES ('user_1', 1, 1)")));
+        QVERIFY2(Migrator(db).dropAll(&error), qPrintable(error));
+        QVERIFY(names(db, "table").isEmpty());
+        QVERIFY(Migrator(db).apply(&error));
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM users")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+    }
+
+    void impossibleLocationIsAClearError()
+    {
+        Database db(
+            *DatabaseUrl::parse(QStringLiteral("sqlite:///proc/marquee-test/m.db"), nullptr));
+        QString error;
+        QVERIFY(!db.open(&error));
+        QVERIFY2(error.contains(QLatin1String("/proc/marquee-test")), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMigrations)
+#include "tst_migrations.moc"
