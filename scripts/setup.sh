@@ -7,8 +7,8 @@ want=(cmake g++ ninja-build pkg-config
       qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql
       qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools qt6-base-dev-tools libssl-dev)
 case "${1:-build}" in
-  test)  want+=(xvfb fonts-dejavu-core xauth nodejs npm openssl) ;;
-  bench) want+=(wrk nginx-light) ;;
+  test)  want+=(openssl) ;;
+  bench) want+=(wrk nginx-light curl) ;;
 esac
 
 missing=()
