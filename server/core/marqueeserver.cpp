@@ -1,11 +1,12 @@
 #include "marqueeserver.h"
 
+#include "api/cataloguecontroller.h"
 #include "api/healthcontroller.h"
 #include "log/categories.h"
 #include "store/migrations.h"
+#include "tmdb/catalogueservice.h"
 
 #include <QHostAddress>
-#include <QSqlQuery>
 
 namespace marquee {
 
@@ -28,6 +29,7 @@ MarqueeServer::~MarqueeServer()
     delete m_http; // before the database and the controllers it calls into
     m_http = nullptr;
     m_controllers.clear();
+    m_catalogue.reset();
     m_db->close();
 }
 
@@ -46,6 +48,8 @@ bool MarqueeServer::start(QString *error)
     if (applied > 0)
         qCInfo(lcStore) << "database schema now at version" << Migrator::latestVersion();
 
+    m_catalogue = std::make_unique<CatalogueService>(m_config, m_db.get());
+    m_catalogue->prune();
     m_http = new HttpServer(m_config.http, &m_router);
     registerRoutes();
 
@@ -71,6 +75,7 @@ bool MarqueeServer::start(QString *error)
 void MarqueeServer::registerRoutes()
 {
     m_controllers.push_back(std::make_unique<HealthController>(*this));
+    m_controllers.push_back(std::make_unique<CatalogueController>(*m_catalogue));
     for (auto &c : m_controllers)
         c->registerRoutes(m_router);
 }
@@ -80,17 +85,13 @@ HealthSnapshot MarqueeServer::health()
     HealthSnapshot h;
     h.shuttingDown = m_stopping;
     h.databaseOk = !m_stopped && m_db->ping();
-    h.tmdb = tmdbStatus
-        ? tmdbStatus()
-        : (m_config.tmdbApiKey.isEmpty() ? QStringLiteral("unconfigured") : QStringLiteral("ok"));
-    if (cacheSummary) {
-        const auto [entries, ratio] = cacheSummary();
-        h.cacheEntries = entries;
-        h.cacheHitRatio = ratio;
-    } else if (h.databaseOk) {
-        QSqlQuery q(m_db->connection());
-        if (q.exec(QStringLiteral("SELECT COUNT(*) FROM content_cache")) && q.next())
-            h.cacheEntries = q.value(0).toLongLong();
+    if (m_catalogue) {
+        h.tmdb = m_catalogue->status();
+        h.cacheEntries = m_catalogue->isDemo() ? m_catalogue->cache().memoryEntries()
+                                               : m_catalogue->cache().databaseEntries();
+        h.cacheHitRatio = m_catalogue->stats().hitRatio();
+    } else {
+        h.tmdb = m_config.tmdbApiKey.isEmpty() ? QStringLiteral("demo") : QStringLiteral("ok");
     }
     h.uptimeSeconds = uptimeSeconds();
     if (m_http) {

@@ -15,6 +15,7 @@
 
 namespace marquee {
 
+class CatalogueService;
 class Controller;
 
 // A snapshot of what the server is doing, for /health, the admin API and the admin window.
@@ -50,12 +51,9 @@ public:
     Database &database() { return *m_db; }
     HttpServer &http() { return *m_http; }
     Router &router() { return m_router; }
+    CatalogueService *catalogue() { return m_catalogue.get(); }
     HealthSnapshot health();
     qint64 uptimeSeconds() const { return m_uptime.elapsed() / 1000; }
-
-    // Later subsystems report their state through these hooks.
-    std::function<QString()> tmdbStatus;
-    std::function<std::pair<qint64, double>()> cacheSummary; // entries, hit ratio
 
 signals:
     void started(quint16 port);
@@ -68,6 +66,7 @@ private:
 
     Config m_config;
     std::unique_ptr<Database> m_db;
+    std::unique_ptr<CatalogueService> m_catalogue;
     Router m_router;
     HttpServer *m_http = nullptr;
     std::vector<std::unique_ptr<Controller>> m_controllers;

@@ -47,6 +47,7 @@ bool Database::open(QString *error)
             return false;
         }
     }
+    m_closed = false;
     return openConnection(connectionNameFor(this), error);
 }
 
@@ -97,6 +98,8 @@ QSqlDatabase Database::connection()
     const QString name = connectionNameFor(this);
     if (QSqlDatabase::contains(name))
         return QSqlDatabase::database(name, false);
+    if (m_closed)
+        return QSqlDatabase();
     QString error;
     if (!openConnection(name, &error))
         qCCritical(lcStore) << error;
@@ -106,6 +109,7 @@ QSqlDatabase Database::connection()
 void Database::close()
 {
     QMutexLocker lock(&m_mutex);
+    m_closed = true;
     for (const QString &name : std::as_const(m_connectionNames)) {
         {
             QSqlDatabase db = QSqlDatabase::database(name, false);

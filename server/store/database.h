@@ -39,6 +39,8 @@ private:
     DatabaseUrl m_url;
     QMutex m_mutex;
     QStringList m_connectionNames;
+    bool m_closed
+        = false; // after close() no connection is opened again (late callbacks at shutdown)
 };
 
 } // namespace marquee

@@ -1,0 +1,455 @@
+#include "cataloguecontroller.h"
+
+#include "http/validation.h"
+
+#include <QJsonDocument>
+
+namespace marquee {
+
+namespace {
+
+const QString kIdList = QStringLiteral("\\d{1,10}([,|]\\d{1,10}){0,49}");
+const QString kDate = QStringLiteral("\\d{4}-\\d{2}-\\d{2}");
+
+QString mediaPath(bool movie)
+{
+    return movie ? QStringLiteral("movie") : QStringLiteral("tv");
+}
+
+} // namespace
+
+// Validated query -> upstream parameters. Unknown parameters are refused (API.md §1).
+class CatalogueParams
+{
+public:
+    CatalogueParams(const HttpRequest &request, QString upstreamPath)
+        : m_q(request)
+    {
+        m_out.path = std::move(upstreamPath);
+    }
+
+    CatalogueParams &allow(const QStringList &names)
+    {
+        m_q.allowOnly(names);
+        return *this;
+    }
+    void page()
+    {
+        if (const auto p = m_q.integer(QStringLiteral("page"), false, 1, 500))
+            m_out.add(QStringLiteral("page"), QString::number(*p));
+    }
+    void language()
+    {
+        if (const auto l = m_q.matching(QStringLiteral("language"), false,
+                QStringLiteral("[a-z]{2,3}(-[A-Za-z]{2})?"), QStringLiteral("en-US")))
+            m_out.add(QStringLiteral("language"), normaliseLanguage(*l));
+    }
+    void region(const QString &name = QStringLiteral("region"))
+    {
+        if (const auto r
+            = m_q.matching(name, false, QStringLiteral("[A-Za-z]{2}"), QStringLiteral("US")))
+            m_out.add(name, r->toUpper());
+    }
+    void boolean(const QString &name)
+    {
+        if (const auto b = m_q.boolean(name, false))
+            m_out.add(name, *b ? QStringLiteral("true") : QStringLiteral("false"));
+    }
+    void integer(const QString &name, qint64 min, qint64 max, const QString &upstreamName = {})
+    {
+        if (const auto v = m_q.integer(name, false, min, max))
+            m_out.add(upstreamName.isEmpty() ? name : upstreamName, QString::number(*v));
+    }
+    void number(const QString &name, double min, double max)
+    {
+        if (const auto v = m_q.number(name, false, min, max))
+            m_out.add(name, QString::number(*v));
+    }
+    void pattern(const QString &name, const QString &re, const QString &example)
+    {
+        if (const auto v = m_q.matching(name, false, re, example))
+            m_out.add(name, *v);
+    }
+    void oneOf(const QString &name, const QStringList &allowed)
+    {
+        if (const auto v = m_q.oneOf(name, false, allowed))
+            m_out.add(name, *v);
+    }
+    void searchQuery()
+    {
+        if (const auto v = m_q.string(QStringLiteral("query"), true, 1, 200))
+            m_out.add(QStringLiteral("query"), *v);
+    }
+    // A value that may come under two names (timeWindow / time_window); returns the default if
+    // absent.
+    QString aliased(const QString &name, const QString &alias, const QStringList &allowed,
+        const QString &fallback)
+    {
+        if (m_q.raw(name) && m_q.raw(alias)) {
+            m_q.problems().add(name, QStringLiteral("duplicate"),
+                QStringLiteral("give %1 or %2, not both").arg(name, alias));
+            return fallback;
+        }
+        const QString used = m_q.raw(alias) ? alias : name;
+        return m_q.oneOf(used, false, allowed).value_or(fallback);
+    }
+    void append(const QStringList &allowed)
+    {
+        const auto v = m_q.string(QStringLiteral("append"), false, 1, 200);
+        if (!v)
+            return;
+        QStringList parts;
+        for (const QString &part : v->split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString p = part.trimmed();
+            if (!allowed.contains(p)) {
+                m_q.problems().add(QStringLiteral("append"), QStringLiteral("invalid_value"),
+                    QStringLiteral("append may list: %1").arg(allowed.join(QLatin1String(", "))));
+                return;
+            }
+            if (!parts.contains(p))
+                parts << p;
+        }
+        if (!parts.isEmpty())
+            m_out.add(QStringLiteral("append_to_response"), parts.join(QLatin1Char(',')));
+    }
+    void fixed(const QString &name, const QString &value) { m_out.add(name, value); }
+    bool has(const QString &name) const { return m_q.raw(name).has_value(); }
+    QueryFields &query() { return m_q; }
+
+    UpstreamRequest finish()
+    {
+        m_q.finish();
+        return m_out;
+    }
+
+private:
+    static QString normaliseLanguage(const QString &l)
+    {
+        const int dash = l.indexOf(QLatin1Char('-'));
+        return dash < 0 ? l : l.left(dash) + QLatin1Char('-') + l.mid(dash + 1).toUpper();
+    }
+    QueryFields m_q;
+    UpstreamRequest m_out;
+};
+
+static QStringList names(std::initializer_list<const char *> list)
+{
+    QStringList out;
+    for (const char *n : list)
+        out << QLatin1String(n);
+    return out;
+}
+
+void CatalogueController::registerRoutes(Router &router)
+{
+    registerMedia(router, Media::Movie);
+    registerMedia(router, Media::Tv);
+    router.get(QStringLiteral("/api/trending"), [this](const ExchangePtr &ex) { allTrending(ex); });
+    router.get(QStringLiteral("/api/search"), [this](const ExchangePtr &ex) { multiSearch(ex); })
+        .withTier(RateTier::Search);
+    router.get(QStringLiteral("/api/people/{id}"), [this](const ExchangePtr &ex) { person(ex); });
+    router.get(
+        QStringLiteral("/api/images/config"), [this](const ExchangePtr &ex) { imageConfig(ex); });
+}
+
+void CatalogueController::registerMedia(Router &router, Media media)
+{
+    const bool movie = media == Media::Movie;
+    const QString base = movie ? QStringLiteral("/api/movies") : QStringLiteral("/api/tv");
+    const QString tmdb = QLatin1Char('/') + mediaPath(movie);
+    auto route = [&](const QString &path, Handler h) -> Route & {
+        return router.get(base + path, std::move(h));
+    };
+
+    route(
+        QStringLiteral("/trending"), [this, media](const ExchangePtr &ex) { trending(ex, media); });
+    struct ListRoute
+    {
+        const char *route;
+        const char *upstream;
+        CacheCategory category;
+    };
+    const QList<ListRoute> lists = movie
+        ? QList<ListRoute> {{"/popular", "/popular", CacheCategory::Lists},
+            {"/top-rated", "/top_rated", CacheCategory::Lists},
+            {"/now-playing", "/now_playing", CacheCategory::Trending},
+            {"/upcoming", "/upcoming", CacheCategory::Lists}}
+        : QList<ListRoute> {{"/popular", "/popular", CacheCategory::Lists},
+            {"/top-rated", "/top_rated", CacheCategory::Lists},
+            {"/airing-today", "/airing_today", CacheCategory::Trending},
+            {"/on-the-air", "/on_the_air", CacheCategory::Trending}};
+    for (const ListRoute &l : lists) {
+        const QString upstream = tmdb + QLatin1String(l.upstream);
+        const CacheCategory category = l.category;
+        route(QLatin1String(l.route), [this, upstream, category, movie](const ExchangePtr &ex) {
+            list(ex, upstream, category, movie);
+        });
+    }
+    route(QStringLiteral("/genres"), [this, media](const ExchangePtr &ex) { genres(ex, media); });
+    route(QStringLiteral("/search"), [this, media](const ExchangePtr &ex) {
+        search(ex, media);
+    }).withTier(RateTier::Search);
+    route(
+        QStringLiteral("/discover"), [this, media](const ExchangePtr &ex) { discover(ex, media); });
+    route(QStringLiteral("/{id}"), [this, media](const ExchangePtr &ex) { details(ex, media); });
+    for (const char *what :
+        {"recommendations", "similar", "videos", "credits", "watch-providers"}) {
+        const QString w = QLatin1String(what);
+        route(QStringLiteral("/{id}/") + w,
+            [this, media, w](const ExchangePtr &ex) { related(ex, media, w); });
+    }
+    if (!movie) {
+        route(
+            QStringLiteral("/{id}/season/{season}"), [this](const ExchangePtr &ex) { season(ex); });
+        route(QStringLiteral("/{id}/season/{season}/episode/{episode}"),
+            [this](const ExchangePtr &ex) { episode(ex); });
+    }
+}
+
+void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &request,
+    CacheCategory category, const std::function<QByteArray(const QByteArray &)> &transform)
+{
+    m_service.fetch(request, category, [ex, transform](const CatalogueAnswer &a) {
+        ex->guard([&] {
+            if (a.error) {
+                ApiError e = *a.error;
+                if (a.demo)
+                    e.headers.append(Header {"X-Marquee-Catalogue", "demo"});
+                throw e;
+            }
+            HttpResponse r = HttpResponse::okRaw(transform ? transform(a.data) : a.data);
+            r.setHeader("ETag", a.etag);
+            r.setHeader("Cache-Control", "public, max-age=" + QByteArray::number(a.maxAgeSeconds));
+            r.setHeader("X-Cache",
+                a.source == CatalogueAnswer::Source::Hit        ? "HIT"
+                    : a.source == CatalogueAnswer::Source::Miss ? "MISS"
+                                                                : "STALE");
+            if (a.demo)
+                r.setHeader("X-Marquee-Catalogue", "demo");
+            ex->respond(std::move(r));
+        });
+    });
+}
+
+void CatalogueController::list(
+    const ExchangePtr &ex, const QString &upstream, CacheCategory category, bool withRegion)
+{
+    CatalogueParams p(ex->request(), upstream);
+    p.allow(withRegion ? names({"page", "language", "region"}) : names({"page", "language"}));
+    p.page();
+    p.language();
+    if (withRegion)
+        p.region();
+    serve(ex, p.finish(), category);
+}
+
+void CatalogueController::trending(const ExchangePtr &ex, Media media)
+{
+    // TMDB's spec gives /trending no page parameter, so neither do we.
+    CatalogueParams p(ex->request(), QString());
+    p.allow(names({"timeWindow", "time_window", "language"}));
+    const QString window = p.aliased(QStringLiteral("timeWindow"), QStringLiteral("time_window"),
+        names({"day", "week"}), QStringLiteral("week"));
+    p.language();
+    UpstreamRequest r = p.finish();
+    r.path = QStringLiteral("/trending/%1/%2").arg(mediaPath(media == Media::Movie), window);
+    serve(ex, r, CacheCategory::Trending);
+}
+
+void CatalogueController::allTrending(const ExchangePtr &ex)
+{
+    CatalogueParams p(ex->request(), QString());
+    p.allow(names({"media_type", "mediaType", "time_window", "timeWindow", "language"}));
+    const QString type = p.aliased(QStringLiteral("media_type"), QStringLiteral("mediaType"),
+        names({"all", "movie", "tv", "person"}), QStringLiteral("all"));
+    const QString window = p.aliased(QStringLiteral("time_window"), QStringLiteral("timeWindow"),
+        names({"day", "week"}), QStringLiteral("week"));
+    p.language();
+    UpstreamRequest r = p.finish();
+    r.path = QStringLiteral("/trending/%1/%2").arg(type, window);
+    serve(ex, r, CacheCategory::Trending);
+}
+
+void CatalogueController::genres(const ExchangePtr &ex, Media media)
+{
+    CatalogueParams p(
+        ex->request(), QStringLiteral("/genre/%1/list").arg(mediaPath(media == Media::Movie)));
+    p.allow(names({"language"}));
+    p.language();
+    serve(ex, p.finish(), CacheCategory::Reference);
+}
+
+void CatalogueController::search(const ExchangePtr &ex, Media media)
+{
+    const bool movie = media == Media::Movie;
+    CatalogueParams p(ex->request(), QStringLiteral("/search/%1").arg(mediaPath(movie)));
+    if (movie)
+        p.allow(names({"query", "page", "language", "region", "year", "include_adult",
+            "primary_release_year"}));
+    else
+        p.allow(
+            names({"query", "page", "language", "year", "include_adult", "first_air_date_year"}));
+    p.searchQuery();
+    p.page();
+    p.language();
+    p.boolean(QStringLiteral("include_adult"));
+    p.integer(QStringLiteral("year"), 1800, 2200);
+    if (movie) {
+        p.region();
+        p.integer(QStringLiteral("primary_release_year"), 1800, 2200);
+    } else {
+        p.integer(QStringLiteral("first_air_date_year"), 1800, 2200);
+    }
+    serve(ex, p.finish(), CacheCategory::Search);
+}
+
+void CatalogueController::multiSearch(const ExchangePtr &ex)
+{
+    CatalogueParams p(ex->request(), QStringLiteral("/search/multi"));
+    p.allow(names({"query", "page", "language", "include_adult"}));
+    p.searchQuery();
+    p.page();
+    p.language();
+    p.boolean(QStringLiteral("include_adult"));
+    serve(ex, p.finish(), CacheCategory::Search);
+}
+
+void CatalogueController::discover(const ExchangePtr &ex, Media media)
+{
+    const bool movie = media == Media::Movie;
+    CatalogueParams p(ex->request(), QStringLiteral("/discover/%1").arg(mediaPath(movie)));
+    QStringList allowed
+        = names({"page", "language", "with_genres", "without_genres", "vote_average.gte",
+            "vote_average.lte", "vote_count.gte", "with_runtime.gte", "with_runtime.lte",
+            "with_original_language", "with_watch_providers", "watch_region", "sort_by"});
+    QStringList sortOrders = names({"popularity.asc", "popularity.desc", "vote_average.asc",
+        "vote_average.desc", "vote_count.asc", "vote_count.desc"});
+    if (movie) {
+        allowed += names({"region", "year", "primary_release_year", "primary_release_date.gte",
+            "primary_release_date.lte"});
+        sortOrders += names({"original_title.asc", "original_title.desc", "revenue.asc",
+            "revenue.desc", "primary_release_date.asc", "primary_release_date.desc", "title.asc",
+            "title.desc"});
+    } else {
+        allowed += names(
+            {"first_air_date_year", "first_air_date.gte", "first_air_date.lte", "with_networks"});
+        sortOrders += names({"first_air_date.asc", "first_air_date.desc", "name.asc", "name.desc",
+            "original_name.asc", "original_name.desc"});
+    }
+    p.allow(allowed);
+    p.page();
+    p.language();
+    p.pattern(QStringLiteral("with_genres"), kIdList, QStringLiteral("28,12 or 28|12"));
+    p.pattern(QStringLiteral("without_genres"), kIdList, QStringLiteral("27"));
+    p.number(QStringLiteral("vote_average.gte"), 0, 10);
+    p.number(QStringLiteral("vote_average.lte"), 0, 10);
+    p.number(QStringLiteral("vote_count.gte"), 0, 1e9);
+    p.integer(QStringLiteral("with_runtime.gte"), 0, 1000);
+    p.integer(QStringLiteral("with_runtime.lte"), 0, 1000);
+    p.pattern(
+        QStringLiteral("with_original_language"), QStringLiteral("[a-z]{2}"), QStringLiteral("en"));
+    p.pattern(QStringLiteral("with_watch_providers"), kIdList, QStringLiteral("8|337"));
+    p.region(QStringLiteral("watch_region"));
+    p.oneOf(QStringLiteral("sort_by"), sortOrders);
+    if (movie) {
+        p.region();
+        p.integer(QStringLiteral("year"), 1800, 2200);
+        p.integer(QStringLiteral("primary_release_year"), 1800, 2200);
+        p.pattern(QStringLiteral("primary_release_date.gte"), kDate, QStringLiteral("2024-01-31"));
+        p.pattern(QStringLiteral("primary_release_date.lte"), kDate, QStringLiteral("2024-12-31"));
+    } else {
+        p.integer(QStringLiteral("first_air_date_year"), 1800, 2200);
+        p.pattern(QStringLiteral("first_air_date.gte"), kDate, QStringLiteral("2024-01-31"));
+        p.pattern(QStringLiteral("first_air_date.lte"), kDate, QStringLiteral("2024-12-31"));
+        p.integer(QStringLiteral("with_networks"), 1, 2147483647);
+    }
+    serve(ex, p.finish(), CacheCategory::Lists);
+}
+
+void CatalogueController::details(const ExchangePtr &ex, Media media)
+{
+    const bool movie = media == Media::Movie;
+    const qint64 id = pathId(ex->request(), QStringLiteral("id"));
+    CatalogueParams p(ex->request(), QStringLiteral("/%1/%2").arg(mediaPath(movie)).arg(id));
+    p.allow(names({"language", "append"}));
+    p.language();
+    p.append(movie ? names({"videos", "credits", "images", "recommendations", "similar",
+                 "release_dates", "watch/providers"})
+                   : names({"videos", "credits", "images", "recommendations", "similar",
+                       "content_ratings", "watch/providers"}));
+    serve(ex, p.finish(), CacheCategory::Details);
+}
+
+void CatalogueController::related(const ExchangePtr &ex, Media media, const QString &what)
+{
+    const qint64 id = pathId(ex->request(), QStringLiteral("id"));
+    const QString upstreamWhat
+        = what == QLatin1String("watch-providers") ? QStringLiteral("watch/providers") : what;
+    CatalogueParams p(ex->request(),
+        QStringLiteral("/%1/%2/%3")
+            .arg(mediaPath(media == Media::Movie))
+            .arg(id)
+            .arg(upstreamWhat));
+    const bool paged = what == QLatin1String("recommendations") || what == QLatin1String("similar");
+    const bool localised = what != QLatin1String("watch-providers");
+    p.allow(paged ? names({"page", "language"}) : localised ? names({"language"}) : QStringList());
+    if (paged)
+        p.page();
+    if (localised)
+        p.language();
+    serve(ex, p.finish(), paged ? CacheCategory::Lists : CacheCategory::Details);
+}
+
+static qint64 pathNumber(const HttpRequest &request, const QString &name, qint64 max)
+{
+    static const QRegularExpression re(QStringLiteral("^(0|[1-9]\\d{0,5})$"));
+    const QString v = request.param(name);
+    if (!re.match(v).hasMatch() || v.toLongLong() > max)
+        throw ApiError::validation(name, QStringLiteral("out_of_range"),
+            QStringLiteral("%1 must be an integer from 0 to %2").arg(name).arg(max));
+    return v.toLongLong();
+}
+
+void CatalogueController::season(const ExchangePtr &ex)
+{
+    const qint64 id = pathId(ex->request(), QStringLiteral("id"));
+    const qint64 s = pathNumber(ex->request(), QStringLiteral("season"), 1000);
+    CatalogueParams p(ex->request(), QStringLiteral("/tv/%1/season/%2").arg(id).arg(s));
+    p.allow(names({"language"}));
+    p.language();
+    serve(ex, p.finish(), CacheCategory::Details);
+}
+
+void CatalogueController::episode(const ExchangePtr &ex)
+{
+    const qint64 id = pathId(ex->request(), QStringLiteral("id"));
+    const qint64 s = pathNumber(ex->request(), QStringLiteral("season"), 1000);
+    const qint64 e = pathNumber(ex->request(), QStringLiteral("episode"), 100000);
+    CatalogueParams p(
+        ex->request(), QStringLiteral("/tv/%1/season/%2/episode/%3").arg(id).arg(s).arg(e));
+    p.allow(names({"language"}));
+    p.language();
+    serve(ex, p.finish(), CacheCategory::Details);
+}
+
+void CatalogueController::person(const ExchangePtr &ex)
+{
+    const qint64 id = pathId(ex->request(), QStringLiteral("id"));
+    CatalogueParams p(ex->request(), QStringLiteral("/person/%1").arg(id));
+    p.allow(names({"language"}));
+    p.language();
+    p.fixed(QStringLiteral("append_to_response"), QStringLiteral("combined_credits"));
+    serve(ex, p.finish(), CacheCategory::Details);
+}
+
+void CatalogueController::imageConfig(const ExchangePtr &ex)
+{
+    CatalogueParams p(ex->request(), QStringLiteral("/configuration"));
+    p.allow({});
+    serve(ex, p.finish(), CacheCategory::Reference, [](const QByteArray &data) {
+        return QJsonDocument(QJsonDocument::fromJson(data).object().value("images").toObject())
+            .toJson(QJsonDocument::Compact);
+    });
+}
+
+} // namespace marquee

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "controller.h"
+#include "tmdb/catalogueservice.h"
+
+namespace marquee {
+
+class CatalogueParams;
+
+// Every public catalogue route of API.md §3: movies, TV, trending, search, people, image
+// configuration. Each action validates its query (before any upstream call), names the TMDB
+// path and cache class, and hands over to the CatalogueService.
+class CatalogueController : public Controller
+{
+public:
+    explicit CatalogueController(CatalogueService &service)
+        : m_service(service)
+    { }
+    void registerRoutes(Router &router) override;
+
+private:
+    enum class Media { Movie, Tv };
+    void registerMedia(Router &router, Media media);
+
+    void list(
+        const ExchangePtr &ex, const QString &upstream, CacheCategory category, bool withRegion);
+    void trending(const ExchangePtr &ex, Media media);
+    void genres(const ExchangePtr &ex, Media media);
+    void search(const ExchangePtr &ex, Media media);
+    void discover(const ExchangePtr &ex, Media media);
+    void details(const ExchangePtr &ex, Media media);
+    void related(const ExchangePtr &ex, Media media, const QString &what);
+    void season(const ExchangePtr &ex);
+    void episode(const ExchangePtr &ex);
+    void allTrending(const ExchangePtr &ex);
+    void multiSearch(const ExchangePtr &ex);
+    void person(const ExchangePtr &ex);
+    void imageConfig(const ExchangePtr &ex);
+
+    void serve(const ExchangePtr &ex, const UpstreamRequest &request, CacheCategory category,
+        const std::function<QByteArray(const QByteArray &)> &transform = {});
+
+    CatalogueService &m_service;
+};
+
+} // namespace marquee

@@ -1,0 +1,223 @@
+#include "catalogueservice.h"
+
+#include "config/config.h"
+#include "democatalogue.h"
+#include "log/categories.h"
+#include "tmdbclient.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QUrlQuery>
+
+namespace marquee {
+
+QString categoryName(CacheCategory category)
+{
+    switch (category) {
+    case CacheCategory::Trending:
+        return QStringLiteral("trending");
+    case CacheCategory::Lists:
+        return QStringLiteral("lists");
+    case CacheCategory::Details:
+        return QStringLiteral("details");
+    case CacheCategory::Reference:
+        return QStringLiteral("reference");
+    case CacheCategory::Search:
+        return QStringLiteral("search");
+    }
+    return QStringLiteral("lists");
+}
+
+CatalogueService::CatalogueService(const Config &config, Database *db, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_demo(config.tmdbApiKey.isEmpty())
+    , m_cache(db, qint64(config.cacheMemoryMb) * 1024 * 1024)
+{
+    if (!m_demo) {
+        TmdbClient::Options o;
+        o.baseUrl = config.tmdbBaseUrl;
+        o.apiKey = config.tmdbApiKey;
+        o.timeoutMs = config.tmdbTimeoutMs;
+        o.ratePerSecond = config.tmdbRatePerSecond;
+        m_client = new TmdbClient(o, this);
+        // Image URLs follow TMDB's own configuration once it has been fetched.
+        if (const auto cfg
+            = m_cache.get(UpstreamRequest {QStringLiteral("/configuration"), {}}.cacheKey());
+            cfg && cfg->status == 200)
+            m_images.setConfiguration(
+                QJsonDocument::fromJson(cfg->body).object().value("images").toObject());
+    }
+    m_pruneTimer.setInterval(3600 * 1000);
+    connect(&m_pruneTimer, &QTimer::timeout, this, &CatalogueService::prune);
+    m_pruneTimer.start();
+}
+
+CatalogueService::~CatalogueService() = default;
+
+int CatalogueService::prune()
+{
+    const int removed = m_cache.prune(kPruneAfterDeadMs);
+    if (removed > 0)
+        qCInfo(lcCache) << "pruned" << removed << "long-expired cache rows";
+    return removed;
+}
+
+QString CatalogueService::status() const
+{
+    if (m_demo)
+        return QStringLiteral("demo");
+    return m_upstreamHealthy ? QStringLiteral("ok") : QStringLiteral("offline");
+}
+
+qint64 CatalogueService::ttlMs(CacheCategory category) const
+{
+    switch (category) {
+    case CacheCategory::Trending:
+        return m_config.ttlTrending * 1000;
+    case CacheCategory::Lists:
+        return m_config.ttlLists * 1000;
+    case CacheCategory::Details:
+        return m_config.ttlDetails * 1000;
+    case CacheCategory::Reference:
+        return m_config.ttlReference * 1000;
+    case CacheCategory::Search:
+        return m_config.ttlSearch * 1000;
+    }
+    return m_config.ttlLists * 1000;
+}
+
+CatalogueAnswer CatalogueService::fromEntry(
+    const CacheEntry &entry, CatalogueAnswer::Source source, qint64 nowMs) const
+{
+    CatalogueAnswer a;
+    a.source = source;
+    a.demo = m_demo;
+    if (entry.status == 404) {
+        a.error = ApiError::notFound(QStringLiteral("TMDB has no such title"));
+        return a;
+    }
+    a.data = entry.body;
+    a.etag = entry.etag;
+    a.maxAgeSeconds = source == CatalogueAnswer::Source::Stale
+        ? 0
+        : qMax<qint64>(0, (entry.expiresAt - nowMs) / 1000);
+    return a;
+}
+
+void CatalogueService::fetch(const UpstreamRequest &request, CacheCategory category, Callback done)
+{
+    const QString key = (m_demo ? QStringLiteral("demo:") : QString()) + request.cacheKey();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    std::optional<CacheEntry> cached = m_cache.get(key);
+    if (cached && cached->isFresh(now)) {
+        ++m_stats.hits;
+        done(fromEntry(*cached, CatalogueAnswer::Source::Hit, now));
+        return;
+    }
+    auto waiting = m_waiting.find(key);
+    if (waiting != m_waiting.end()) {
+        ++m_stats.coalesced;
+        waiting->append(std::move(done));
+        return;
+    }
+    ++m_stats.misses;
+    m_waiting.insert(key, {std::move(done)});
+    if (m_demo) {
+        QUrlQuery query;
+        for (const auto &[name, value] : request.params)
+            query.addQueryItem(name, value);
+        const DemoCatalogue::Answer demo = DemoCatalogue::instance().get(request.path, query);
+        UpstreamResult r;
+        r.status = demo.status;
+        r.body = demo.body;
+        r.kind = demo.status == 200 ? UpstreamResult::Kind::Ok
+            : demo.status == 404    ? UpstreamResult::Kind::NotFound
+                                    : UpstreamResult::Kind::ServerError;
+        onUpstream(key, category, request, r, cached);
+        return;
+    }
+    ++m_stats.upstreamCalls;
+    m_client->get(request, [this, key, category, request, cached](const UpstreamResult &r) {
+        onUpstream(key, category, request, r, cached);
+    });
+}
+
+void CatalogueService::onUpstream(const QString &key, CacheCategory category,
+    const UpstreamRequest &request, const UpstreamResult &result,
+    const std::optional<CacheEntry> &stale)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    using Kind = UpstreamResult::Kind;
+    if (result.kind == Kind::Ok) {
+        m_upstreamHealthy = true;
+        m_keyRejectedLogged = false;
+        if (request.path == QLatin1String("/configuration"))
+            m_images.setConfiguration(
+                QJsonDocument::fromJson(result.body).object().value("images").toObject());
+        CacheEntry e;
+        e.status = 200;
+        e.body = m_images.enrich(result.body);
+        e.etag = ContentCache::makeEtag(e.body);
+        e.category = categoryName(category);
+        e.fetchedAt = now;
+        e.expiresAt = now + ttlMs(category);
+        m_cache.put(key, e, !m_demo && category != CacheCategory::Search);
+        answerAll(key, fromEntry(e, CatalogueAnswer::Source::Miss, now));
+        return;
+    }
+    if (result.kind == Kind::NotFound) {
+        m_upstreamHealthy = true;
+        ++m_stats.notFound;
+        CacheEntry e;
+        e.status = 404;
+        e.category = categoryName(category);
+        e.fetchedAt = now;
+        e.expiresAt = now + kNotFoundMemoMs;
+        m_cache.put(key, e, false);
+        answerAll(key, fromEntry(e, CatalogueAnswer::Source::Miss, now));
+        return;
+    }
+
+    ++m_stats.upstreamErrors;
+    m_upstreamHealthy = false;
+    if (result.kind == Kind::KeyRejected && !m_keyRejectedLogged) {
+        m_keyRejectedLogged = true;
+        qCCritical(lcTmdb) << "TMDB rejected the configured TMDB_API_KEY (HTTP 401); check the key";
+    }
+    if (stale) {
+        ++m_stats.stale;
+        answerAll(key, fromEntry(*stale, CatalogueAnswer::Source::Stale, now));
+        return;
+    }
+    CatalogueAnswer a;
+    a.demo = m_demo;
+    switch (result.kind) {
+    case Kind::KeyRejected:
+        a.error = ApiError(ApiError::Code::ServiceUnavailable,
+            QStringLiteral("TMDB key rejected: the server's TMDB_API_KEY is not valid"));
+        break;
+    case Kind::Timeout:
+        a.error = ApiError(
+            ApiError::Code::UpstreamTimeout, QStringLiteral("TMDB did not answer in time"));
+        break;
+    case Kind::NetworkError:
+        a.error = ApiError(ApiError::Code::ServiceUnavailable,
+            QStringLiteral("TMDB is unreachable and nothing is cached"));
+        break;
+    default:
+        a.error = ApiError(ApiError::Code::UpstreamError,
+            QStringLiteral("TMDB answered with an error (HTTP %1)").arg(result.status));
+        break;
+    }
+    answerAll(key, a);
+}
+
+void CatalogueService::answerAll(const QString &key, const CatalogueAnswer &answer)
+{
+    const QList<Callback> waiting = m_waiting.take(key);
+    for (const Callback &cb : waiting)
+        cb(answer);
+}
+
+} // namespace marquee

@@ -1,0 +1,98 @@
+#pragma once
+
+#include "contentcache.h"
+#include "http/apierror.h"
+#include "imageurls.h"
+#include "upstream.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
+
+namespace marquee {
+
+struct Config;
+class Database;
+class TmdbClient;
+
+// Freshness classes of API.md §3 "Cache policy".
+enum class CacheCategory { Trending, Lists, Details, Reference, Search };
+QString categoryName(CacheCategory category);
+
+struct CatalogueAnswer
+{
+    enum class Source { Hit, Miss, Stale };
+    Source source = Source::Miss;
+    QByteArray data; // enriched TMDB payload: the envelope's data
+    QByteArray etag;
+    qint64 maxAgeSeconds = 0;
+    bool demo = false;
+    std::optional<ApiError> error;
+};
+
+struct CatalogueStats
+{
+    quint64 hits = 0;
+    quint64 misses = 0;
+    quint64 stale = 0;
+    quint64 coalesced = 0; // requests that joined an upstream call already under way
+    quint64 upstreamCalls = 0;
+    quint64 upstreamErrors = 0;
+    quint64 notFound = 0;
+    double hitRatio() const
+    {
+        const quint64 total = hits + misses + stale;
+        return total ? double(hits) / double(total) : 0.0;
+    }
+};
+
+// The catalogue behind every /api/movies, /api/tv, ... route: cache first, then one upstream
+// call per key however many clients wait for it (single flight), stale-if-error, a short memory
+// of TMDB 404s. Without a TMDB key the built-in demo catalogue is the upstream.
+class CatalogueService : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const CatalogueAnswer &)>;
+
+    CatalogueService(const Config &config, Database *db, QObject *parent = nullptr);
+    ~CatalogueService() override;
+    Q_DISABLE_COPY_MOVE(CatalogueService)
+
+    void fetch(const UpstreamRequest &request, CacheCategory category, Callback done);
+
+    bool isDemo() const { return m_demo; }
+    QString status() const; // ok | offline | demo (API.md §6)
+    const CatalogueStats &stats() const { return m_stats; }
+    ContentCache &cache() { return m_cache; }
+    const ImageUrls &images() const { return m_images; }
+    int inFlightKeys() const { return int(m_waiting.size()); }
+    int prune();
+
+    static constexpr qint64 kNotFoundMemoMs = 5 * 60 * 1000;
+    static constexpr qint64 kPruneAfterDeadMs = 7LL * 24 * 3600 * 1000;
+
+private:
+    qint64 ttlMs(CacheCategory category) const;
+    void onUpstream(const QString &key, CacheCategory category, const UpstreamRequest &request,
+        const UpstreamResult &result, const std::optional<CacheEntry> &stale);
+    void answerAll(const QString &key, const CatalogueAnswer &answer);
+    CatalogueAnswer fromEntry(
+        const CacheEntry &entry, CatalogueAnswer::Source source, qint64 nowMs) const;
+
+    const Config &m_config;
+    bool m_demo;
+    ContentCache m_cache;
+    ImageUrls m_images;
+    TmdbClient *m_client = nullptr;
+    QHash<QString, QList<Callback>> m_waiting;
+    CatalogueStats m_stats;
+    QTimer m_pruneTimer;
+    bool m_upstreamHealthy = true;
+    bool m_keyRejectedLogged = false;
+};
+
+} // namespace marquee

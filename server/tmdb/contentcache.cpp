@@ -1,0 +1,150 @@
+#include "contentcache.h"
+
+#include "log/categories.h"
+#include "store/database.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace marquee {
+
+ContentCache::ContentCache(Database *db, qint64 memoryBudgetBytes)
+    : m_db(db)
+    , m_budget(memoryBudgetBytes)
+{ }
+
+QByteArray ContentCache::makeEtag(const QByteArray &body)
+{
+    const QByteArray hash = QCryptographicHash::hash(body, QCryptographicHash::Sha1);
+    return '"' + hash.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)
+        + '"';
+}
+
+void ContentCache::remember(const QString &key, const CacheEntry &entry)
+{
+    if (auto it = m_index.find(key); it != m_index.end()) {
+        m_memoryBytes -= it.value()->second.cost();
+        m_lru.erase(it.value());
+        m_index.erase(it);
+    }
+    if (entry.cost() > m_budget)
+        return;
+    m_lru.emplace_front(key, entry);
+    m_index.insert(key, m_lru.begin());
+    m_memoryBytes += entry.cost();
+    while (m_memoryBytes > m_budget && !m_lru.empty()) {
+        m_memoryBytes -= m_lru.back().second.cost();
+        m_index.remove(m_lru.back().first);
+        m_lru.pop_back();
+    }
+}
+
+std::optional<CacheEntry> ContentCache::get(const QString &key)
+{
+    if (auto it = m_index.find(key); it != m_index.end()) {
+        m_lru.splice(m_lru.begin(), m_lru, it.value()); // most recently used
+        return m_lru.front().second;
+    }
+    if (!m_db)
+        return std::nullopt;
+    QSqlQuery q(m_db->connection());
+    q.prepare(QStringLiteral("SELECT status, body, etag, category, fetched_at, expires_at FROM "
+                             "content_cache WHERE cache_key = ?"));
+    q.addBindValue(key);
+    if (!q.exec()) {
+        qCWarning(lcCache) << "cache read failed:" << q.lastError().text();
+        return std::nullopt;
+    }
+    if (!q.next())
+        return std::nullopt;
+    CacheEntry e;
+    e.status = q.value(0).toInt();
+    e.body = q.value(1).toByteArray();
+    e.etag = q.value(2).toByteArray();
+    e.category = q.value(3).toString();
+    e.fetchedAt = q.value(4).toLongLong();
+    e.expiresAt = q.value(5).toLongLong();
+    remember(key, e);
+    return e;
+}
+
+void ContentCache::put(const QString &key, const CacheEntry &entry, bool persist)
+{
+    remember(key, entry);
+    if (!persist || !m_db)
+        return;
+    QSqlQuery q(m_db->connection());
+    q.prepare(QStringLiteral(
+        "INSERT INTO content_cache (cache_key, category, status, body, etag, fetched_at, "
+        "expires_at, size_bytes) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (cache_key) DO UPDATE SET category = excluded.category, status = "
+        "excluded.status, "
+        "body = excluded.body, etag = excluded.etag, fetched_at = excluded.fetched_at, "
+        "expires_at = excluded.expires_at, size_bytes = excluded.size_bytes"));
+    q.addBindValue(key);
+    q.addBindValue(entry.category);
+    q.addBindValue(entry.status);
+    q.addBindValue(entry.body);
+    q.addBindValue(QString::fromLatin1(entry.etag));
+    q.addBindValue(entry.fetchedAt);
+    q.addBindValue(entry.expiresAt);
+    q.addBindValue(qint64(entry.body.size()));
+    if (!q.exec())
+        qCWarning(lcCache) << "cache write failed:" << q.lastError().text();
+}
+
+void ContentCache::clear()
+{
+    m_lru.clear();
+    m_index.clear();
+    m_memoryBytes = 0;
+    if (m_db)
+        QSqlQuery(m_db->connection()).exec(QStringLiteral("DELETE FROM content_cache"));
+}
+
+int ContentCache::prune(qint64 deadForMs)
+{
+    if (!m_db)
+        return 0;
+    QSqlQuery q(m_db->connection());
+    q.prepare(QStringLiteral("DELETE FROM content_cache WHERE expires_at < ?"));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch() - deadForMs);
+    if (!q.exec()) {
+        qCWarning(lcCache) << "cache prune failed:" << q.lastError().text();
+        return 0;
+    }
+    return q.numRowsAffected();
+}
+
+QList<ContentCache::CategoryStats> ContentCache::databaseStats()
+{
+    QList<CategoryStats> out;
+    if (!m_db)
+        return out;
+    QSqlQuery q(m_db->connection());
+    q.prepare(QStringLiteral("SELECT category, COUNT(*), COALESCE(SUM(size_bytes), 0), "
+                             "SUM(CASE WHEN expires_at < ? THEN 1 ELSE 0 END) FROM content_cache "
+                             "GROUP BY category ORDER BY category"));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+            q.value(3).toLongLong()});
+    return out;
+}
+
+qint64 ContentCache::databaseEntries()
+{
+    if (!m_db)
+        return 0;
+    QSqlQuery q(m_db->connection());
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM content_cache")) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+} // namespace marquee

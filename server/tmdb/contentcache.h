@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+#include <list>
+#include <optional>
+
+namespace marquee {
+
+class Database;
+
+struct CacheEntry
+{
+    int status = 200; // 200, or 404 for a remembered missing title
+    QByteArray body; // enriched TMDB payload (the envelope's data)
+    QByteArray etag; // strong, quoted
+    QString category;
+    qint64 fetchedAt = 0; // ms since epoch
+    qint64 expiresAt = 0;
+    bool isFresh(qint64 nowMs) const { return nowMs < expiresAt; }
+    qint64 cost() const { return body.size() + 128; }
+};
+
+// Two layers: a bounded in-memory LRU in front of the database's content_cache table. An entry
+// past its time stays readable (for stale-if-error) until pruned; storing a key again updates its
+// row (upsert), never inserts a second one.
+class ContentCache
+{
+public:
+    ContentCache(Database *db, qint64 memoryBudgetBytes);
+
+    std::optional<CacheEntry> get(const QString &key);
+    void put(const QString &key, const CacheEntry &entry, bool persist);
+    void clear(); // both layers
+    int prune(qint64 deadForMs); // rows expired longer than that; returns rows removed
+    qint64 memoryBytes() const { return m_memoryBytes; }
+    int memoryEntries() const { return int(m_index.size()); }
+
+    struct CategoryStats
+    {
+        QString category;
+        qint64 entries = 0;
+        qint64 bytes = 0;
+        qint64 expired = 0;
+    };
+    QList<CategoryStats> databaseStats();
+    qint64 databaseEntries();
+
+    static QByteArray makeEtag(const QByteArray &body);
+
+private:
+    using Lru = std::list<std::pair<QString, CacheEntry>>;
+    void remember(const QString &key, const CacheEntry &entry);
+
+    Database *m_db;
+    qint64 m_budget;
+    qint64 m_memoryBytes = 0;
+    Lru m_lru; // front = most recently used
+    QHash<QString, Lru::iterator> m_index;
+};
+
+} // namespace marquee

@@ -1,0 +1,120 @@
+#include "imageurls.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace marquee {
+
+namespace {
+
+struct Field
+{
+    const char *path;
+    const char *url;
+    ImageUrls::Kind kind;
+    const char *sizesKey;
+    const char *preferred;
+};
+
+const Field kFields[] = {
+    {"poster_path", "poster_url", ImageUrls::Kind::Poster, "poster_sizes", "w500"},
+    {"backdrop_path", "backdrop_url", ImageUrls::Kind::Backdrop, "backdrop_sizes", "w1280"},
+    {"profile_path", "profile_url", ImageUrls::Kind::Profile, "profile_sizes", "w185"},
+    {"still_path", "still_url", ImageUrls::Kind::Still, "still_sizes", "w300"},
+    {"logo_path", "logo_url", ImageUrls::Kind::Logo, "logo_sizes", "w300"},
+};
+
+QJsonArray strings(std::initializer_list<const char *> items)
+{
+    QJsonArray a;
+    for (const char *s : items)
+        a.append(QLatin1String(s));
+    return a;
+}
+
+} // namespace
+
+QJsonObject ImageUrls::builtInConfiguration()
+{
+    return QJsonObject {
+        {"base_url", "http://image.tmdb.org/t/p/"},
+        {"secure_base_url", "https://image.tmdb.org/t/p/"},
+        {"backdrop_sizes", strings({"w300", "w780", "w1280", "original"})},
+        {"logo_sizes", strings({"w45", "w92", "w154", "w185", "w300", "w500", "original"})},
+        {"poster_sizes", strings({"w92", "w154", "w185", "w342", "w500", "w780", "original"})},
+        {"profile_sizes", strings({"w45", "w185", "h632", "original"})},
+        {"still_sizes", strings({"w92", "w185", "w300", "original"})},
+    };
+}
+
+ImageUrls::ImageUrls()
+{
+    setConfiguration(builtInConfiguration());
+}
+
+void ImageUrls::setConfiguration(const QJsonObject &images)
+{
+    QString base = images.value("secure_base_url").toString();
+    if (!base.startsWith(QLatin1String("https://")))
+        return; // keep what we have rather than serve insecure or broken URLs
+    if (!base.endsWith(QLatin1Char('/')))
+        base += QLatin1Char('/');
+    m_base = base;
+    m_images = images;
+    for (const Field &f : kFields) {
+        const QJsonArray sizes = images.value(QLatin1String(f.sizesKey)).toArray();
+        QString chosen = QStringLiteral("original");
+        for (const auto &s : sizes) {
+            if (s.toString() == QLatin1String(f.preferred))
+                chosen = s.toString();
+        }
+        m_sizes[int(f.kind)] = chosen;
+    }
+}
+
+QJsonValue ImageUrls::url(Kind kind, const QJsonValue &path) const
+{
+    const QString p = path.toString();
+    if (!path.isString() || p.isEmpty())
+        return QJsonValue::Null;
+    return m_base + m_sizes[int(kind)]
+        + (p.startsWith(QLatin1Char('/')) ? p : QLatin1Char('/') + p);
+}
+
+QJsonValue ImageUrls::enrich(const QJsonValue &value) const
+{
+    if (value.isArray()) {
+        QJsonArray in = value.toArray();
+        for (qsizetype i = 0; i < in.size(); ++i) {
+            const QJsonValue v = in.at(i);
+            if (v.isObject() || v.isArray())
+                in.replace(i, enrich(v));
+        }
+        return in;
+    }
+    if (!value.isObject())
+        return value;
+    QJsonObject o = value.toObject();
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (it.value().isObject() || it.value().isArray())
+            it.value() = enrich(it.value());
+    }
+    for (const Field &f : kFields) {
+        const auto it = o.constFind(QLatin1String(f.path));
+        if (it != o.constEnd())
+            o.insert(QLatin1String(f.url), url(f.kind, it.value()));
+    }
+    return o;
+}
+
+QByteArray ImageUrls::enrich(const QByteArray &tmdbJson) const
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(tmdbJson);
+    if (doc.isObject())
+        return QJsonDocument(enrich(doc.object()).toObject()).toJson(QJsonDocument::Compact);
+    if (doc.isArray())
+        return QJsonDocument(enrich(doc.array()).toArray()).toJson(QJsonDocument::Compact);
+    return tmdbJson;
+}
+
+} // namespace marquee

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+
+namespace marquee {
+
+// Absolute image URLs from TMDB's relative paths (API.md §3): every object with poster_path,
+// backdrop_path, profile_path, still_path or logo_path also gets poster_url, ... at a sensible
+// default size, null when the path is null. The base URL and sizes come from TMDB's
+// /configuration when known, else from built-in defaults.
+class ImageUrls
+{
+public:
+    ImageUrls();
+
+    void setConfiguration(const QJsonObject &images); // the "images" object of /configuration
+    QJsonObject configuration() const { return m_images; }
+
+    QByteArray enrich(const QByteArray &tmdbJson) const;
+    QJsonValue enrich(const QJsonValue &value) const;
+
+    enum class Kind { Poster, Backdrop, Profile, Still, Logo };
+    QJsonValue url(Kind kind, const QJsonValue &path) const; // null when the path is null/empty
+
+    static QJsonObject builtInConfiguration();
+
+private:
+    QString m_base;
+    QString m_sizes[5];
+    QJsonObject m_images;
+};
+
+} // namespace marquee
