@@ -84,6 +84,9 @@ Commands:
   migrate                apply pending database migrations
   migrate status         show applied and pending migrations
   db reset --yes         delete ALL data and re-create the schema (refuses without --yes)
+  cache stats            catalogue cache entries and bytes per category
+  cache clear            empty the catalogue cache
+  cache prune            remove expired catalogue cache entries
 
 Options:
   --headless             never open a window

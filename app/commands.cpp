@@ -7,6 +7,7 @@
 #include "log/logger.h"
 #include "signalwatcher.h"
 #include "store/migrations.h"
+#include "tmdb/contentcache.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -153,6 +154,61 @@ int dbCommand(const Config &config, const QStringList &rest, bool yes)
     return 0;
 }
 
+int cacheCommand(const Config &config, const QStringList &rest)
+{
+    const QString sub = rest.value(0);
+    if (sub != QLatin1String("stats") && sub != QLatin1String("clear")
+        && sub != QLatin1String("prune")) {
+        printLine(stderr,
+            QStringLiteral("marquee: usage: marquee cache stats | cache clear | cache prune"));
+        return 2;
+    }
+    Database db(config.database);
+    if (!openDatabase(db))
+        return 1;
+    QString error;
+    if (!Migrator(db).apply(&error)) {
+        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+        return 1;
+    }
+    ContentCache cache(&db, 0);
+    if (sub == QLatin1String("clear")) {
+        const qint64 before = cache.databaseEntries();
+        cache.clear();
+        printLine(stdout, QStringLiteral("removed %1 cache entries").arg(before));
+        return 0;
+    }
+    if (sub == QLatin1String("prune")) {
+        printLine(stdout, QStringLiteral("removed %1 expired cache entries").arg(cache.prune(0)));
+        return 0;
+    }
+    qint64 entries = 0, bytes = 0, expired = 0;
+    printLine(stdout,
+        QStringLiteral("%1 %2 %3 %4")
+            .arg(QStringLiteral("category"), -10)
+            .arg(QStringLiteral("entries"), 8)
+            .arg(QStringLiteral("bytes"), 12)
+            .arg(QStringLiteral("expired"), 8));
+    for (const auto &c : cache.databaseStats()) {
+        printLine(stdout,
+            QStringLiteral("%1 %2 %3 %4")
+                .arg(c.category, -10)
+                .arg(c.entries, 8)
+                .arg(c.bytes, 12)
+                .arg(c.expired, 8));
+        entries += c.entries;
+        bytes += c.bytes;
+        expired += c.expired;
+    }
+    printLine(stdout,
+        QStringLiteral("%1 %2 %3 %4")
+            .arg(QStringLiteral("total"), -10)
+            .arg(entries, 8)
+            .arg(bytes, 12)
+            .arg(expired, 8));
+    return 0;
+}
+
 int serve(const Config &config)
 {
     for (const QString &line : config.describe())
@@ -191,6 +247,8 @@ int runCommand(const CommandLine &cl)
         return migrate(*config, rest);
     if (cmd == QLatin1String("db"))
         return dbCommand(*config, rest, cl.yes);
+    if (cmd == QLatin1String("cache"))
+        return cacheCommand(*config, rest);
     printLine(stderr, QStringLiteral("marquee: unknown command \"%1\" (see --help)").arg(cmd));
     return 2;
 }

@@ -63,7 +63,7 @@ void TmdbClient::send(Pending pending)
     QUrl url(m_options.baseUrl + pending.request.path);
     QUrlQuery query;
     for (const auto &[name, value] : std::as_const(pending.request.params))
-        query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+        query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value, ",")));
     const bool v3 = isV3Key(m_options.apiKey);
     if (v3)
         query.addQueryItem(QStringLiteral("api_key"), m_options.apiKey);

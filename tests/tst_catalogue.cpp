@@ -1,0 +1,544 @@
+// The TMDB catalogue end to end: real server, real SQLite, fake TMDB built from TMDB's spec (issue
+// 3).
+#include "log/logger.h"
+#include "support/faketmdb.h"
+#include "support/testserver.h"
+#include "tmdb/catalogueservice.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace marquee;
+using namespace marquee::test;
+
+static const QString kKey = QStringLiteral("0123456789abcdef0123456789abcdef"); // v3 shape
+
+class TestCatalogue : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<FakeTmdb> m_fake;
+    std::unique_ptr<TestServer> m_ts;
+
+    void start(const std::function<void(Config &)> &tweak = {}, const QString &key = kKey)
+    {
+        m_ts.reset();
+        m_fake = std::make_unique<FakeTmdb>(QStringLiteral(MARQUEE_TMDB_SPEC));
+        QVERIFY(m_fake->start());
+        m_fake->setApiKey(key);
+        m_ts = std::make_unique<TestServer>();
+        m_ts->config.tmdbApiKey = key;
+        m_ts->config.tmdbBaseUrl = m_fake->baseUrl();
+        if (tweak)
+            tweak(m_ts->config);
+        QVERIFY(m_ts->start());
+    }
+
+    void restartServerKeepingData()
+    {
+        const Config config = m_ts->config;
+        m_ts->stop();
+        m_ts->config = config;
+        QVERIFY(m_ts->start());
+    }
+
+    qint64 cacheRows(const QString &like)
+    {
+        QSqlQuery q(m_ts->server().database().connection());
+        q.prepare(QStringLiteral("SELECT COUNT(*) FROM content_cache WHERE cache_key LIKE ?"));
+        q.addBindValue(like);
+        return q.exec() && q.next() ? q.value(0).toLongLong() : -1;
+    }
+
+    void verifyNoViolations()
+    {
+        QVERIFY2(m_fake->violations().isEmpty(), qPrintable(m_fake->violations().join('\n')));
+    }
+
+private slots:
+    void cleanup()
+    {
+        if (m_fake)
+            verifyNoViolations();
+        m_ts.reset();
+        m_fake.reset();
+    }
+
+    void everyRoute_data()
+    {
+        QTest::addColumn<QByteArray>("route");
+        QTest::addColumn<QString>("upstream");
+        QTest::newRow("movies trending")
+            << QByteArray("/api/movies/trending") << "/3/trending/movie/week";
+        QTest::newRow("movies trending day")
+            << QByteArray("/api/movies/trending?timeWindow=day") << "/3/trending/movie/day";
+        QTest::newRow("movies trending alias")
+            << QByteArray("/api/movies/trending?time_window=day") << "/3/trending/movie/day";
+        QTest::newRow("movies popular")
+            << QByteArray("/api/movies/popular?region=us&language=en-us") << "/3/movie/popular";
+        QTest::newRow("movies top rated")
+            << QByteArray("/api/movies/top-rated") << "/3/movie/top_rated";
+        QTest::newRow("movies now playing")
+            << QByteArray("/api/movies/now-playing") << "/3/movie/now_playing";
+        QTest::newRow("movies upcoming")
+            << QByteArray("/api/movies/upcoming") << "/3/movie/upcoming";
+        QTest::newRow("movies genres") << QByteArray("/api/movies/genres") << "/3/genre/movie/list";
+        QTest::newRow("movies search")
+            << QByteArray("/api/movies/search?query=fight%20club&year=1999&include_adult=false")
+            << "/3/search/movie";
+        QTest::newRow("movies discover") << QByteArray(
+            "/api/movies/"
+            "discover?with_genres=28,12&sort_by=vote_average.desc&vote_average.gte=7&primary_"
+            "release_date.gte=2020-01-01&year=2021&with_watch_providers=8|337&watch_region=US")
+                                         << "/3/discover/movie";
+        QTest::newRow("movie details") << QByteArray("/api/movies/550") << "/3/movie/550";
+        QTest::newRow("movie append")
+            << QByteArray("/api/movies/550?append=videos,credits,watch/providers")
+            << "/3/movie/550";
+        QTest::newRow("movie recommendations")
+            << QByteArray("/api/movies/550/recommendations?page=2")
+            << "/3/movie/550/recommendations";
+        QTest::newRow("movie similar")
+            << QByteArray("/api/movies/550/similar") << "/3/movie/550/similar";
+        QTest::newRow("movie videos")
+            << QByteArray("/api/movies/550/videos") << "/3/movie/550/videos";
+        QTest::newRow("movie credits")
+            << QByteArray("/api/movies/550/credits") << "/3/movie/550/credits";
+        QTest::newRow("movie providers")
+            << QByteArray("/api/movies/550/watch-providers") << "/3/movie/550/watch/providers";
+        QTest::newRow("tv trending") << QByteArray("/api/tv/trending") << "/3/trending/tv/week";
+        QTest::newRow("tv popular") << QByteArray("/api/tv/popular") << "/3/tv/popular";
+        QTest::newRow("tv top rated") << QByteArray("/api/tv/top-rated") << "/3/tv/top_rated";
+        QTest::newRow("tv airing today")
+            << QByteArray("/api/tv/airing-today") << "/3/tv/airing_today";
+        QTest::newRow("tv on the air")
+            << QByteArray("/api/tv/on-the-air?page=2") << "/3/tv/on_the_air";
+        QTest::newRow("tv genres") << QByteArray("/api/tv/genres") << "/3/genre/tv/list";
+        QTest::newRow("tv search")
+            << QByteArray("/api/tv/search?query=thrones&first_air_date_year=2011")
+            << "/3/search/tv";
+        QTest::newRow("tv discover") << QByteArray(
+            "/api/tv/discover?with_networks=49&first_air_date.gte=2020-01-01&sort_by=name.asc")
+                                     << "/3/discover/tv";
+        QTest::newRow("tv details")
+            << QByteArray("/api/tv/1399?append=content_ratings,credits") << "/3/tv/1399";
+        QTest::newRow("tv season") << QByteArray("/api/tv/1399/season/1") << "/3/tv/1399/season/1";
+        QTest::newRow("tv specials")
+            << QByteArray("/api/tv/1399/season/0") << "/3/tv/1399/season/0";
+        QTest::newRow("tv episode")
+            << QByteArray("/api/tv/1399/season/1/episode/1") << "/3/tv/1399/season/1/episode/1";
+        QTest::newRow("tv recommendations")
+            << QByteArray("/api/tv/1399/recommendations") << "/3/tv/1399/recommendations";
+        QTest::newRow("tv similar") << QByteArray("/api/tv/1399/similar") << "/3/tv/1399/similar";
+        QTest::newRow("tv videos") << QByteArray("/api/tv/1399/videos") << "/3/tv/1399/videos";
+        QTest::newRow("tv credits") << QByteArray("/api/tv/1399/credits") << "/3/tv/1399/credits";
+        QTest::newRow("tv providers")
+            << QByteArray("/api/tv/1399/watch-providers") << "/3/tv/1399/watch/providers";
+        QTest::newRow("trending all") << QByteArray("/api/trending") << "/3/trending/all/week";
+        QTest::newRow("trending person day")
+            << QByteArray("/api/trending?media_type=person&time_window=day")
+            << "/3/trending/person/day";
+        QTest::newRow("multi search") << QByteArray("/api/search?query=nolan") << "/3/search/multi";
+        QTest::newRow("person") << QByteArray("/api/people/287") << "/3/person/287";
+        QTest::newRow("images config") << QByteArray("/api/images/config") << "/3/configuration";
+    }
+    void everyRoute()
+    {
+        QFETCH(QByteArray, route);
+        QFETCH(QString, upstream);
+        start();
+        const HttpReply first = m_ts->get(route);
+        QCOMPARE(first.status, 200);
+        QVERIFY(first.json().value("success").toBool());
+        QVERIFY(first.json().value("data").isObject());
+        QCOMPARE(first.header("X-Cache"), QByteArray("MISS"));
+        QVERIFY(first.header("Cache-Control").startsWith("public, max-age="));
+        QVERIFY(first.header("ETag").startsWith('"'));
+        QVERIFY(first.header("X-Marquee-Catalogue").isEmpty());
+        QCOMPARE(m_fake->callCount(), 1);
+        QCOMPARE(m_fake->requests().first().path, upstream);
+        const HttpReply second = m_ts->get(route);
+        QCOMPARE(second.status, 200);
+        QCOMPARE(second.header("X-Cache"), QByteArray("HIT"));
+        QCOMPARE(second.body, first.body);
+        QCOMPARE(m_fake->callCount(), 1);
+    }
+
+    void parametersAreForwardedAsTmdbNamesThem()
+    {
+        start();
+        QCOMPARE(m_ts->get("/api/movies/popular?region=gb&language=pt-br&page=3").status, 200);
+        const QUrlQuery q = m_fake->requests().last().query;
+        QCOMPARE(q.queryItemValue("region"), QStringLiteral("GB"));
+        QCOMPARE(q.queryItemValue("language"), QStringLiteral("pt-BR"));
+        QCOMPARE(q.queryItemValue("page"), QStringLiteral("3"));
+        QCOMPARE(m_ts->get("/api/movies/550?append=videos,credits").status, 200);
+        QCOMPARE(m_fake->requests().last().query.queryItemValue("append_to_response"),
+            QStringLiteral("videos,credits"));
+        QCOMPARE(m_ts->get("/api/people/287").status, 200);
+        QCOMPARE(m_fake->requests().last().query.queryItemValue("append_to_response"),
+            QStringLiteral("combined_credits"));
+        // A v3 key travels as api_key and never as a header.
+        QCOMPARE(m_fake->requests().last().query.queryItemValue("api_key"), kKey);
+    }
+
+    void v4TokenIsSentAsBearer()
+    {
+        const QString token
+            = QStringLiteral("eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ4In0.v4-read-token-signature");
+        start({}, token);
+        QCOMPARE(m_ts->get("/api/movies/popular").status, 200);
+        const auto req = m_fake->requests().last();
+        QVERIFY(!req.query.hasQueryItem("api_key"));
+        bool bearer = false;
+        for (const auto &h : req.headers)
+            bearer = bearer
+                || (h.first.toLower() == "authorization" && h.second == "Bearer " + token.toUtf8());
+        QVERIFY(bearer);
+    }
+
+    void everyPageIsItsOwnEntry()
+    {
+        start();
+        for (int page : {1, 2, 3}) {
+            const HttpReply r = m_ts->get("/api/movies/popular?page=" + QByteArray::number(page));
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.json().value("data").toObject().value("page").toInt(), page);
+        }
+        QCOMPARE(m_fake->callCount(), 3);
+        QCOMPARE(m_ts->get("/api/movies/popular?page=2").header("X-Cache"), QByteArray("HIT"));
+        QCOMPARE(m_fake->callCount(), 3);
+        QCOMPARE(cacheRows(QStringLiteral("/movie/popular%")), 3);
+    }
+
+    void expiredEntryIsRefreshedInPlace()
+    {
+        start([](Config &c) { c.ttlLists = 1; });
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("HIT"));
+        QTest::qWait(1100);
+        const HttpReply refreshed = m_ts->get("/api/movies/popular");
+        QCOMPARE(refreshed.status, 200);
+        QCOMPARE(refreshed.header("X-Cache"), QByteArray("MISS"));
+        QCOMPARE(m_fake->callCount(), 2);
+        QCOMPARE(cacheRows(QStringLiteral("/movie/popular%")), 1); // updated, not inserted again
+    }
+
+    void cacheSurvivesRestart()
+    {
+        start();
+        QCOMPARE(m_ts->get("/api/movies/550").status, 200);
+        restartServerKeepingData();
+        const HttpReply r = m_ts->get("/api/movies/550");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("X-Cache"), QByteArray("HIT"));
+        QCOMPARE(m_fake->callCount(), 1);
+    }
+
+    void concurrentMissesMakeOneUpstreamCall()
+    {
+        start();
+        m_fake->setDelay(200);
+        std::vector<std::unique_ptr<HttpClient>> clients;
+        for (int i = 0; i < 20; ++i) {
+            clients.push_back(std::make_unique<HttpClient>(m_ts->port()));
+            QVERIFY(clients.back()->connectToServer());
+            clients.back()->socket()->write(
+                "GET /api/movies/550/credits HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        // One of them goes away while waiting; the others must not notice.
+        QTRY_COMPARE(m_fake->callCount(), 1);
+        clients.front()->disconnect();
+        for (size_t i = 1; i < clients.size(); ++i) {
+            const HttpReply r = clients[i]->readReply();
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.header("X-Cache"), QByteArray("MISS"));
+        }
+        QCOMPARE(m_fake->callCount(), 1);
+        QCOMPARE(m_ts->server().catalogue()->stats().coalesced, quint64(19));
+    }
+
+    void staleEntryServedDuringOutage_data()
+    {
+        QTest::addColumn<QString>("failure");
+        QTest::newRow("503") << "503";
+        QTest::newRow("500") << "500";
+        QTest::newRow("dropped") << "drop";
+        QTest::newRow("timeout") << "hang";
+    }
+    void staleEntryServedDuringOutage()
+    {
+        QFETCH(QString, failure);
+        start([](Config &c) {
+            c.ttlTrending = 1;
+            c.tmdbTimeoutMs = 300;
+        });
+        const HttpReply fresh = m_ts->get("/api/movies/trending");
+        QCOMPARE(fresh.status, 200);
+        QTest::qWait(1100);
+        if (failure == QLatin1String("drop"))
+            m_fake->setDropConnections(true);
+        else if (failure == QLatin1String("hang"))
+            m_fake->setHang(true);
+        else
+            m_fake->failNext(10, failure.toInt());
+        const HttpReply stale = m_ts->get("/api/movies/trending");
+        QCOMPARE(stale.status, 200);
+        QCOMPARE(stale.header("X-Cache"), QByteArray("STALE"));
+        QCOMPARE(stale.json().value("data"), fresh.json().value("data"));
+        QCOMPARE(stale.header("Cache-Control"), QByteArray("public, max-age=0"));
+        QCOMPARE(m_ts->get("/health").json().value("data").toObject().value("status").toString(),
+            QStringLiteral("degraded"));
+        m_fake->setHang(false);
+        m_fake->setDropConnections(false);
+    }
+
+    void failuresWithNothingCached_data()
+    {
+        QTest::addColumn<QString>("failure");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("upstream 500") << "500" << 502 << "UPSTREAM_ERROR";
+        QTest::newRow("upstream 503") << "503" << 502 << "UPSTREAM_ERROR";
+        QTest::newRow("unreachable") << "drop" << 503 << "SERVICE_UNAVAILABLE";
+        QTest::newRow("timeout") << "hang" << 504 << "UPSTREAM_TIMEOUT";
+        QTest::newRow("key rejected") << "key" << 503 << "SERVICE_UNAVAILABLE";
+    }
+    void failuresWithNothingCached()
+    {
+        QFETCH(QString, failure);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        start([](Config &c) { c.tmdbTimeoutMs = 300; });
+        if (failure == QLatin1String("drop"))
+            m_fake->setDropConnections(true);
+        else if (failure == QLatin1String("hang"))
+            m_fake->setHang(true);
+        else if (failure == QLatin1String("key"))
+            m_fake->setApiKey(QStringLiteral("another-key"));
+        else
+            m_fake->failNext(10, failure.toInt());
+        const HttpReply r = m_ts->get("/api/movies/popular");
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.json().value("error").toObject().value("code").toString(), code);
+        if (failure == QLatin1String("key"))
+            QVERIFY(r.json().value("error").toObject().value("message").toString().contains(
+                QLatin1String("TMDB key rejected")));
+        QVERIFY(!r.body.contains(kKey.toUtf8()));
+        m_fake->setHang(false);
+        m_fake->setDropConnections(false);
+    }
+
+    void rateLimitIsHonouredThenRetried()
+    {
+        start();
+        m_fake->failNext(1, 429, 1);
+        QElapsedTimer t;
+        t.start();
+        HttpClient c(m_ts->port());
+        const HttpReply r = c.request("GET", "/api/movies/upcoming", {}, {}, 10000);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(m_fake->callCount(), 2);
+        QVERIFY(t.elapsed() >= 900); // waited for Retry-After: 1
+    }
+
+    void notFoundIsRememberedBriefly()
+    {
+        start();
+        m_fake->setNotFound(QStringLiteral("/3/movie/999"));
+        const HttpReply r = m_ts->get("/api/movies/999");
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.json().value("error").toObject().value("code").toString(),
+            QStringLiteral("NOT_FOUND"));
+        QCOMPARE(m_ts->get("/api/movies/999").status, 404);
+        QCOMPARE(m_fake->callCount(), 1);
+    }
+
+    void validationMakesNoUpstreamCall_data()
+    {
+        QTest::addColumn<QByteArray>("route");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("id text") << QByteArray("/api/movies/abc") << "id";
+        QTest::newRow("id zero") << QByteArray("/api/movies/0") << "id";
+        QTest::newRow("id too big") << QByteArray("/api/tv/2147483648") << "id";
+        QTest::newRow("id negative") << QByteArray("/api/people/-5") << "id";
+        QTest::newRow("season text") << QByteArray("/api/tv/1399/season/x") << "season";
+        QTest::newRow("page 0") << QByteArray("/api/movies/popular?page=0") << "page";
+        QTest::newRow("page 501") << QByteArray("/api/movies/popular?page=501") << "page";
+        QTest::newRow("page text") << QByteArray("/api/tv/popular?page=two") << "page";
+        QTest::newRow("language") << QByteArray("/api/movies/popular?language=english")
+                                  << "language";
+        QTest::newRow("region") << QByteArray("/api/movies/popular?region=USA") << "region";
+        QTest::newRow("unknown param") << QByteArray("/api/movies/popular?sort=1") << "sort";
+        QTest::newRow("region on tv") << QByteArray("/api/tv/popular?region=US") << "region";
+        QTest::newRow("trending page") << QByteArray("/api/movies/trending?page=2") << "page";
+        QTest::newRow("time window")
+            << QByteArray("/api/movies/trending?timeWindow=month") << "timeWindow";
+        QTest::newRow("both aliases")
+            << QByteArray("/api/movies/trending?timeWindow=day&time_window=week") << "timeWindow";
+        QTest::newRow("media type") << QByteArray("/api/trending?media_type=books") << "media_type";
+        QTest::newRow("query missing") << QByteArray("/api/movies/search") << "query";
+        QTest::newRow("query empty") << QByteArray("/api/search?query=") << "query";
+        QTest::newRow("query too long")
+            << QByteArray("/api/search?query=" + QByteArray(201, 'q')) << "query";
+        QTest::newRow("include_adult")
+            << QByteArray("/api/search?query=a&include_adult=yes") << "include_adult";
+        QTest::newRow("sort_by") << QByteArray("/api/movies/discover?sort_by=rating.desc")
+                                 << "sort_by";
+        QTest::newRow("tv sort on movies")
+            << QByteArray("/api/movies/discover?sort_by=name.asc") << "sort_by";
+        QTest::newRow("discover unknown filter")
+            << QByteArray("/api/movies/discover?with_cast=287") << "with_cast";
+        QTest::newRow("discover genres")
+            << QByteArray("/api/movies/discover?with_genres=action") << "with_genres";
+        QTest::newRow("discover date")
+            << QByteArray("/api/movies/discover?primary_release_date.gte=2020/01/01")
+            << "primary_release_date.gte";
+        QTest::newRow("discover vote")
+            << QByteArray("/api/tv/discover?vote_average.gte=11") << "vote_average.gte";
+        QTest::newRow("discover networks")
+            << QByteArray("/api/tv/discover?with_networks=49|213") << "with_networks";
+        QTest::newRow("append") << QByteArray("/api/movies/550?append=reviews") << "append";
+        QTest::newRow("append tv-only on movie")
+            << QByteArray("/api/movies/550?append=content_ratings") << "append";
+        QTest::newRow("images config param")
+            << QByteArray("/api/images/config?size=w500") << "size";
+    }
+    void validationMakesNoUpstreamCall()
+    {
+        QFETCH(QByteArray, route);
+        QFETCH(QString, field);
+        start();
+        const HttpReply r = m_ts->get(route);
+        QCOMPARE(r.status, 400);
+        const QJsonObject error = r.json().value("error").toObject();
+        QCOMPARE(error.value("code").toString(), QStringLiteral("VALIDATION_ERROR"));
+        QCOMPARE(
+            error.value("details").toArray().first().toObject().value("field").toString(), field);
+        QCOMPARE(m_fake->callCount(), 0);
+    }
+
+    void apiKeyNeverLeaks()
+    {
+        start();
+        Logger::instance().addSecret(kKey); // as the app does at start-up
+        const quint64 before = Logger::instance().buffer()->entriesAfter(0).isEmpty()
+            ? 0
+            : Logger::instance().buffer()->entriesAfter(0).last().id;
+        QList<HttpReply> replies;
+        replies << m_ts->get("/api/movies/550") << m_ts->get("/api/movies/abc");
+        m_fake->failNext(1, 500);
+        replies << m_ts->get("/api/movies/551");
+        m_fake->setApiKey(QStringLiteral("rotated"));
+        replies << m_ts->get("/api/tv/popular");
+        for (const HttpReply &r : replies) {
+            QVERIFY(!r.body.contains(kKey.toUtf8()));
+            for (const auto &h : r.headers)
+                QVERIFY(!h.second.contains(kKey.toUtf8()));
+        }
+        for (const auto &e : Logger::instance().buffer()->entriesAfter(before))
+            QVERIFY2(!e.message.contains(kKey), qPrintable(e.message));
+        QCOMPARE(cacheRows(QLatin1Char('%') + kKey + QLatin1Char('%')), 0);
+        QVERIFY(cacheRows(QStringLiteral("%")) > 0);
+    }
+
+    void imageUrlsAreAbsolute()
+    {
+        start();
+        m_fake->setResponse(QStringLiteral("/3/movie/77"), 200,
+            R"({"id":77,"title":"Memento","poster_path":"/poster.jpg","backdrop_path":null,)"
+            R"("production_companies":[{"id":1,"logo_path":"/logo.png","name":"X"}]})");
+        const QJsonObject data = m_ts->get("/api/movies/77").json().value("data").toObject();
+        QCOMPARE(data.value("poster_url").toString(),
+            QStringLiteral("https://image.tmdb.org/t/p/w500/poster.jpg"));
+        QVERIFY(data.contains("backdrop_url"));
+        QVERIFY(data.value("backdrop_url").isNull());
+        QCOMPARE(data.value("production_companies")
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value("logo_url")
+                     .toString(),
+            QStringLiteral("https://image.tmdb.org/t/p/w300/logo.png"));
+        const QJsonObject list = m_ts->get("/api/movies/popular").json().value("data").toObject();
+        const QJsonObject first = list.value("results").toArray().first().toObject();
+        QVERIFY(first.value("poster_url")
+                    .toString()
+                    .startsWith(QLatin1String("https://image.tmdb.org/t/p/w500/")));
+        const QJsonObject cfg = m_ts->get("/api/images/config").json().value("data").toObject();
+        QVERIFY(cfg.value("secure_base_url").toString().startsWith(QLatin1String("https://")));
+        QVERIFY(cfg.value("poster_sizes").toArray().size() > 3);
+    }
+
+    void etagGivesNotModified()
+    {
+        start();
+        const HttpReply first = m_ts->get("/api/movies/genres");
+        const HttpReply second
+            = m_ts->get("/api/movies/genres", {{"If-None-Match", first.header("ETag")}});
+        QCOMPARE(second.status, 304);
+        QVERIFY(second.body.isEmpty());
+        QCOMPARE(second.header("ETag"), first.header("ETag"));
+    }
+
+    void searchIsOnlyMemoisedInMemory()
+    {
+        start();
+        QCOMPARE(m_ts->get("/api/movies/search?query=matrix").status, 200);
+        QCOMPARE(m_ts->get("/api/movies/search?query=matrix").header("X-Cache"), QByteArray("HIT"));
+        QCOMPARE(m_fake->callCount(), 1);
+        QCOMPARE(cacheRows(QStringLiteral("/search/%")), 0);
+        restartServerKeepingData();
+        QCOMPARE(
+            m_ts->get("/api/movies/search?query=matrix").header("X-Cache"), QByteArray("MISS"));
+    }
+
+    void throttleLimitsUpstreamRate()
+    {
+        start([](Config &c) { c.tmdbRatePerSecond = 5; });
+        std::vector<std::unique_ptr<HttpClient>> clients;
+        for (int i = 0; i < 10; ++i) {
+            clients.push_back(std::make_unique<HttpClient>(m_ts->port()));
+            QVERIFY(clients.back()->connectToServer());
+            clients.back()->socket()->write(
+                "GET /api/movies/" + QByteArray::number(600 + i) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        QTRY_COMPARE(m_fake->callCount(), 5); // the burst
+        QTest::qWait(50);
+        QVERIFY(m_fake->callCount() < 10); // the rest wait for tokens
+        for (auto &c : clients)
+            QCOMPARE(c->readReply(false, 5000).status, 200);
+        QCOMPARE(m_fake->callCount(), 10);
+    }
+
+    void shutdownWaitsForCatalogueRequest()
+    {
+        start();
+        m_fake->setDelay(300);
+        HttpClient c(m_ts->port());
+        QVERIFY(c.connectToServer());
+        c.socket()->write("GET /api/movies/550/videos HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_COMPARE(m_fake->callCount(), 1);
+        QSignalSpy stopped(&m_ts->server(), &MarqueeServer::stopped);
+        m_ts->server().shutdown();
+        const HttpReply r = c.readReply(false, 3000);
+        QCOMPARE(r.status, 200);
+        QTRY_COMPARE(stopped.count(), 1);
+    }
+
+    void healthReportsTmdbAndCache()
+    {
+        start();
+        QCOMPARE(m_ts->get("/api/movies/popular").status, 200);
+        QCOMPARE(m_ts->get("/api/movies/popular").status, 200);
+        const QJsonObject h = m_ts->get("/health").json().value("data").toObject();
+        QCOMPARE(h.value("tmdb").toString(), QStringLiteral("ok"));
+        QCOMPARE(h.value("cache").toObject().value("entries").toInt(), 1);
+        QCOMPARE(h.value("cache").toObject().value("hitRatio").toDouble(), 0.5);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCatalogue)
+#include "tst_catalogue.moc"
