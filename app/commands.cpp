@@ -228,7 +228,9 @@ int serve(const Config &config)
     if (!config.headless
         && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")))
         qCInfo(lcApp) << "this build has no admin window yet; running headless";
-    return QCoreApplication::exec();
+    const int code = QCoreApplication::exec();
+    Logger::instance().flush();
+    return code;
 }
 
 } // namespace

@@ -528,6 +528,46 @@ private slots:
         QTRY_COMPARE(stopped.count(), 1);
     }
 
+    void demoCatalogueServesEveryRoute()
+    {
+        // No TMDB key: the built-in demo catalogue answers, and says so.
+        m_fake.reset();
+        m_ts = std::make_unique<TestServer>();
+        QVERIFY(m_ts->config.tmdbApiKey.isEmpty());
+        QVERIFY(m_ts->start());
+        QCOMPARE(m_ts->get("/health").json().value("data").toObject().value("tmdb").toString(),
+            QStringLiteral("demo"));
+        const QList<QByteArray> routes {"/api/movies/trending", "/api/movies/popular",
+            "/api/movies/top-rated", "/api/movies/now-playing", "/api/movies/upcoming",
+            "/api/movies/genres", "/api/movies/search?query=fight",
+            "/api/movies/discover?with_genres=18", "/api/movies/550?append=videos,credits",
+            "/api/movies/550/recommendations", "/api/movies/550/similar", "/api/movies/550/videos",
+            "/api/movies/550/credits", "/api/movies/550/watch-providers", "/api/tv/trending",
+            "/api/tv/popular", "/api/tv/top-rated", "/api/tv/airing-today", "/api/tv/on-the-air",
+            "/api/tv/genres", "/api/tv/search?query=thrones", "/api/tv/discover?sort_by=name.asc",
+            "/api/tv/1399", "/api/tv/1399/season/1", "/api/tv/1399/season/1/episode/1",
+            "/api/tv/1399/recommendations", "/api/tv/1399/similar", "/api/tv/1399/videos",
+            "/api/tv/1399/credits", "/api/tv/1399/watch-providers",
+            "/api/trending?media_type=person", "/api/search?query=hanks", "/api/people/31",
+            "/api/images/config"};
+        for (const QByteArray &route : routes) {
+            const HttpReply r = m_ts->get(route);
+            QVERIFY2(r.status == 200, route.constData());
+            QCOMPARE(r.header("X-Marquee-Catalogue"), QByteArray("demo"));
+            QVERIFY2(r.json().value("data").isObject(), route.constData());
+        }
+        const QJsonObject movie = m_ts->get("/api/movies/550").json().value("data").toObject();
+        QCOMPARE(movie.value("id").toInt(), 550);
+        QVERIFY(movie.value("poster_url")
+                    .toString()
+                    .startsWith(QLatin1String("https://image.tmdb.org/t/p/")));
+        const HttpReply missing = m_ts->get("/api/movies/1");
+        QCOMPARE(missing.status, 404);
+        QCOMPARE(missing.header("X-Marquee-Catalogue"), QByteArray("demo"));
+        // Demo answers never land in the database cache (a key added later must not see them).
+        QCOMPARE(cacheRows(QStringLiteral("%")), 0);
+    }
+
     void healthReportsTmdbAndCache()
     {
         start();

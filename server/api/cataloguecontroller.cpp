@@ -217,7 +217,8 @@ void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &re
                     e.headers.append(Header {"X-Marquee-Catalogue", "demo"});
                 throw e;
             }
-            HttpResponse r = HttpResponse::okRaw(transform ? transform(a.data) : a.data);
+            HttpResponse r;
+            r.body = transform ? HttpResponse::okRaw(transform(a.data)).body : a.envelope;
             r.setHeader("ETag", a.etag);
             r.setHeader("Cache-Control", "public, max-age=" + QByteArray::number(a.maxAgeSeconds));
             r.setHeader("X-Cache",

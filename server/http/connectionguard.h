@@ -2,7 +2,9 @@
 
 #include "httpoptions.h"
 
+#include <QElapsedTimer>
 #include <QTcpServer>
+#include <QTimer>
 
 class QTcpSocket;
 
@@ -38,10 +40,13 @@ protected:
 
 private:
     void onReadyRead(QTcpSocket *socket, ConnectionState *state);
+    void closeExpired();
     void reject(QTcpSocket *socket, ConnectionState *state, int status, const QString &message);
 
     HttpOptions m_options;
     int m_active = 0;
+    QElapsedTimer m_clock;
+    QTimer m_sweep;
 };
 
 } // namespace marquee

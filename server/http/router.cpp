@@ -25,6 +25,9 @@ Route &Router::add(HttpMethod method, const QString &pattern, Handler handler)
     if (!pattern.startsWith(QLatin1String("/api")))
         r.tier = RateTier::None; // API.md §8: limits apply to /api routes only
     m_routes.push_back(std::move(r));
+    if (m_routes.back().literalSegments == m_routes.back().segments.size())
+        m_literal[QLatin1Char('/') + m_routes.back().segments.join(QLatin1Char('/'))].append(
+            &m_routes.back());
     return m_routes.back();
 }
 
@@ -47,8 +50,18 @@ bool Router::matches(
 
 Router::Match Router::match(HttpMethod method, const QString &path) const
 {
-    const QStringList segments = splitPath(path);
     const HttpMethod wanted = method == HttpMethod::Head ? HttpMethod::Get : method;
+    // Fast path: a literal route of this method (a literal always beats a parameter).
+    if (const auto it = m_literal.constFind(path); it != m_literal.constEnd()) {
+        for (const Route *r : it.value()) {
+            if (r->method == wanted) {
+                Match m;
+                m.route = r;
+                return m;
+            }
+        }
+    }
+    const QStringList segments = splitPath(path);
     Match best;
     for (const Route &r : m_routes) {
         if (!matches(r, segments, nullptr))

@@ -83,6 +83,7 @@ private:
     static bool matches(
         const Route &route, const QStringList &segments, QHash<QString, QString> *params);
     std::deque<Route> m_routes;
+    QHash<QString, QList<const Route *>> m_literal; // parameter-free routes by path
 };
 
 QByteArray allowHeader(const QList<HttpMethod> &methods);

@@ -39,12 +39,15 @@ public:
     bool isNull(const char *name) const { return m_object.value(QLatin1String(name)).isNull(); }
 
     // Absent -> nullopt (a problem when required). JSON null -> a null QString when nullable.
-    std::optional<QString> string(const char *name, bool required, int minLength, int maxLength, bool nullable = false);
+    std::optional<QString> string(
+        const char *name, bool required, int minLength, int maxLength, bool nullable = false);
     std::optional<qint64> integer(const char *name, bool required, qint64 min, qint64 max);
-    std::optional<double> number(const char *name, bool required, double min, double max, bool nullable = false);
+    std::optional<double> number(
+        const char *name, bool required, double min, double max, bool nullable = false);
     std::optional<bool> boolean(const char *name, bool required);
     std::optional<QString> oneOf(const char *name, bool required, const QStringList &allowed);
-    std::optional<QString> date(const char *name, bool required, bool nullable = false); // YYYY-MM-DD
+    std::optional<QString> date(
+        const char *name, bool required, bool nullable = false); // YYYY-MM-DD
     std::optional<QJsonObject> object(const char *name, bool required);
 
     Problems &problems() { return m_problems; }
@@ -68,7 +71,8 @@ public:
     std::optional<double> number(const QString &name, bool required, double min, double max);
     std::optional<bool> boolean(const QString &name, bool required);
     std::optional<QString> oneOf(const QString &name, bool required, const QStringList &allowed);
-    std::optional<QString> matching(const QString &name, bool required, const QString &pattern, const QString &example);
+    std::optional<QString> matching(
+        const QString &name, bool required, const QString &pattern, const QString &example);
     std::optional<QString> raw(const QString &name) const;
 
     Problems &problems() { return m_problems; }

@@ -2,10 +2,14 @@
 
 #include "categories.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QTimer>
+
+#include <cstdio>
 
 namespace marquee {
 
@@ -56,6 +60,31 @@ void Logger::install(LogFormat format, LogLevel level)
     m_format = format;
     setLevel(level);
     qInstallMessageHandler(&Logger::messageHandler);
+    // Access lines are written in batches (one write per ~100 ms under load, not one per request).
+    if (auto *app = QCoreApplication::instance();
+        app && !app->findChild<QTimer *>(QStringLiteral("marquee-log-flush"))) {
+        auto *timer = new QTimer(app);
+        timer->setObjectName(QStringLiteral("marquee-log-flush"));
+        QObject::connect(timer, &QTimer::timeout, [] { Logger::instance().flush(); });
+        timer->start(100);
+    }
+}
+
+void Logger::setOutput(FILE *out)
+{
+    flush();
+    QMutexLocker lock(&m_mutex);
+    m_out = out;
+}
+
+void Logger::flush()
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_pending.isEmpty())
+        return;
+    std::fwrite(m_pending.constData(), 1, size_t(m_pending.size()), m_out);
+    std::fflush(m_out);
+    m_pending.clear();
 }
 
 void Logger::setLevel(LogLevel level)
@@ -87,13 +116,27 @@ void Logger::addSecret(const QString &secret)
         m_secrets.append(secret);
 }
 
+QString Logger::redactSecrets(QString text) const
+{
+    QMutexLocker lock(&m_mutex);
+    for (const QString &s : m_secrets)
+        text.replace(s, QLatin1String("[REDACTED]"));
+    return text;
+}
+
+QString Logger::timestamp(const QDateTime &now)
+{
+    const qint64 ms = now.toMSecsSinceEpoch();
+    if (ms != m_stampMs) {
+        m_stampMs = ms;
+        m_stamp = now.toString(Qt::ISODateWithMs);
+    }
+    return m_stamp;
+}
+
 QString Logger::redact(QString text) const
 {
-    {
-        QMutexLocker lock(&m_mutex);
-        for (const QString &s : m_secrets)
-            text.replace(s, QLatin1String("[REDACTED]"));
-    }
+    text = redactSecrets(std::move(text));
     for (const auto &re : m_patterns)
         text.replace(re, QStringLiteral("\\1\\2[REDACTED]"));
     return text;
@@ -124,15 +167,21 @@ void Logger::messageHandler(
     instance().write(levelName(type), category, message);
 }
 
-void Logger::write(
-    const QString &level, const QString &category, const QString &message, const QString &jsonExtra)
+void Logger::write(const QString &level, const QString &category, const QString &message,
+    const QString &jsonExtra, bool batched)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QString clean = redact(message);
+    // Access lines are built from the method, the path (never the query) and numbers: only
+    // configured secrets need replacing there, not the header/token patterns.
+    const QString clean = batched ? redactSecrets(message) : redact(message);
+    QString stamp;
+    {
+        QMutexLocker lock(&m_mutex);
+        stamp = timestamp(now);
+    }
     QByteArray line;
     if (m_format == LogFormat::Json) {
-        QJsonObject o {{"time", now.toString(Qt::ISODateWithMs)}, {"level", level},
-            {"category", category}, {"msg", clean}};
+        QJsonObject o {{"time", stamp}, {"level", level}, {"category", category}, {"msg", clean}};
         if (!jsonExtra.isEmpty()) {
             const QJsonObject extra = QJsonDocument::fromJson(jsonExtra.toUtf8()).object();
             for (auto it = extra.begin(); it != extra.end(); ++it)
@@ -141,15 +190,25 @@ void Logger::write(
         line = QJsonDocument(o).toJson(QJsonDocument::Compact);
     } else {
         line = QStringLiteral("%1 %2 %3 %4")
-                   .arg(now.toString(Qt::ISODateWithMs), level.toUpper().leftJustified(7), category,
-                       clean)
+                   .arg(stamp, level.toUpper().leftJustified(7), category, clean)
                    .toUtf8();
     }
     line.append('\n');
     {
         QMutexLocker lock(&m_mutex);
-        std::fwrite(line.constData(), 1, size_t(line.size()), m_out);
-        std::fflush(m_out);
+        if (batched) {
+            m_pending.append(line);
+            if (m_pending.size() < 32 * 1024)
+                line.clear();
+            else
+                line = std::exchange(m_pending, QByteArray());
+        } else if (!m_pending.isEmpty()) {
+            line.prepend(std::exchange(m_pending, QByteArray())); // keep the order of lines
+        }
+        if (!line.isEmpty()) {
+            std::fwrite(line.constData(), 1, size_t(line.size()), m_out);
+            std::fflush(m_out);
+        }
     }
     m_buffer.append(LogEntry {0, now, level, category, clean});
 }
@@ -158,26 +217,55 @@ void Logger::logAccess(const AccessRecord &r)
 {
     if (!lcAccess().isInfoEnabled())
         return;
-    QString text = QStringLiteral("%1 %2 %3 %4ms %5B rid=%6")
-                       .arg(QString::fromLatin1(r.method), r.path)
-                       .arg(r.status)
-                       .arg(r.durationMs, 0, 'f', 2)
-                       .arg(r.bytes)
-                       .arg(QString::fromLatin1(r.requestId));
-    if (r.userId > 0)
-        text += QStringLiteral(" user=%1").arg(r.userId);
-    if (r.clientGone)
-        text += QStringLiteral(" client-gone");
-    QString extra;
     if (m_format == LogFormat::Json) {
-        QJsonObject o {{"method", QString::fromLatin1(r.method)}, {"path", redact(r.path)},
+        QString text
+            = QStringLiteral("%1 %2 %3").arg(QString::fromLatin1(r.method), r.path).arg(r.status);
+        QJsonObject o {{"method", QString::fromLatin1(r.method)}, {"path", r.path},
             {"status", r.status}, {"durationMs", qRound(r.durationMs * 100) / 100.0},
             {"bytes", r.bytes}, {"requestId", QString::fromLatin1(r.requestId)}};
         if (r.userId > 0)
             o.insert("userId", r.userId);
-        extra = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+        if (r.clientGone)
+            o.insert("clientGone", true);
+        write(QStringLiteral("info"), QString::fromLatin1(lcAccess().categoryName()), text,
+            QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)), true);
+        return;
     }
-    write(QStringLiteral("info"), QString::fromLatin1(lcAccess().categoryName()), text, extra);
+    // The hot path (one line per request): bytes assembled directly, no regular expressions (the
+    // line holds the method, the path without its query, numbers and our own request id).
+    static const QString info = QStringLiteral("info");
+    static const QString category = QString::fromLatin1(lcAccess().categoryName());
+    char numbers[96];
+    const int n = std::snprintf(numbers, sizeof numbers, " %d %.2fms %lldB rid=", r.status,
+        r.durationMs, static_cast<long long>(r.bytes));
+    QByteArray message;
+    message.reserve(r.path.size() + r.requestId.size() + 96);
+    message.append(r.method)
+        .append(' ')
+        .append(r.path.toUtf8())
+        .append(numbers, n)
+        .append(r.requestId);
+    if (r.userId > 0)
+        message.append(" user=").append(QByteArray::number(r.userId));
+    if (r.clientGone)
+        message.append(" client-gone");
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QByteArray line;
+    {
+        QMutexLocker lock(&m_mutex);
+        line.reserve(message.size() + 64);
+        line.append(timestamp(now).toLatin1())
+            .append(" INFO    marquee.access ")
+            .append(message)
+            .append('\n');
+        m_pending.append(line);
+        if (m_pending.size() >= 32 * 1024) {
+            std::fwrite(m_pending.constData(), 1, size_t(m_pending.size()), m_out);
+            std::fflush(m_out);
+            m_pending.clear();
+        }
+    }
+    m_buffer.append(LogEntry {0, now, info, category, QString::fromUtf8(message)});
 }
 
 } // namespace marquee

@@ -38,11 +38,12 @@ public:
     void install(LogFormat format, LogLevel level);
     void setFormat(LogFormat format) { m_format = format; }
     void setLevel(LogLevel level);
-    void setOutput(FILE *out) { m_out = out; }
+    void setOutput(FILE *out); // batched lines go to the old output first
     void addSecret(const QString &secret);
     QString redact(QString text) const;
 
     void logAccess(const AccessRecord &record);
+    void flush(); // writes batched access lines now
     LogBuffer *buffer() { return &m_buffer; }
 
 private:
@@ -50,7 +51,9 @@ private:
     static void messageHandler(
         QtMsgType type, const QMessageLogContext &context, const QString &message);
     void write(const QString &level, const QString &category, const QString &message,
-        const QString &jsonExtra = {});
+        const QString &jsonExtra = {}, bool batched = false);
+    QString redactSecrets(QString text) const;
+    QString timestamp(const QDateTime &now);
 
     LogFormat m_format = LogFormat::Text;
     mutable QMutex m_mutex;
@@ -58,6 +61,10 @@ private:
     QList<QRegularExpression> m_patterns;
     LogBuffer m_buffer;
     FILE *m_out = stderr;
+    QByteArray
+        m_pending; // access lines waiting for one write (flushed by size, timer, other lines)
+    qint64 m_stampMs = -1;
+    QString m_stamp;
 };
 
 bool parseLogLevel(const QString &text, LogLevel *level);

@@ -2,6 +2,7 @@
 
 #include "config/config.h"
 #include "democatalogue.h"
+#include "http/httpresponse.h"
 #include "log/categories.h"
 #include "tmdbclient.h"
 
@@ -98,6 +99,7 @@ CatalogueAnswer CatalogueService::fromEntry(
         return a;
     }
     a.data = entry.body;
+    a.envelope = entry.envelope.isEmpty() ? HttpResponse::okRaw(entry.body).body : entry.envelope;
     a.etag = entry.etag;
     a.maxAgeSeconds = source == CatalogueAnswer::Source::Stale
         ? 0

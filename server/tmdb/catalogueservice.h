@@ -27,6 +27,7 @@ struct CatalogueAnswer
     enum class Source { Hit, Miss, Stale };
     Source source = Source::Miss;
     QByteArray data; // enriched TMDB payload: the envelope's data
+    QByteArray envelope; // {"success":true,"data":...}, shared with the cache
     QByteArray etag;
     qint64 maxAgeSeconds = 0;
     bool demo = false;

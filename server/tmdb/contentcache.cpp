@@ -1,5 +1,6 @@
 #include "contentcache.h"
 
+#include "http/httpresponse.h"
 #include "log/categories.h"
 #include "store/database.h"
 
@@ -22,8 +23,10 @@ QByteArray ContentCache::makeEtag(const QByteArray &body)
         + '"';
 }
 
-void ContentCache::remember(const QString &key, const CacheEntry &entry)
+void ContentCache::remember(const QString &key, CacheEntry entry)
 {
+    if (entry.status == 200 && entry.envelope.isEmpty())
+        entry.envelope = HttpResponse::okRaw(entry.body).body;
     if (auto it = m_index.find(key); it != m_index.end()) {
         m_memoryBytes -= it.value()->second.cost();
         m_lru.erase(it.value());

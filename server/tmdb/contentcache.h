@@ -15,12 +15,13 @@ struct CacheEntry
 {
     int status = 200; // 200, or 404 for a remembered missing title
     QByteArray body; // enriched TMDB payload (the envelope's data)
+    QByteArray envelope; // memory layer only: the whole success body, written without copying
     QByteArray etag; // strong, quoted
     QString category;
     qint64 fetchedAt = 0; // ms since epoch
     qint64 expiresAt = 0;
     bool isFresh(qint64 nowMs) const { return nowMs < expiresAt; }
-    qint64 cost() const { return body.size() + 128; }
+    qint64 cost() const { return body.size() + envelope.size() + 128; }
 };
 
 // Two layers: a bounded in-memory LRU in front of the database's content_cache table. An entry
@@ -52,7 +53,7 @@ public:
 
 private:
     using Lru = std::list<std::pair<QString, CacheEntry>>;
-    void remember(const QString &key, const CacheEntry &entry);
+    void remember(const QString &key, CacheEntry entry);
 
     Database *m_db;
     qint64 m_budget;

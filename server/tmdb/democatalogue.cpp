@@ -51,8 +51,7 @@ struct Person
 };
 
 // Records in popularity order (the base order of search and discover) with an id index.
-template<typename T>
-struct Table
+template<typename T> struct Table
 {
     QList<T> byPopularity;
     QHash<int, qsizetype> index;
@@ -82,22 +81,22 @@ struct FixedList
 
 Answer ok(const QJsonObject &payload)
 {
-    return { 200, QJsonDocument(payload).toJson(QJsonDocument::Compact) };
+    return {200, QJsonDocument(payload).toJson(QJsonDocument::Compact)};
 }
 
 Answer notFound()
 {
-    return { 404,
-             QByteArrayLiteral("{\"success\":false,\"status_code\":34,\"status_message\":\"The "
-                               "resource you requested could not be found.\"}") };
+    return {404,
+        QByteArrayLiteral("{\"success\":false,\"status_code\":34,\"status_message\":\"The "
+                          "resource you requested could not be found.\"}")};
 }
 
 Answer invalidPage()
 {
-    return { 400,
-             QByteArrayLiteral("{\"success\":false,\"status_code\":22,\"status_message\":"
-                               "\"Invalid page: Pages start at 1 and max at 500. They are "
-                               "expected to be an integer.\"}") };
+    return {400,
+        QByteArrayLiteral("{\"success\":false,\"status_code\":22,\"status_message\":"
+                          "\"Invalid page: Pages start at 1 and max at 500. They are "
+                          "expected to be an integer.\"}")};
 }
 
 QString param(const QUrlQuery &query, const QString &key)
@@ -124,10 +123,8 @@ QJsonObject paginate(const QJsonArray &all, int page)
         results.append(all.at(i));
     // TMDB reports at least one page, even for an empty result
     const int pages = std::max(1, (total + PageSize - 1) / PageSize);
-    return { { QStringLiteral("page"), page },
-             { QStringLiteral("results"), results },
-             { QStringLiteral("total_pages"), pages },
-             { QStringLiteral("total_results"), total } };
+    return {{QStringLiteral("page"), page}, {QStringLiteral("results"), results},
+        {QStringLiteral("total_pages"), pages}, {QStringLiteral("total_results"), total}};
 }
 
 Answer paginated(const QJsonArray &all, const QUrlQuery &query)
@@ -216,8 +213,8 @@ IdClauses idClauses(const QString &spec)
 bool satisfies(const IdClauses &clauses, const QSet<int> &ids)
 {
     return std::all_of(clauses.begin(), clauses.end(), [&](const QList<int> &alternatives) {
-        return std::any_of(alternatives.begin(), alternatives.end(),
-                           [&](int id) { return ids.contains(id); });
+        return std::any_of(
+            alternatives.begin(), alternatives.end(), [&](int id) { return ids.contains(id); });
     });
 }
 
@@ -236,8 +233,9 @@ QSet<int> genreIds(const Title &t)
 
 QString dateOf(const Title &t, Media media)
 {
-    return t.item.value(media == Media::Movie ? QLatin1String("release_date")
-                                              : QLatin1String("first_air_date"))
+    return t.item
+        .value(
+            media == Media::Movie ? QLatin1String("release_date") : QLatin1String("first_air_date"))
         .toString();
 }
 
@@ -259,8 +257,8 @@ void addDateFilters(QList<Filter> &filters, Media media, const QUrlQuery &query)
 {
     const bool movie = media == Media::Movie;
     const QStringList yearKeys = movie
-        ? QStringList { QStringLiteral("year"), QStringLiteral("primary_release_year") }
-        : QStringList { QStringLiteral("year"), QStringLiteral("first_air_date_year") };
+        ? QStringList {QStringLiteral("year"), QStringLiteral("primary_release_year")}
+        : QStringList {QStringLiteral("year"), QStringLiteral("first_air_date_year")};
     for (const QString &key : yearKeys) {
         const QString year = param(query, key);
         if (!year.isEmpty())
@@ -269,8 +267,8 @@ void addDateFilters(QList<Filter> &filters, Media media, const QUrlQuery &query)
             });
     }
     const QStringList rangeKeys = movie
-        ? QStringList { QStringLiteral("primary_release_date"), QStringLiteral("release_date") }
-        : QStringList { QStringLiteral("first_air_date") };
+        ? QStringList {QStringLiteral("primary_release_date"), QStringLiteral("release_date")}
+        : QStringList {QStringLiteral("first_air_date")};
     // ISO dates compare correctly as strings; a title without a date never matches a range.
     for (const QString &key : rangeKeys) {
         const QString gte = param(query, key + QStringLiteral(".gte"));
@@ -299,12 +297,10 @@ void addNumberFilters(QList<Filter> &filters, Media media, const QUrlQuery &quer
         if (isNumber)
             filters.append([=](const Title &t) { return field(t) <= lte; });
     };
-    range(QStringLiteral("vote_average"), [](const Title &t) {
-        return t.item.value(QLatin1String("vote_average")).toDouble();
-    });
-    range(QStringLiteral("vote_count"), [](const Title &t) {
-        return t.item.value(QLatin1String("vote_count")).toDouble();
-    });
+    range(QStringLiteral("vote_average"),
+        [](const Title &t) { return t.item.value(QLatin1String("vote_average")).toDouble(); });
+    range(QStringLiteral("vote_count"),
+        [](const Title &t) { return t.item.value(QLatin1String("vote_count")).toDouble(); });
     range(QStringLiteral("with_runtime"), [media](const Title &t) {
         return media == Media::Movie
             ? t.detail.value(QLatin1String("runtime")).toDouble()
@@ -325,8 +321,7 @@ void addOtherFilters(QList<Filter> &filters, Media media, const QUrlQuery &query
     if (media == Media::Tv && !networks.isEmpty())
         filters.append([=](const Title &t) {
             return satisfies(networks,
-                             idsIn(t.detail.value(QLatin1String("networks")).toArray(),
-                                   QStringLiteral("id")));
+                idsIn(t.detail.value(QLatin1String("networks")).toArray(), QStringLiteral("id")));
         });
 
     // TMDB applies provider filters only within a watch region.
@@ -334,9 +329,9 @@ void addOtherFilters(QList<Filter> &filters, Media media, const QUrlQuery &query
     const QString region = param(query, QStringLiteral("watch_region"));
     if (!providers.isEmpty() && !region.isEmpty())
         filters.append([=](const Title &t) {
-            const QJsonObject offers = t.extras.value(QLatin1String("watch/providers"))
-                                           [QLatin1String("results")][region]
-                                               .toObject();
+            const QJsonObject offers
+                = t.extras.value(QLatin1String("watch/providers"))[QLatin1String("results")][region]
+                      .toObject();
             QSet<int> ids;
             for (auto it = offers.begin(); it != offers.end(); ++it) {
                 if (it.value().isArray())
@@ -354,9 +349,8 @@ void sortForDiscover(QList<const Title *> &titles, Media media, const QString &s
     const bool ascending = sortBy.mid(dot + 1) == QLatin1String("asc");
     const bool movie = media == Media::Movie;
 
-    static const QStringList NumberFields = { QStringLiteral("popularity"),
-                                              QStringLiteral("vote_average"),
-                                              QStringLiteral("vote_count") };
+    static const QStringList NumberFields = {
+        QStringLiteral("popularity"), QStringLiteral("vote_average"), QStringLiteral("vote_count")};
     std::function<bool(const Title *, const Title *)> less;
     if (NumberFields.contains(field)) {
         less = [field](const Title *a, const Title *b) {
@@ -368,29 +362,27 @@ void sortForDiscover(QList<const Title *> &titles, Media media, const QString &s
                 < b->detail.value(QLatin1String("revenue")).toDouble();
         };
     } else if ((movie
-                && (field == QLatin1String("primary_release_date")
-                    || field == QLatin1String("release_date")))
-               || (!movie && field == QLatin1String("first_air_date"))) {
+                   && (field == QLatin1String("primary_release_date")
+                       || field == QLatin1String("release_date")))
+        || (!movie && field == QLatin1String("first_air_date"))) {
         less = [media](const Title *a, const Title *b) {
             return dateOf(*a, media) < dateOf(*b, media);
         };
     } else if ((movie
-                && (field == QLatin1String("title") || field == QLatin1String("original_title")))
-               || (!movie
-                   && (field == QLatin1String("name")
-                       || field == QLatin1String("original_name")))) {
+                   && (field == QLatin1String("title") || field == QLatin1String("original_title")))
+        || (!movie
+            && (field == QLatin1String("name") || field == QLatin1String("original_name")))) {
         less = [field](const Title *a, const Title *b) {
-            return a->item.value(field).toString().compare(b->item.value(field).toString(),
-                                                           Qt::CaseInsensitive)
+            return a->item.value(field).toString().compare(
+                       b->item.value(field).toString(), Qt::CaseInsensitive)
                 < 0;
         };
     } else {
         return;
     }
     // stable: equal keys stay in popularity order
-    std::stable_sort(titles.begin(), titles.end(), [&](const Title *a, const Title *b) {
-        return ascending ? less(a, b) : less(b, a);
-    });
+    std::stable_sort(titles.begin(), titles.end(),
+        [&](const Title *a, const Title *b) { return ascending ? less(a, b) : less(b, a); });
 }
 
 // ---- search ----------------------------------------------------------------------------------
@@ -473,8 +465,8 @@ struct DemoCatalogue::Data
 std::unique_ptr<const DemoCatalogue::Data> DemoCatalogue::Data::load()
 {
     auto data = std::make_unique<Data>();
-    data->movies.build(readTitles(
-        readResource(QStringLiteral("movies.json"))[QLatin1String("movies")].toArray()));
+    data->movies.build(
+        readTitles(readResource(QStringLiteral("movies.json"))[QLatin1String("movies")].toArray()));
     const QJsonObject tv = readResource(QStringLiteral("tv.json")).object();
     data->shows.build(readTitles(tv.value(QLatin1String("tv")).toArray()));
     data->readSeasons(tv);
@@ -485,8 +477,8 @@ std::unique_ptr<const DemoCatalogue::Data> DemoCatalogue::Data::load()
     const QJsonObject reference = readResource(QStringLiteral("reference.json")).object();
     data->configuration = reference.value(QLatin1String("configuration")).toObject();
     const QJsonObject genres = reference.value(QLatin1String("genres")).toObject();
-    data->movieGenres = { { QStringLiteral("genres"), genres.value(QLatin1String("movie")) } };
-    data->tvGenres = { { QStringLiteral("genres"), genres.value(QLatin1String("tv")) } };
+    data->movieGenres = {{QStringLiteral("genres"), genres.value(QLatin1String("movie"))}};
+    data->tvGenres = {{QStringLiteral("genres"), genres.value(QLatin1String("tv"))}};
     data->readLists(reference.value(QLatin1String("lists")).toObject());
     qCDebug(lcTmdb) << "demo catalogue:" << data->movies.byPopularity.size() << "movies,"
                     << data->shows.byPopularity.size() << "shows,"
@@ -496,9 +488,8 @@ std::unique_ptr<const DemoCatalogue::Data> DemoCatalogue::Data::load()
 
 QList<Title> DemoCatalogue::Data::readTitles(const QJsonArray &records)
 {
-    static const QStringList NotExtras = { QStringLiteral("detail"), QStringLiteral("item"),
-                                           QStringLiteral("recommendations"),
-                                           QStringLiteral("similar") };
+    static const QStringList NotExtras = {QStringLiteral("detail"), QStringLiteral("item"),
+        QStringLiteral("recommendations"), QStringLiteral("similar")};
     QList<Title> titles;
     for (const QJsonValue &v : records) {
         const QJsonObject record = v.toObject();
@@ -525,15 +516,15 @@ void DemoCatalogue::Data::readSeasons(const QJsonObject &tv)
         seasons.insert(episodeKey(showId, number), season);
         for (const QJsonValue &e : season.value(QLatin1String("episodes")).toArray())
             episodes.insert(episodeKey(showId, number, e[QLatin1String("episode_number")].toInt()),
-                            e.toObject());
+                e.toObject());
     }
     // TMDB's standalone episode payloads are richer than the copies inside a season.
     for (const QJsonValue &v : tv.value(QLatin1String("episodes")).toArray()) {
         const QJsonObject episode = v[QLatin1String("episode")].toObject();
         episodes.insert(episodeKey(v[QLatin1String("show_id")].toInt(),
-                                   episode.value(QLatin1String("season_number")).toInt(),
-                                   episode.value(QLatin1String("episode_number")).toInt()),
-                        episode);
+                            episode.value(QLatin1String("season_number")).toInt(),
+                            episode.value(QLatin1String("episode_number")).toInt()),
+            episode);
     }
 }
 
@@ -562,15 +553,15 @@ QList<Person> DemoCatalogue::Data::readPeople(const QJsonArray &records) const
                 distinct.append(credit);
             }
         }
-        std::stable_sort(distinct.begin(), distinct.end(),
-                         [](const QJsonObject &a, const QJsonObject &b) {
-                             return a.value(QLatin1String("vote_count")).toDouble()
-                                 > b.value(QLatin1String("vote_count")).toDouble();
-                         });
+        std::stable_sort(
+            distinct.begin(), distinct.end(), [](const QJsonObject &a, const QJsonObject &b) {
+                return a.value(QLatin1String("vote_count")).toDouble()
+                    > b.value(QLatin1String("vote_count")).toDouble();
+            });
         QJsonArray knownFor;
         for (const QJsonObject &credit : distinct.mid(0, KnownForCount)) {
-            const Media media = credit.value(QLatin1String("media_type")).toString()
-                    == QLatin1String("movie")
+            const Media media
+                = credit.value(QLatin1String("media_type")).toString() == QLatin1String("movie")
                 ? Media::Movie
                 : Media::Tv;
             if (const Title *t = titles(media).find(credit.value(QLatin1String("id")).toInt()))
@@ -596,7 +587,7 @@ void DemoCatalogue::Data::readLists(const QJsonObject &definitions)
             || name.startsWith(QLatin1String("trending/movie/"))) {
             list.results = items(Media::Movie, ids, trending);
         } else if (name.startsWith(QLatin1String("tv/"))
-                   || name.startsWith(QLatin1String("trending/tv/"))) {
+            || name.startsWith(QLatin1String("trending/tv/"))) {
             list.results = items(Media::Tv, ids, trending);
         } else if (name.startsWith(QLatin1String("trending/person/"))) {
             for (int id : ids) {
@@ -606,10 +597,9 @@ void DemoCatalogue::Data::readLists(const QJsonObject &definitions)
         } else {
             for (const QJsonValue &v : definition.value(QLatin1String("items")).toArray()) {
                 const QJsonArray pair = v.toArray(); // [media_type, id]
-                const Media media = pair.at(0).toString() == QLatin1String("movie")
-                    ? Media::Movie
-                    : Media::Tv;
-                for (const QJsonValue &item : items(media, { pair.at(1).toInt() }, true))
+                const Media media
+                    = pair.at(0).toString() == QLatin1String("movie") ? Media::Movie : Media::Tv;
+                for (const QJsonValue &item : items(media, {pair.at(1).toInt()}, true))
                     list.results.append(item);
             }
         }
@@ -676,46 +666,48 @@ Answer DemoCatalogue::Data::search(const QString &kind, const QUrlQuery &query) 
     if (!wantMovies && !wantShows && !wantPeople)
         return notFound();
     // TMDB reads the query string form-encoded: '+' is a space.
-    const QString needle =
-        param(query, QStringLiteral("query")).replace(QLatin1Char('+'), QLatin1Char(' ')).simplified();
+    const QString needle = param(query, QStringLiteral("query"))
+                               .replace(QLatin1Char('+'), QLatin1Char(' '))
+                               .simplified();
     if (needle.isEmpty())
         return paginated({}, query);
 
-    auto yearMatches = [&](const QJsonObject &item, const QString &dateKey,
-                           const QStringList &yearKeys) {
-        return std::all_of(yearKeys.begin(), yearKeys.end(), [&](const QString &key) {
-            const QString year = param(query, key);
-            return year.isEmpty() || item.value(dateKey).toString().startsWith(year);
-        });
-    };
+    auto yearMatches
+        = [&](const QJsonObject &item, const QString &dateKey, const QStringList &yearKeys) {
+              return std::all_of(yearKeys.begin(), yearKeys.end(), [&](const QString &key) {
+                  const QString year = param(query, key);
+                  return year.isEmpty()
+                      || item.value(dateKey).toString().startsWith(year + QLatin1Char('-'));
+              });
+          };
     SearchRanking ranking(needle);
     if (wantMovies) {
         const QStringList yearKeys = multi
             ? QStringList()
-            : QStringList { QStringLiteral("year"), QStringLiteral("primary_release_year") };
+            : QStringList {QStringLiteral("year"), QStringLiteral("primary_release_year")};
         for (const Title &t : movies.byPopularity) {
             if (yearMatches(t.item, QStringLiteral("release_date"), yearKeys))
                 ranking.offer(multi ? withMediaType(t.item, QStringLiteral("movie")) : t.item,
-                              { t.item.value(QLatin1String("title")).toString(),
-                                t.item.value(QLatin1String("original_title")).toString() });
+                    {t.item.value(QLatin1String("title")).toString(),
+                        t.item.value(QLatin1String("original_title")).toString()});
         }
     }
     if (wantShows) {
         const QStringList yearKeys = multi
             ? QStringList()
-            : QStringList { QStringLiteral("year"), QStringLiteral("first_air_date_year") };
+            : QStringList {QStringLiteral("year"), QStringLiteral("first_air_date_year")};
         for (const Title &t : shows.byPopularity) {
             if (yearMatches(t.item, QStringLiteral("first_air_date"), yearKeys))
                 ranking.offer(multi ? withMediaType(t.item, QStringLiteral("tv")) : t.item,
-                              { t.item.value(QLatin1String("name")).toString(),
-                                t.item.value(QLatin1String("original_name")).toString() });
+                    {t.item.value(QLatin1String("name")).toString(),
+                        t.item.value(QLatin1String("original_name")).toString()});
         }
     }
     if (wantPeople) {
         for (const Person &p : people.byPopularity)
             ranking.offer(multi ? withMediaType(p.item, QStringLiteral("person")) : p.item,
-                          { p.item.value(QLatin1String("name")).toString(),
-                            p.item.value(QLatin1String("original_name")).toString() });
+                {p.item.value(QLatin1String("name")).toString(),
+                    p.item.value(QLatin1String("original_name")).toString()});
     }
     return paginated(ranking.results(), query);
 }
@@ -740,8 +732,8 @@ Answer DemoCatalogue::Data::discover(Media media, const QUrlQuery &query) const
     return paginated(all, query);
 }
 
-Answer DemoCatalogue::Data::title(Media media, const QStringList &path,
-                                  const QUrlQuery &query) const
+Answer DemoCatalogue::Data::title(
+    Media media, const QStringList &path, const QUrlQuery &query) const
 {
     const std::optional<int> id = idOf(path[0]);
     const Title *t = id ? titles(media).find(*id) : nullptr;
@@ -787,8 +779,7 @@ Answer DemoCatalogue::Data::season(int showId, const QStringList &path) const
         const auto it = seasons.constFind(episodeKey(showId, *number));
         return it == seasons.constEnd() ? notFound() : ok(*it);
     }
-    const std::optional<int> episode =
-        path.size() == 3 && path[1] == QLatin1String("episode")
+    const std::optional<int> episode = path.size() == 3 && path[1] == QLatin1String("episode")
         ? idOf(path[2], MaxSeasonOrEpisode)
         : std::nullopt;
     if (!episode || *episode == 0)
@@ -797,19 +788,19 @@ Answer DemoCatalogue::Data::season(int showId, const QStringList &path) const
     return it == episodes.constEnd() ? notFound() : ok(*it);
 }
 
-std::optional<QJsonObject> DemoCatalogue::Data::personCredits(const Person &person,
-                                                              const QString &name)
+std::optional<QJsonObject> DemoCatalogue::Data::personCredits(
+    const Person &person, const QString &name)
 {
     if (name == QLatin1String("combined_credits"))
         return person.combinedCredits;
     const QString mediaType = name == QLatin1String("movie_credits") ? QStringLiteral("movie")
-        : name == QLatin1String("tv_credits")                       ? QStringLiteral("tv")
-                                                                    : QString();
+        : name == QLatin1String("tv_credits")                        ? QStringLiteral("tv")
+                                                                     : QString();
     if (mediaType.isEmpty())
         return std::nullopt;
     // the per-media lists are the combined one without the media_type TMDB leaves out there
     QJsonObject credits;
-    for (const QString &role : { QStringLiteral("cast"), QStringLiteral("crew") }) {
+    for (const QString &role : {QStringLiteral("cast"), QStringLiteral("crew")}) {
         QJsonArray kept;
         for (const QJsonValue &v : person.combinedCredits.value(role).toArray()) {
             QJsonObject credit = v.toObject();
