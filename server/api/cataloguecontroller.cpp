@@ -22,8 +22,9 @@ QString mediaPath(bool movie)
 class CatalogueParams
 {
 public:
-    CatalogueParams(const HttpRequest &request, QString upstreamPath)
-        : m_q(request)
+    CatalogueParams(const Exchange &ex, QString upstreamPath)
+        : m_q(ex.request())
+        , m_principal(ex.principal)
     {
         m_out.path = std::move(upstreamPath);
     }
@@ -43,17 +44,26 @@ public:
         if (const auto l = m_q.matching(QStringLiteral("language"), false,
                 QStringLiteral("[a-z]{2,3}(-[A-Za-z]{2})?"), QStringLiteral("en-US")))
             m_out.add(QStringLiteral("language"), normaliseLanguage(*l));
+        else if (!m_q.raw(QStringLiteral("language")) && !m_principal.language.isEmpty())
+            m_out.add(
+                QStringLiteral("language"), m_principal.language); // the user's saved preference
     }
     void region(const QString &name = QStringLiteral("region"))
     {
         if (const auto r
             = m_q.matching(name, false, QStringLiteral("[A-Za-z]{2}"), QStringLiteral("US")))
             m_out.add(name, r->toUpper());
+        else if (name == QLatin1String("region") && !m_q.raw(name) && !m_principal.region.isEmpty())
+            m_out.add(name, m_principal.region);
     }
     void boolean(const QString &name)
     {
         if (const auto b = m_q.boolean(name, false))
             m_out.add(name, *b ? QStringLiteral("true") : QStringLiteral("false"));
+        else if (name == QLatin1String("include_adult") && !m_q.raw(name)
+            && m_principal.includeAdult)
+            m_out.add(
+                name, *m_principal.includeAdult ? QStringLiteral("true") : QStringLiteral("false"));
     }
     void integer(const QString &name, qint64 min, qint64 max, const QString &upstreamName = {})
     {
@@ -129,6 +139,7 @@ private:
         return dash < 0 ? l : l.left(dash) + QLatin1Char('-') + l.mid(dash + 1).toUpper();
     }
     QueryFields m_q;
+    const Principal &m_principal;
     UpstreamRequest m_out;
 };
 
@@ -144,10 +155,12 @@ void CatalogueController::registerRoutes(Router &router)
 {
     registerMedia(router, Media::Movie);
     registerMedia(router, Media::Tv);
-    router.get(QStringLiteral("/api/trending"), [this](const ExchangePtr &ex) { allTrending(ex); });
+    router.get(QStringLiteral("/api/trending"), [this](const ExchangePtr &ex) { allTrending(ex); })
+        .withAccess(Access::OptionalUser);
     router.get(QStringLiteral("/api/search"), [this](const ExchangePtr &ex) { multiSearch(ex); })
         .withTier(RateTier::Search);
-    router.get(QStringLiteral("/api/people/{id}"), [this](const ExchangePtr &ex) { person(ex); });
+    router.get(QStringLiteral("/api/people/{id}"), [this](const ExchangePtr &ex) { person(ex); })
+        .withAccess(Access::OptionalUser);
     router.get(
         QStringLiteral("/api/images/config"), [this](const ExchangePtr &ex) { imageConfig(ex); });
 }
@@ -158,7 +171,7 @@ void CatalogueController::registerMedia(Router &router, Media media)
     const QString base = movie ? QStringLiteral("/api/movies") : QStringLiteral("/api/tv");
     const QString tmdb = QLatin1Char('/') + mediaPath(movie);
     auto route = [&](const QString &path, Handler h) -> Route & {
-        return router.get(base + path, std::move(h));
+        return router.get(base + path, std::move(h)).withAccess(Access::OptionalUser);
     };
 
     route(
@@ -235,7 +248,7 @@ void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &re
 void CatalogueController::list(
     const ExchangePtr &ex, const QString &upstream, CacheCategory category, bool withRegion)
 {
-    CatalogueParams p(ex->request(), upstream);
+    CatalogueParams p(*ex, upstream);
     p.allow(withRegion ? names({"page", "language", "region"}) : names({"page", "language"}));
     p.page();
     p.language();
@@ -247,7 +260,7 @@ void CatalogueController::list(
 void CatalogueController::trending(const ExchangePtr &ex, Media media)
 {
     // TMDB's spec gives /trending no page parameter, so neither do we.
-    CatalogueParams p(ex->request(), QString());
+    CatalogueParams p(*ex, QString());
     p.allow(names({"timeWindow", "time_window", "language"}));
     const QString window = p.aliased(QStringLiteral("timeWindow"), QStringLiteral("time_window"),
         names({"day", "week"}), QStringLiteral("week"));
@@ -259,7 +272,7 @@ void CatalogueController::trending(const ExchangePtr &ex, Media media)
 
 void CatalogueController::allTrending(const ExchangePtr &ex)
 {
-    CatalogueParams p(ex->request(), QString());
+    CatalogueParams p(*ex, QString());
     p.allow(names({"media_type", "mediaType", "time_window", "timeWindow", "language"}));
     const QString type = p.aliased(QStringLiteral("media_type"), QStringLiteral("mediaType"),
         names({"all", "movie", "tv", "person"}), QStringLiteral("all"));
@@ -273,8 +286,7 @@ void CatalogueController::allTrending(const ExchangePtr &ex)
 
 void CatalogueController::genres(const ExchangePtr &ex, Media media)
 {
-    CatalogueParams p(
-        ex->request(), QStringLiteral("/genre/%1/list").arg(mediaPath(media == Media::Movie)));
+    CatalogueParams p(*ex, QStringLiteral("/genre/%1/list").arg(mediaPath(media == Media::Movie)));
     p.allow(names({"language"}));
     p.language();
     serve(ex, p.finish(), CacheCategory::Reference);
@@ -283,7 +295,7 @@ void CatalogueController::genres(const ExchangePtr &ex, Media media)
 void CatalogueController::search(const ExchangePtr &ex, Media media)
 {
     const bool movie = media == Media::Movie;
-    CatalogueParams p(ex->request(), QStringLiteral("/search/%1").arg(mediaPath(movie)));
+    CatalogueParams p(*ex, QStringLiteral("/search/%1").arg(mediaPath(movie)));
     if (movie)
         p.allow(names({"query", "page", "language", "region", "year", "include_adult",
             "primary_release_year"}));
@@ -306,7 +318,7 @@ void CatalogueController::search(const ExchangePtr &ex, Media media)
 
 void CatalogueController::multiSearch(const ExchangePtr &ex)
 {
-    CatalogueParams p(ex->request(), QStringLiteral("/search/multi"));
+    CatalogueParams p(*ex, QStringLiteral("/search/multi"));
     p.allow(names({"query", "page", "language", "include_adult"}));
     p.searchQuery();
     p.page();
@@ -318,7 +330,7 @@ void CatalogueController::multiSearch(const ExchangePtr &ex)
 void CatalogueController::discover(const ExchangePtr &ex, Media media)
 {
     const bool movie = media == Media::Movie;
-    CatalogueParams p(ex->request(), QStringLiteral("/discover/%1").arg(mediaPath(movie)));
+    CatalogueParams p(*ex, QStringLiteral("/discover/%1").arg(mediaPath(movie)));
     QStringList allowed
         = names({"page", "language", "with_genres", "without_genres", "vote_average.gte",
             "vote_average.lte", "vote_count.gte", "with_runtime.gte", "with_runtime.lte",
@@ -371,7 +383,7 @@ void CatalogueController::details(const ExchangePtr &ex, Media media)
 {
     const bool movie = media == Media::Movie;
     const qint64 id = pathId(ex->request(), QStringLiteral("id"));
-    CatalogueParams p(ex->request(), QStringLiteral("/%1/%2").arg(mediaPath(movie)).arg(id));
+    CatalogueParams p(*ex, QStringLiteral("/%1/%2").arg(mediaPath(movie)).arg(id));
     p.allow(names({"language", "append"}));
     p.language();
     p.append(movie ? names({"videos", "credits", "images", "recommendations", "similar",
@@ -386,7 +398,7 @@ void CatalogueController::related(const ExchangePtr &ex, Media media, const QStr
     const qint64 id = pathId(ex->request(), QStringLiteral("id"));
     const QString upstreamWhat
         = what == QLatin1String("watch-providers") ? QStringLiteral("watch/providers") : what;
-    CatalogueParams p(ex->request(),
+    CatalogueParams p(*ex,
         QStringLiteral("/%1/%2/%3")
             .arg(mediaPath(media == Media::Movie))
             .arg(id)
@@ -415,7 +427,7 @@ void CatalogueController::season(const ExchangePtr &ex)
 {
     const qint64 id = pathId(ex->request(), QStringLiteral("id"));
     const qint64 s = pathNumber(ex->request(), QStringLiteral("season"), 1000);
-    CatalogueParams p(ex->request(), QStringLiteral("/tv/%1/season/%2").arg(id).arg(s));
+    CatalogueParams p(*ex, QStringLiteral("/tv/%1/season/%2").arg(id).arg(s));
     p.allow(names({"language"}));
     p.language();
     serve(ex, p.finish(), CacheCategory::Details);
@@ -426,8 +438,7 @@ void CatalogueController::episode(const ExchangePtr &ex)
     const qint64 id = pathId(ex->request(), QStringLiteral("id"));
     const qint64 s = pathNumber(ex->request(), QStringLiteral("season"), 1000);
     const qint64 e = pathNumber(ex->request(), QStringLiteral("episode"), 100000);
-    CatalogueParams p(
-        ex->request(), QStringLiteral("/tv/%1/season/%2/episode/%3").arg(id).arg(s).arg(e));
+    CatalogueParams p(*ex, QStringLiteral("/tv/%1/season/%2/episode/%3").arg(id).arg(s).arg(e));
     p.allow(names({"language"}));
     p.language();
     serve(ex, p.finish(), CacheCategory::Details);
@@ -436,7 +447,7 @@ void CatalogueController::episode(const ExchangePtr &ex)
 void CatalogueController::person(const ExchangePtr &ex)
 {
     const qint64 id = pathId(ex->request(), QStringLiteral("id"));
-    CatalogueParams p(ex->request(), QStringLiteral("/person/%1").arg(id));
+    CatalogueParams p(*ex, QStringLiteral("/person/%1").arg(id));
     p.allow(names({"language"}));
     p.language();
     p.fixed(QStringLiteral("append_to_response"), QStringLiteral("combined_credits"));
@@ -445,7 +456,7 @@ void CatalogueController::person(const ExchangePtr &ex)
 
 void CatalogueController::imageConfig(const ExchangePtr &ex)
 {
-    CatalogueParams p(ex->request(), QStringLiteral("/configuration"));
+    CatalogueParams p(*ex, QStringLiteral("/configuration"));
     p.allow({});
     serve(ex, p.finish(), CacheCategory::Reference, [](const QByteArray &data) {
         return QJsonDocument(QJsonDocument::fromJson(data).object().value("images").toObject())

@@ -1,9 +1,15 @@
 #include "marqueeserver.h"
 
+#include "api/admincontroller.h"
 #include "api/cataloguecontroller.h"
 #include "api/healthcontroller.h"
+#include "api/usercontroller.h"
+#include "api/webhookcontroller.h"
+#include "auth/clerkauthenticator.h"
+#include "auth/clerkclient.h"
 #include "log/categories.h"
 #include "store/migrations.h"
+#include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
 
 #include <QHostAddress>
@@ -30,6 +36,7 @@ MarqueeServer::~MarqueeServer()
     m_http = nullptr;
     m_controllers.clear();
     m_catalogue.reset();
+    m_users.reset();
     m_db->close();
 }
 
@@ -49,8 +56,12 @@ bool MarqueeServer::start(QString *error)
         qCInfo(lcStore) << "database schema now at version" << Migrator::latestVersion();
 
     m_catalogue = std::make_unique<CatalogueService>(m_config, m_db.get());
+    m_users = std::make_unique<UserStore>(*m_db);
+    m_clerk = new ClerkClient(m_config, this);
+    m_auth = new ClerkAuthenticator(m_config, *m_users, *m_clerk, this);
     m_catalogue->prune();
     m_http = new HttpServer(m_config.http, &m_router);
+    m_http->setAuthenticator(m_auth);
     registerRoutes();
 
     QHostAddress address;
@@ -76,6 +87,10 @@ void MarqueeServer::registerRoutes()
 {
     m_controllers.push_back(std::make_unique<HealthController>(*this));
     m_controllers.push_back(std::make_unique<CatalogueController>(*m_catalogue));
+    m_controllers.push_back(std::make_unique<UserController>(*m_users, *m_auth));
+    m_controllers.push_back(
+        std::make_unique<WebhookController>(m_config.clerkWebhookSecret, *m_users, *m_auth));
+    m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users));
     for (auto &c : m_controllers)
         c->registerRoutes(m_router);
 }

@@ -16,6 +16,9 @@
 namespace marquee {
 
 class CatalogueService;
+class ClerkAuthenticator;
+class ClerkClient;
+class UserStore;
 class Controller;
 
 // A snapshot of what the server is doing, for /health, the admin API and the admin window.
@@ -67,6 +70,9 @@ private:
     Config m_config;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<CatalogueService> m_catalogue;
+    std::unique_ptr<UserStore> m_users;
+    ClerkClient *m_clerk = nullptr;
+    ClerkAuthenticator *m_auth = nullptr;
     Router m_router;
     HttpServer *m_http = nullptr;
     std::vector<std::unique_ptr<Controller>> m_controllers;

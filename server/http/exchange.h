@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace marquee {
 
@@ -23,6 +24,10 @@ struct Principal
     QString clerkId;
     QString sessionId;
     bool admin = false;
+    // The user's saved catalogue preferences, applied when a request does not set them.
+    QString language;
+    QString region;
+    std::optional<bool> includeAdult;
     bool isAuthenticated() const { return userId > 0; }
 };
 

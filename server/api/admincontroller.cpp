@@ -1,0 +1,85 @@
+#include "admincontroller.h"
+
+#include "core/marqueeserver.h"
+#include "core/version.h"
+#include "http/validation.h"
+#include "store/userstore.h"
+#include "tmdb/catalogueservice.h"
+#include "usercontroller.h"
+
+#include <QJsonArray>
+
+namespace marquee {
+
+void AdminController::registerRoutes(Router &router)
+{
+    router.get(QStringLiteral("/api/admin/stats"), [this](const ExchangePtr &ex) { stats(ex); })
+        .withAccess(Access::Admin);
+    router.get(QStringLiteral("/api/admin/users"), [this](const ExchangePtr &ex) { users(ex); })
+        .withAccess(Access::Admin);
+    router
+        .post(QStringLiteral("/api/admin/cache/purge"),
+            [this](const ExchangePtr &ex) { purgeCache(ex); })
+        .withAccess(Access::Admin)
+        .withTier(RateTier::Sensitive);
+}
+
+void AdminController::stats(const ExchangePtr &ex)
+{
+    QueryFields q(ex->request());
+    q.allowOnly({});
+    q.finish();
+    const HealthSnapshot h = m_server.health();
+    QJsonObject cache;
+    if (CatalogueService *c = m_server.catalogue()) {
+        const CatalogueStats &s = c->stats();
+        QJsonArray categories;
+        for (const auto &cat : c->cache().databaseStats())
+            categories.append(QJsonObject {{"category", cat.category}, {"entries", cat.entries},
+                {"bytes", cat.bytes}, {"expired", cat.expired}});
+        cache = QJsonObject {{"hits", qint64(s.hits)}, {"misses", qint64(s.misses)},
+            {"stale", qint64(s.stale)}, {"coalesced", qint64(s.coalesced)},
+            {"upstreamCalls", qint64(s.upstreamCalls)},
+            {"upstreamErrors", qint64(s.upstreamErrors)}, {"notFound", qint64(s.notFound)},
+            {"hitRatio", s.hitRatio()}, {"memoryEntries", c->cache().memoryEntries()},
+            {"memoryBytes", c->cache().memoryBytes()}, {"categories", categories}};
+    }
+    ex->respond(privateResponse(HttpResponse::ok(QJsonObject {
+        {"version", MARQUEE_VERSION},
+        {"uptimeSeconds", h.uptimeSeconds},
+        {"requests", QJsonObject {{"served", qint64(h.requestsServed)}, {"inFlight", h.inFlight}}},
+        {"tmdb", h.tmdb},
+        {"cache", cache},
+        {"users", QJsonObject {{"total", m_users.userCount()}}},
+    })));
+}
+
+void AdminController::users(const ExchangePtr &ex)
+{
+    QueryFields q(ex->request());
+    q.allowOnly({QStringLiteral("page"), QStringLiteral("limit")});
+    const int page = int(q.integer(QStringLiteral("page"), false, 1, 100000).value_or(1));
+    const int limit = int(q.integer(QStringLiteral("limit"), false, 1, 100).value_or(20));
+    q.finish();
+    qint64 total = 0;
+    QJsonArray data;
+    for (const UserRecord &u : m_users.listUsers(page, limit, &total)) {
+        const auto counts = m_users.counts(u.id);
+        data.append(UserController::profileJson(u, counts.watchlist, counts.favorites));
+    }
+    const qint64 pages = (total + limit - 1) / limit;
+    ex->respond(privateResponse(HttpResponse::ok(data,
+        QJsonObject {{"page", page}, {"limit", limit}, {"total", total}, {"totalPages", pages}})));
+}
+
+void AdminController::purgeCache(const ExchangePtr &ex)
+{
+    qint64 purged = 0;
+    if (CatalogueService *c = m_server.catalogue()) {
+        purged = c->cache().databaseEntries() + (c->isDemo() ? c->cache().memoryEntries() : 0);
+        c->cache().clear();
+    }
+    ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"purged", purged}})));
+}
+
+} // namespace marquee

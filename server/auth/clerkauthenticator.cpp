@@ -1,0 +1,234 @@
+#include "clerkauthenticator.h"
+
+#include "clerkclient.h"
+#include "config/config.h"
+#include "http/apierror.h"
+#include "log/categories.h"
+#include "store/userstore.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+
+namespace marquee {
+
+namespace {
+
+QByteArray bearerToken(const QByteArray &header, bool *wellFormed)
+{
+    *wellFormed = false;
+    if (header.size() < 8 || header.left(7).compare("Bearer ", Qt::CaseInsensitive) != 0)
+        return {};
+    const QByteArray token = header.mid(7).trimmed();
+    if (token.isEmpty() || token.contains(' ') || token.size() > 16 * 1024)
+        return {};
+    *wellFormed = true;
+    return token;
+}
+
+ApiError unauthenticated(const QString &message)
+{
+    ApiError e(ApiError::Code::Unauthenticated, message);
+    e.headers.append(Header {"WWW-Authenticate", "Bearer"});
+    return e;
+}
+
+} // namespace
+
+ClerkAuthenticator::ClerkAuthenticator(
+    const Config &config, UserStore &users, ClerkClient &clerk, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_users(users)
+    , m_clerk(clerk)
+{
+    m_policy.issuer = config.clerkIssuer;
+    m_policy.authorizedParties = config.http.allowedOrigins;
+    for (const QString &id : config.adminUserIds)
+        m_admins.insert(id);
+}
+
+ClerkAuthenticator::~ClerkAuthenticator() = default;
+
+void ClerkAuthenticator::authenticate(
+    const ExchangePtr &ex, Access access, std::function<void()> proceed)
+{
+    const QByteArray header = ex->request().header("Authorization");
+    if (header.isEmpty()) {
+        if (access == Access::OptionalUser)
+            proceed();
+        else
+            ex->fail(unauthenticated(
+                QStringLiteral("Authentication required: send Authorization: Bearer <token>")));
+        return;
+    }
+    bool wellFormed = false;
+    const QByteArray token = bearerToken(header, &wellFormed);
+    if (!wellFormed) {
+        reject(ex, access, QStringLiteral("Authorization must be \"Bearer <token>\""), proceed);
+        return;
+    }
+    if (!m_clerk.canVerify()) {
+        reject(
+            ex, access, QStringLiteral("Authentication is not configured on this server"), proceed);
+        return;
+    }
+    const QByteArray key = QCryptographicHash::hash(token, QCryptographicHash::Sha256);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (auto it = m_tokens.constFind(key); it != m_tokens.constEnd()) {
+        if (it->expiresAt + m_policy.clockSkewSeconds > now) {
+            admit(ex, *it, access, proceed);
+            return;
+        }
+        m_tokens.remove(key);
+    }
+    verify(ex, token, access, std::move(proceed));
+}
+
+void ClerkAuthenticator::verify(
+    const ExchangePtr &ex, const QByteArray &token, Access access, std::function<void()> proceed)
+{
+    m_clerk.withKeys([this, ex, token, access, proceed](const KeySet &keys) {
+        ex->guard([&] {
+            const JwtResult r
+                = verifyJwt(token, keys, m_policy, QDateTime::currentSecsSinceEpoch());
+            auto finish = [this, ex, token, access, proceed](const JwtResult &result) {
+                if (!result.ok()) {
+                    qCInfo(lcAuth).noquote() << "token refused:" << jwtErrorName(result.error);
+                    reject(ex, access, QStringLiteral("Invalid token: %1").arg(result.message),
+                        proceed);
+                    return;
+                }
+                if (m_tokens.size() >= kMaxCachedTokens)
+                    m_tokens.clear(); // bounded; the next requests re-verify once
+                m_tokens.insert(
+                    QCryptographicHash::hash(token, QCryptographicHash::Sha256), *result.token);
+                admit(ex, *result.token, access, proceed);
+            };
+            if (r.error == JwtError::UnknownKey && !r.keyId.isEmpty()) {
+                m_clerk.refreshForUnknownKey([ex, token, finish, this](const KeySet &fresh) {
+                    ex->guard([&] {
+                        finish(
+                            verifyJwt(token, fresh, m_policy, QDateTime::currentSecsSinceEpoch()));
+                    });
+                });
+                return;
+            }
+            finish(r);
+        });
+    });
+}
+
+void ClerkAuthenticator::reject(const ExchangePtr &ex, Access access, const QString &message,
+    const std::function<void()> &proceed)
+{
+    // On public routes a bad token is ignored: the catalogue never breaks because a token expired.
+    if (access == Access::OptionalUser) {
+        proceed();
+        return;
+    }
+    ex->fail(unauthenticated(message));
+}
+
+ClerkAuthenticator::CachedUser *ClerkAuthenticator::userFor(const QString &clerkId, qint64 nowMs)
+{
+    auto it = m_userCache.find(clerkId);
+    if (it != m_userCache.end())
+        return &it.value();
+    bool created = false;
+    const auto record = m_users.ensureUser(clerkId, nowMs, &created);
+    if (!record)
+        return nullptr;
+    if (created)
+        qCInfo(lcAuth) << "new user" << record->id;
+    CachedUser u;
+    u.id = record->id;
+    u.language = record->preferences.value("language").toString();
+    u.region = record->preferences.value("region").toString();
+    if (record->preferences.value("includeAdult").isBool())
+        u.includeAdult = record->preferences.value("includeAdult").toBool();
+    u.lastTouchMs = nowMs;
+    u.profileSyncedAt = record->profileSyncedAt;
+    return &m_userCache.insert(clerkId, u).value();
+}
+
+void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token, Access access,
+    const std::function<void()> &proceed)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    CachedUser *user = userFor(token.subject, now);
+    if (!user)
+        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
+    if (now - user->lastTouchMs >= kTouchIntervalMs) {
+        m_users.touchLastSeen(user->id, now);
+        user->lastTouchMs = now;
+    }
+    if (m_clerk.canFetchProfiles() && now - user->profileSyncedAt >= kProfileMaxAgeMs) {
+        user->profileSyncedAt = now; // one attempt per day, success or not
+        syncProfile(token.subject, {});
+    }
+
+    if (!token.sessionId.isEmpty()) {
+        auto it = m_sessionCache.find(token.sessionId);
+        if (it == m_sessionCache.end() || now - it->lastTouchMs >= kTouchIntervalMs) {
+            const auto s = m_users.touchSession(token.sessionId, user->id,
+                QString::fromUtf8(ex->request().header("User-Agent")),
+                ex->request().remoteAddress.toString(), now);
+            CachedSession cs;
+            cs.userId = s ? s->userId : 0;
+            cs.revoked = !s || s->revokedAt > 0;
+            cs.lastTouchMs = now;
+            it = m_sessionCache.insert(token.sessionId, cs);
+        }
+        if (it->revoked || it->userId != user->id) {
+            if (access == Access::OptionalUser) {
+                proceed();
+                return;
+            }
+            throw ApiError(
+                ApiError::Code::Forbidden, QStringLiteral("This session has been revoked"));
+        }
+    }
+
+    Principal &p = ex->principal;
+    p.userId = user->id;
+    p.clerkId = token.subject;
+    p.sessionId = token.sessionId;
+    p.admin = m_admins.contains(token.subject);
+    p.language = user->language;
+    p.region = user->region;
+    p.includeAdult = user->includeAdult;
+    if (access == Access::Admin && !p.admin)
+        throw ApiError(ApiError::Code::Forbidden, QStringLiteral("Administrator rights required"));
+    proceed();
+}
+
+void ClerkAuthenticator::forgetUser(const QString &clerkId)
+{
+    const auto it = m_userCache.constFind(clerkId);
+    if (it != m_userCache.constEnd()) {
+        const qint64 id = it->id;
+        for (auto s = m_sessionCache.begin(); s != m_sessionCache.end();)
+            s = s->userId == id ? m_sessionCache.erase(s) : std::next(s);
+    }
+    m_userCache.remove(clerkId);
+}
+
+void ClerkAuthenticator::forgetSession(const QString &sid)
+{
+    m_sessionCache.remove(sid);
+}
+
+void ClerkAuthenticator::syncProfile(const QString &clerkId, std::function<void(bool)> done)
+{
+    m_clerk.fetchUser(clerkId,
+        [this, clerkId, done = std::move(done)](const std::optional<ClerkProfile> &profile) {
+            bool ok = false;
+            if (profile && profile->clerkId == clerkId)
+                ok = m_users.applyClerkProfile(
+                    *profile, QDateTime::currentMSecsSinceEpoch(), false);
+            if (done)
+                done(ok);
+        });
+}
+
+} // namespace marquee

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "http/pipeline.h"
+#include "jwt.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+
+namespace marquee {
+
+struct Config;
+class ClerkClient;
+class UserStore;
+
+// The authentication step of the pipeline (API.md §4). Bearer tokens are verified with our own
+// RS256 verifier against Clerk's keys, then the token's `sub` becomes a user (created on first
+// sight) and its `sid` a session (a revoked one is refused). Verified tokens, users and sessions
+// are remembered in memory so a request normally costs no RSA operation and no database write.
+class ClerkAuthenticator
+    : public QObject
+    , public Authenticator
+{
+    Q_OBJECT
+public:
+    ClerkAuthenticator(
+        const Config &config, UserStore &users, ClerkClient &clerk, QObject *parent = nullptr);
+    ~ClerkAuthenticator() override;
+    Q_DISABLE_COPY_MOVE(ClerkAuthenticator)
+
+    void authenticate(
+        const ExchangePtr &exchange, Access access, std::function<void()> proceed) override;
+
+    // Called when users or sessions change outside a request (deletion, revocation, webhook).
+    void forgetUser(const QString &clerkId);
+    void forgetSession(const QString &sid);
+    // Re-reads the profile from Clerk now; done() runs when it is stored (or failed).
+    void syncProfile(const QString &clerkId, std::function<void(bool)> done);
+
+    static constexpr int kMaxCachedTokens = 10000;
+    static constexpr qint64 kTouchIntervalMs = 60 * 1000;
+    static constexpr qint64 kProfileMaxAgeMs = 24LL * 3600 * 1000;
+
+private:
+    struct CachedUser
+    {
+        qint64 id = 0;
+        QString language, region;
+        std::optional<bool> includeAdult;
+        qint64 lastTouchMs = 0;
+        qint64 profileSyncedAt = 0;
+    };
+    struct CachedSession
+    {
+        qint64 userId = 0;
+        bool revoked = false;
+        qint64 lastTouchMs = 0;
+    };
+
+    void verify(const ExchangePtr &ex, const QByteArray &token, Access access,
+        std::function<void()> proceed);
+    void admit(const ExchangePtr &ex, const VerifiedToken &token, Access access,
+        const std::function<void()> &proceed);
+    void reject(const ExchangePtr &ex, Access access, const QString &message,
+        const std::function<void()> &proceed);
+    CachedUser *userFor(const QString &clerkId, qint64 nowMs);
+
+    const Config &m_config;
+    UserStore &m_users;
+    ClerkClient &m_clerk;
+    JwtPolicy m_policy;
+    QSet<QString> m_admins;
+    QHash<QByteArray, VerifiedToken> m_tokens; // sha256(token) -> verified claims
+    QHash<QString, CachedUser> m_userCache; // clerk id -> user
+    QHash<QString, CachedSession> m_sessionCache;
+    QSet<QString> m_syncing;
+};
+
+} // namespace marquee

@@ -1,0 +1,312 @@
+#include "userstore.h"
+
+#include "database.h"
+#include "log/categories.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace marquee {
+
+namespace {
+
+const char kUserColumns[]
+    = "id, clerk_id, email, first_name, last_name, display_name, image_url, preferences, "
+      "created_at, updated_at, last_seen_at, profile_synced_at";
+
+UserRecord readUser(const QSqlQuery &q)
+{
+    UserRecord u;
+    u.id = q.value(0).toLongLong();
+    u.clerkId = q.value(1).toString();
+    u.email = q.value(2).toString();
+    u.firstName = q.value(3).toString();
+    u.lastName = q.value(4).toString();
+    u.displayName = q.value(5).toString();
+    u.imageUrl = q.value(6).toString();
+    u.preferences = QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object();
+    u.createdAt = q.value(8).toLongLong();
+    u.updatedAt = q.value(9).toLongLong();
+    u.lastSeenAt = q.value(10).toLongLong();
+    u.profileSyncedAt = q.value(11).toLongLong();
+    return u;
+}
+
+QVariant nullable(const QString &s)
+{
+    return s.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
+}
+
+} // namespace
+
+std::optional<ClerkProfile> ClerkProfile::fromClerkUser(const QJsonObject &user)
+{
+    ClerkProfile p;
+    p.clerkId = user.value("id").toString();
+    if (p.clerkId.isEmpty())
+        return std::nullopt;
+    const QString primary = user.value("primary_email_address_id").toString();
+    const QJsonArray emails = user.value("email_addresses").toArray();
+    for (const auto &e : emails) {
+        const QJsonObject o = e.toObject();
+        if (p.email.isEmpty() || o.value("id").toString() == primary)
+            p.email = o.value("email_address").toString();
+        if (o.value("id").toString() == primary)
+            break;
+    }
+    p.firstName = user.value("first_name").toString();
+    p.lastName = user.value("last_name").toString();
+    p.imageUrl = user.value("image_url").toString();
+    return p;
+}
+
+UserStore::UserStore(Database &db)
+    : m_db(db)
+{ }
+
+std::optional<UserRecord> UserStore::findByClerkId(const QString &clerkId)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(
+        QStringLiteral("SELECT %1 FROM users WHERE clerk_id = ?").arg(QLatin1String(kUserColumns)));
+    q.addBindValue(clerkId);
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
+        return std::nullopt;
+    }
+    return q.next() ? std::optional<UserRecord>(readUser(q)) : std::nullopt;
+}
+
+std::optional<UserRecord> UserStore::findById(qint64 id)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(kUserColumns)));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return readUser(q);
+}
+
+std::optional<UserRecord> UserStore::ensureUser(const QString &clerkId, qint64 nowMs, bool *created)
+{
+    if (created)
+        *created = false;
+    if (auto u = findByClerkId(clerkId))
+        return u;
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral(
+        "INSERT INTO users (clerk_id, preferences, created_at, updated_at, last_seen_at) "
+        "VALUES (?, '{}', ?, ?, ?) ON CONFLICT (clerk_id) DO NOTHING"));
+    q.addBindValue(clerkId);
+    q.addBindValue(nowMs);
+    q.addBindValue(nowMs);
+    q.addBindValue(nowMs);
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
+        qCWarning(lcStore) << "cannot create user:" << m_lastError;
+        return std::nullopt;
+    }
+    if (created)
+        *created = q.numRowsAffected() > 0;
+    return findByClerkId(clerkId);
+}
+
+bool UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, bool createIfMissing)
+{
+    if (createIfMissing && !ensureUser(p.clerkId, nowMs))
+        return false;
+    QSqlQuery q(m_db.connection());
+    q.prepare(
+        QStringLiteral("UPDATE users SET email = ?, first_name = ?, last_name = ?, image_url = ?, "
+                       "updated_at = ?, profile_synced_at = ? WHERE clerk_id = ?"));
+    q.addBindValue(nullable(p.email.isEmpty() ? QString() : p.email));
+    q.addBindValue(nullable(p.firstName.isEmpty() ? QString() : p.firstName));
+    q.addBindValue(nullable(p.lastName.isEmpty() ? QString() : p.lastName));
+    q.addBindValue(nullable(p.imageUrl.isEmpty() ? QString() : p.imageUrl));
+    q.addBindValue(nowMs);
+    q.addBindValue(nowMs);
+    q.addBindValue(p.clerkId);
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
+        return false;
+    }
+    return q.numRowsAffected() > 0;
+}
+
+bool UserStore::updateSettings(qint64 userId, const std::optional<QString> &displayName,
+    bool setDisplayName, const QJsonObject &preferences, qint64 nowMs)
+{
+    QSqlQuery q(m_db.connection());
+    if (setDisplayName) {
+        q.prepare(QStringLiteral(
+            "UPDATE users SET display_name = ?, preferences = ?, updated_at = ? WHERE id = ?"));
+        q.addBindValue(
+            displayName ? nullable(*displayName) : QVariant(QMetaType::fromType<QString>()));
+    } else {
+        q.prepare(QStringLiteral("UPDATE users SET preferences = ?, updated_at = ? WHERE id = ?"));
+    }
+    q.addBindValue(QString::fromUtf8(QJsonDocument(preferences).toJson(QJsonDocument::Compact)));
+    q.addBindValue(nowMs);
+    q.addBindValue(userId);
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool UserStore::touchLastSeen(qint64 userId, qint64 nowMs)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("UPDATE users SET last_seen_at = ? WHERE id = ?"));
+    q.addBindValue(nowMs);
+    q.addBindValue(userId);
+    return q.exec();
+}
+
+bool UserStore::deleteUser(qint64 userId)
+{
+    // Foreign keys cascade to sessions, watchlist and favorites; the explicit deletes keep that
+    // true on a database opened without foreign-key enforcement.
+    return m_db.transaction([&](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        for (const char *table : {"sessions", "watchlist", "favorites"}) {
+            q.prepare(QStringLiteral("DELETE FROM %1 WHERE user_id = ?").arg(QLatin1String(table)));
+            q.addBindValue(userId);
+            if (!q.exec())
+                return false;
+        }
+        q.prepare(QStringLiteral("DELETE FROM users WHERE id = ?"));
+        q.addBindValue(userId);
+        return q.exec() && q.numRowsAffected() > 0;
+    });
+}
+
+std::optional<qint64> UserStore::deleteByClerkId(const QString &clerkId)
+{
+    const auto u = findByClerkId(clerkId);
+    if (!u || !deleteUser(u->id))
+        return std::nullopt;
+    return u->id;
+}
+
+UserStore::Counts UserStore::counts(qint64 userId)
+{
+    Counts c;
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM watchlist WHERE user_id = ?), "
+                             "(SELECT COUNT(*) FROM favorites WHERE user_id = ?)"));
+    q.addBindValue(userId);
+    q.addBindValue(userId);
+    if (q.exec() && q.next()) {
+        c.watchlist = q.value(0).toLongLong();
+        c.favorites = q.value(1).toLongLong();
+    }
+    return c;
+}
+
+QList<UserRecord> UserStore::listUsers(int page, int limit, qint64 *total)
+{
+    QList<UserRecord> out;
+    *total = userCount();
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT %1 FROM users ORDER BY created_at, id LIMIT ? OFFSET ?")
+                  .arg(QLatin1String(kUserColumns)));
+    q.addBindValue(limit);
+    q.addBindValue(qint64(page - 1) * limit);
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append(readUser(q));
+    return out;
+}
+
+qint64 UserStore::userCount()
+{
+    QSqlQuery q(m_db.connection());
+    return q.exec(QStringLiteral("SELECT COUNT(*) FROM users")) && q.next()
+        ? q.value(0).toLongLong()
+        : 0;
+}
+
+std::optional<SessionRecord> UserStore::touchSession(
+    const QString &sid, qint64 userId, const QString &userAgent, const QString &ip, qint64 nowMs)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral(
+        "INSERT INTO sessions (id, user_id, created_at, last_seen_at, user_agent, ip_address) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_seen_at = "
+        "excluded.last_seen_at, "
+        "user_agent = excluded.user_agent, ip_address = excluded.ip_address "
+        "WHERE sessions.user_id = excluded.user_id"));
+    q.addBindValue(sid);
+    q.addBindValue(userId);
+    q.addBindValue(nowMs);
+    q.addBindValue(nowMs);
+    q.addBindValue(userAgent.left(500));
+    q.addBindValue(ip);
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
+        return std::nullopt;
+    }
+    q.prepare(QStringLiteral(
+        "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
+        "FROM sessions WHERE id = ?"));
+    q.addBindValue(sid);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return SessionRecord {q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+        q.value(3).toLongLong(), q.value(4).toString(), q.value(5).toString(),
+        q.value(6).toLongLong()};
+}
+
+QList<SessionRecord> UserStore::sessions(qint64 userId)
+{
+    QList<SessionRecord> out;
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral(
+        "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
+        "FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC, id"));
+    q.addBindValue(userId);
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+            q.value(3).toLongLong(), q.value(4).toString(), q.value(5).toString(),
+            q.value(6).toLongLong()});
+    return out;
+}
+
+bool UserStore::revokeSession(qint64 userId, const QString &sid, qint64 nowMs)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral(
+        "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND user_id = ?"));
+    q.addBindValue(nowMs);
+    q.addBindValue(sid);
+    q.addBindValue(userId);
+    return q.exec() && q.numRowsAffected() > 0;
+}
+
+bool UserStore::webhookSeen(const QString &id)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT 1 FROM webhook_events WHERE id = ?"));
+    q.addBindValue(id);
+    return q.exec() && q.next();
+}
+
+bool UserStore::recordWebhook(const QString &id, const QString &type, qint64 nowMs)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("INSERT INTO webhook_events (id, event_type, received_at) VALUES (?, "
+                             "?, ?) ON CONFLICT (id) DO NOTHING"));
+    q.addBindValue(id);
+    q.addBindValue(type);
+    q.addBindValue(nowMs);
+    return q.exec() && q.numRowsAffected() > 0;
+}
+
+} // namespace marquee
