@@ -87,6 +87,8 @@ Commands:
   cache stats            catalogue cache entries and bytes per category
   cache clear            empty the catalogue cache
   cache prune            remove expired catalogue cache entries
+  users list             list the users this server knows
+  routes                 print every route the server answers (METHOD /pattern)
 
 Options:
   --headless             never open a window

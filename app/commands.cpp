@@ -7,12 +7,14 @@
 #include "log/logger.h"
 #include "signalwatcher.h"
 #include "store/migrations.h"
+#include "store/userstore.h"
 #include "tmdb/contentcache.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QProcessEnvironment>
+#include <QTemporaryDir>
 
 #include <cstdio>
 
@@ -209,6 +211,57 @@ int cacheCommand(const Config &config, const QStringList &rest)
     return 0;
 }
 
+int usersCommand(const Config &config, const QStringList &rest)
+{
+    if (rest.value(0) != QLatin1String("list")) {
+        printLine(stderr, QStringLiteral("marquee: usage: marquee users list"));
+        return 2;
+    }
+    Database db(config.database);
+    if (!openDatabase(db))
+        return 1;
+    QString error;
+    if (!Migrator(db).apply(&error)) {
+        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+        return 1;
+    }
+    UserStore users(db);
+    qint64 total = 0;
+    int page = 1;
+    printLine(stdout, QStringLiteral("%1  %2  %3  %4").arg(QStringLiteral("id"), 6).arg(QStringLiteral("clerk id"), -32).arg(QStringLiteral("email"), -32).arg(QStringLiteral("last seen")));
+    for (;;) {
+        const auto list = users.listUsers(page, 100, &total);
+        for (const UserRecord &u : list) {
+            const QString seen = u.lastSeenAt ? QDateTime::fromMSecsSinceEpoch(u.lastSeenAt, Qt::UTC).toString(Qt::ISODate) : QStringLiteral("-");
+            printLine(stdout, QStringLiteral("%1  %2  %3  %4").arg(u.id, 6).arg(u.clerkId, -32).arg(u.email.isEmpty() ? QStringLiteral("-") : u.email, -32).arg(seen));
+        }
+        if (list.size() < 100)
+            break;
+        ++page;
+    }
+    printLine(stdout, QStringLiteral("%1 user(s)").arg(total));
+    return 0;
+}
+
+// Prints every route the server registers ("METHOD /pattern"), for the OpenAPI check.
+int routesCommand(Config config)
+{
+    QTemporaryDir dir;
+    config.port = 0;
+    config.host = QStringLiteral("127.0.0.1");
+    config.database = *DatabaseUrl::parse(QStringLiteral("sqlite://%1/routes.db").arg(dir.path()), nullptr);
+    Logger::instance().setLevel(LogLevel::Error);
+    MarqueeServer server(config);
+    QString error;
+    if (!server.start(&error)) {
+        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+        return 1;
+    }
+    for (const Route &r : server.router().routes())
+        printLine(stdout, QStringLiteral("%1 %2").arg(QString::fromLatin1(methodName(r.method)), r.pattern));
+    return 0;
+}
+
 int serve(const Config &config)
 {
     for (const QString &line : config.describe())
@@ -251,6 +304,10 @@ int runCommand(const CommandLine &cl)
         return dbCommand(*config, rest, cl.yes);
     if (cmd == QLatin1String("cache"))
         return cacheCommand(*config, rest);
+    if (cmd == QLatin1String("users"))
+        return usersCommand(*config, rest);
+    if (cmd == QLatin1String("routes"))
+        return routesCommand(*config);
     printLine(stderr, QStringLiteral("marquee: unknown command \"%1\" (see --help)").arg(cmd));
     return 2;
 }
