@@ -3,10 +3,12 @@
 #include "api/admincontroller.h"
 #include "api/cataloguecontroller.h"
 #include "api/healthcontroller.h"
+#include "api/listscontroller.h"
 #include "api/usercontroller.h"
 #include "api/webhookcontroller.h"
 #include "auth/clerkauthenticator.h"
 #include "auth/clerkclient.h"
+#include "http/ratelimiter.h"
 #include "log/categories.h"
 #include "store/migrations.h"
 #include "store/userstore.h"
@@ -62,6 +64,9 @@ bool MarqueeServer::start(QString *error)
     m_catalogue->prune();
     m_http = new HttpServer(m_config.http, &m_router);
     m_http->setAuthenticator(m_auth);
+    m_rateLimiter = std::make_unique<TieredRateLimiter>(
+        m_config.rateLimitGeneral, m_config.rateLimitSearch, m_config.rateLimitSensitive);
+    m_http->setRateLimiter(m_rateLimiter.get());
     registerRoutes();
 
     QHostAddress address;
@@ -88,6 +93,7 @@ void MarqueeServer::registerRoutes()
     m_controllers.push_back(std::make_unique<HealthController>(*this));
     m_controllers.push_back(std::make_unique<CatalogueController>(*m_catalogue));
     m_controllers.push_back(std::make_unique<UserController>(*m_users, *m_auth));
+    m_controllers.push_back(std::make_unique<ListsController>(*m_db, m_catalogue->images()));
     m_controllers.push_back(
         std::make_unique<WebhookController>(m_config.clerkWebhookSecret, *m_users, *m_auth));
     m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users));

@@ -20,6 +20,7 @@ class ClerkAuthenticator;
 class ClerkClient;
 class UserStore;
 class Controller;
+class TieredRateLimiter;
 
 // A snapshot of what the server is doing, for /health, the admin API and the admin window.
 struct HealthSnapshot
@@ -71,6 +72,7 @@ private:
     std::unique_ptr<Database> m_db;
     std::unique_ptr<CatalogueService> m_catalogue;
     std::unique_ptr<UserStore> m_users;
+    std::unique_ptr<TieredRateLimiter> m_rateLimiter;
     ClerkClient *m_clerk = nullptr;
     ClerkAuthenticator *m_auth = nullptr;
     Router m_router;
