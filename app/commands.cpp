@@ -228,12 +228,24 @@ int usersCommand(const Config &config, const QStringList &rest)
     UserStore users(db);
     qint64 total = 0;
     int page = 1;
-    printLine(stdout, QStringLiteral("%1  %2  %3  %4").arg(QStringLiteral("id"), 6).arg(QStringLiteral("clerk id"), -32).arg(QStringLiteral("email"), -32).arg(QStringLiteral("last seen")));
+    printLine(stdout,
+        QStringLiteral("%1  %2  %3  %4")
+            .arg(QStringLiteral("id"), 6)
+            .arg(QStringLiteral("clerk id"), -32)
+            .arg(QStringLiteral("email"), -32)
+            .arg(QStringLiteral("last seen")));
     for (;;) {
         const auto list = users.listUsers(page, 100, &total);
         for (const UserRecord &u : list) {
-            const QString seen = u.lastSeenAt ? QDateTime::fromMSecsSinceEpoch(u.lastSeenAt, Qt::UTC).toString(Qt::ISODate) : QStringLiteral("-");
-            printLine(stdout, QStringLiteral("%1  %2  %3  %4").arg(u.id, 6).arg(u.clerkId, -32).arg(u.email.isEmpty() ? QStringLiteral("-") : u.email, -32).arg(seen));
+            const QString seen = u.lastSeenAt
+                ? QDateTime::fromMSecsSinceEpoch(u.lastSeenAt, Qt::UTC).toString(Qt::ISODate)
+                : QStringLiteral("-");
+            printLine(stdout,
+                QStringLiteral("%1  %2  %3  %4")
+                    .arg(u.id, 6)
+                    .arg(u.clerkId, -32)
+                    .arg(u.email.isEmpty() ? QStringLiteral("-") : u.email, -32)
+                    .arg(seen));
         }
         if (list.size() < 100)
             break;
@@ -249,7 +261,8 @@ int routesCommand(Config config)
     QTemporaryDir dir;
     config.port = 0;
     config.host = QStringLiteral("127.0.0.1");
-    config.database = *DatabaseUrl::parse(QStringLiteral("sqlite://%1/routes.db").arg(dir.path()), nullptr);
+    config.database
+        = *DatabaseUrl::parse(QStringLiteral("sqlite://%1/routes.db").arg(dir.path()), nullptr);
     Logger::instance().setLevel(LogLevel::Error);
     MarqueeServer server(config);
     QString error;
@@ -257,8 +270,13 @@ int routesCommand(Config config)
         printLine(stderr, QStringLiteral("marquee: %1").arg(error));
         return 1;
     }
+    static const char *const tiers[] = {"none", "general", "search", "sensitive"};
+    static const char *const access[] = {"public", "optional", "user", "admin"};
     for (const Route &r : server.router().routes())
-        printLine(stdout, QStringLiteral("%1 %2").arg(QString::fromLatin1(methodName(r.method)), r.pattern));
+        printLine(stdout,
+            QStringLiteral("%1 %2 tier=%3 access=%4")
+                .arg(QString::fromLatin1(methodName(r.method)), r.pattern,
+                    QLatin1String(tiers[int(r.tier)]), QLatin1String(access[int(r.access)])));
     return 0;
 }
 

@@ -21,6 +21,11 @@ case "$cmd" in
     ;;
   test)
     "$root/scripts/setup.sh" test
+    # npm packages of the OpenAPI check, exactly as locked (skipped when already in place).
+    if [ ! -f "$root/scripts/node_modules/.package-lock.json" ] \
+       || [ "$root/scripts/package-lock.json" -nt "$root/scripts/node_modules/.package-lock.json" ]; then
+      npm ci --prefix "$root/scripts" --no-audit --no-fund --loglevel=error
+    fi
     configure_and_build -DMARQUEE_BUILD_TESTS=ON
     cd "$build"
     exec ctest --output-on-failure -j "$jobs" "$@"

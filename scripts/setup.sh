@@ -11,6 +11,12 @@ case "${1:-build}" in
   bench) want+=(wrk nginx-light curl) ;;
 esac
 
+# The OpenAPI check runs on Node; a machine that already has node and npm (from any source)
+# keeps them, otherwise Debian's packages are installed.
+if [ "${1:-build}" = test ] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
+  want+=(nodejs npm)
+fi
+
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,8 @@
 // JsonWriter produces JSON that Qt's own parser reads back to the same values.
+#include "core/timeformat.h"
 #include "http/jsonwriter.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -64,6 +66,23 @@ private slots:
         QCOMPARE(o.value("list").toArray().at(2).toObject().value("i").toInt(), 2);
         QVERIFY(o.value("empty").toArray().isEmpty());
         QCOMPARE(o.value("raw").toObject().value("x").toInt(), 1);
+    }
+
+    void isoTimestampsMatchQt_data()
+    {
+        QTest::addColumn<qint64>("ms");
+        QTest::newRow("epoch") << qint64(0);
+        QTest::newRow("now-ish") << qint64(1795000000123);
+        QTest::newRow("leap day 2000") << qint64(951782400999);
+        QTest::newRow("end of 1999") << qint64(946684799999);
+        QTest::newRow("2100-03-01") << qint64(4107542400000);
+        QTest::newRow("before epoch") << qint64(-86400001);
+    }
+    void isoTimestampsMatchQt()
+    {
+        QFETCH(qint64, ms);
+        QCOMPARE(
+            isoUtc(ms), QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs));
     }
 
     void nonFiniteNumbersBecomeNull()

@@ -158,11 +158,14 @@ void CatalogueController::registerRoutes(Router &router)
     router.get(QStringLiteral("/api/trending"), [this](const ExchangePtr &ex) { allTrending(ex); })
         .withAccess(Access::OptionalUser);
     router.get(QStringLiteral("/api/search"), [this](const ExchangePtr &ex) { multiSearch(ex); })
-        .withTier(RateTier::Search);
+        .withTier(RateTier::Search)
+        .withAccess(Access::OptionalUser);
     router.get(QStringLiteral("/api/people/{id}"), [this](const ExchangePtr &ex) { person(ex); })
         .withAccess(Access::OptionalUser);
-    router.get(
-        QStringLiteral("/api/images/config"), [this](const ExchangePtr &ex) { imageConfig(ex); });
+    router
+        .get(QStringLiteral("/api/images/config"),
+            [this](const ExchangePtr &ex) { imageConfig(ex); })
+        .withAccess(Access::OptionalUser);
 }
 
 void CatalogueController::registerMedia(Router &router, Media media)

@@ -1,6 +1,7 @@
 #include "usercontroller.h"
 
 #include "auth/clerkauthenticator.h"
+#include "core/timeformat.h"
 #include "http/apierror.h"
 #include "http/validation.h"
 #include "store/database.h"
@@ -17,7 +18,7 @@ QJsonValue isoTime(qint64 ms)
 {
     if (ms <= 0)
         return QJsonValue::Null;
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+    return isoUtc(ms);
 }
 
 HttpResponse privateResponse(HttpResponse r)

@@ -49,6 +49,10 @@ public:
 
     // Headers the pipeline adds to whatever answer is sent (CORS, rate limit).
     void addResponseHeader(const QByteArray &name, const QByteArray &value);
+    const QList<std::pair<QByteArray, QByteArray>> &responseHeaders() const
+    {
+        return m_extraHeaders;
+    }
 
     void respond(HttpResponse response);
     void fail(const ApiError &error);

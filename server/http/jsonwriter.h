@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <optional>
+
 namespace marquee {
 
 // Appends compact JSON to a byte array, for hot paths where building a QJsonObject (Qt 6 stores
@@ -29,6 +31,11 @@ public:
     JsonWriter &value(bool b);
     JsonWriter &null();
     JsonWriter &raw(const QByteArray &json); // already-serialised JSON value
+
+    template<typename T> JsonWriter &value(const std::optional<T> &v)
+    {
+        return v ? value(*v) : null();
+    }
 
     template<typename T> JsonWriter &field(const char *name, const T &v)
     {

@@ -137,9 +137,13 @@ void TieredRateLimiter::check(Exchange &exchange, RateTier tier)
     if (limit(tier) <= 0)
         return;
     const Verdict v = consume(RateLimitKey::forExchange(exchange), tier);
-    if (v.allowed) {
-        for (const Header &h : headersFor(v))
-            exchange.addResponseHeader(h.first, h.second);
+    if (v.allowed) { // the hot path: no list in between
+        exchange.addResponseHeader(
+            QByteArrayLiteral("RateLimit-Limit"), QByteArray::number(v.limit));
+        exchange.addResponseHeader(
+            QByteArrayLiteral("RateLimit-Remaining"), QByteArray::number(v.remaining));
+        exchange.addResponseHeader(
+            QByteArrayLiteral("RateLimit-Reset"), QByteArray::number(v.resetSeconds));
         return;
     }
     ApiError e(ApiError::Code::RateLimited,
@@ -156,11 +160,14 @@ QList<Header> TieredRateLimiter::headersFor(const Verdict &v)
     if (v.limit <= 0)
         return headers;
     headers.reserve(4);
-    headers.append(Header {"RateLimit-Limit", QByteArray::number(v.limit)});
-    headers.append(Header {"RateLimit-Remaining", QByteArray::number(v.remaining)});
-    headers.append(Header {"RateLimit-Reset", QByteArray::number(v.resetSeconds)});
+    headers.append(Header {QByteArrayLiteral("RateLimit-Limit"), QByteArray::number(v.limit)});
+    headers.append(
+        Header {QByteArrayLiteral("RateLimit-Remaining"), QByteArray::number(v.remaining)});
+    headers.append(
+        Header {QByteArrayLiteral("RateLimit-Reset"), QByteArray::number(v.resetSeconds)});
     if (!v.allowed)
-        headers.append(Header {"Retry-After", QByteArray::number(v.retryAfterSeconds)});
+        headers.append(
+            Header {QByteArrayLiteral("Retry-After"), QByteArray::number(v.retryAfterSeconds)});
     return headers;
 }
 

@@ -1,0 +1,358 @@
+#include "listscontroller.h"
+
+#include "core/timeformat.h"
+#include "http/apierror.h"
+#include "http/jsonwriter.h"
+#include "http/validation.h"
+#include "store/database.h"
+#include "tmdb/imageurls.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace marquee {
+
+namespace {
+
+const QByteArray kNoStore = QByteArrayLiteral("private, no-store");
+const qint64 kMaxTmdbId = 2147483647LL;
+const QStringList kContentTypes {QStringLiteral("movie"), QStringLiteral("tv")};
+const QStringList kSorts {QStringLiteral("addedAt.desc"), QStringLiteral("addedAt.asc"),
+    QStringLiteral("title.asc"), QStringLiteral("title.desc")};
+
+QString listName(ListKind kind)
+{
+    return kind == ListKind::Watchlist ? QStringLiteral("watchlist") : QStringLiteral("favorites");
+}
+
+ListSort sortFrom(const QString &s)
+{
+    if (s == QLatin1String("addedAt.asc"))
+        return ListSort::AddedAsc;
+    if (s == QLatin1String("title.asc"))
+        return ListSort::TitleAsc;
+    if (s == QLatin1String("title.desc"))
+        return ListSort::TitleDesc;
+    return ListSort::AddedDesc;
+}
+
+QJsonValue jsonOrNull(const std::optional<QString> &s)
+{
+    return s ? QJsonValue(*s) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonValue timestamp(qint64 ms)
+{
+    return isoUtc(ms);
+}
+
+// Absent or JSON null -> nullopt (stored as NULL); "" stays an empty, non-null string.
+std::optional<QString> nullableString(JsonFields &f, const char *name, int maxLength)
+{
+    const auto s = f.string(name, false, 0, maxLength, true);
+    if (!s || f.isNull(name))
+        return std::nullopt;
+    return s->isNull() ? QString(QLatin1String("")) : *s;
+}
+
+// TMDB image paths look like "/kqjL17yufvn9OVLyXYpvtyrFfak.jpg"; they are appended to the image
+// base URL, so whitespace (which would break the URL) is refused too.
+std::optional<QString> imagePath(JsonFields &f, const char *name)
+{
+    const auto s = nullableString(f, name, 200);
+    if (!s)
+        return s;
+    const bool hasSpace = std::any_of(s->begin(), s->end(), [](QChar c) { return c.isSpace(); });
+    if (!s->startsWith(QLatin1Char('/')) || hasSpace) {
+        f.problems().add(QLatin1String(name), QStringLiteral("invalid_format"),
+            QStringLiteral("%1 must be a TMDB image path starting with \"/\"")
+                .arg(QLatin1String(name)));
+        return std::nullopt;
+    }
+    return s;
+}
+
+ListItem parseNewItem(const HttpRequest &request, ListKind kind)
+{
+    const QJsonObject body = parseJsonObjectBody(request);
+    JsonFields f(body);
+    if (kind == ListKind::Watchlist)
+        f.allowOnly({"tmdbId", "contentType", "title", "posterPath", "backdropPath", "overview",
+            "releaseDate", "voteAverage", "note"});
+    else
+        f.allowOnly({"tmdbId", "contentType", "title", "posterPath", "backdropPath", "overview",
+            "releaseDate", "voteAverage"});
+    ListItem item;
+    item.tmdbId = f.integer("tmdbId", true, 1, kMaxTmdbId).value_or(0);
+    item.contentType = f.oneOf("contentType", true, kContentTypes).value_or(QString());
+    if (const auto title = f.string("title", true, 1, 500)) {
+        if (title->trimmed().isEmpty())
+            f.problems().add(QStringLiteral("title"), QStringLiteral("invalid_value"),
+                QStringLiteral("title must not be blank"));
+        item.title = *title;
+    }
+    item.posterPath = imagePath(f, "posterPath");
+    item.backdropPath = imagePath(f, "backdropPath");
+    item.overview = nullableString(f, "overview", 5000);
+    // TMDB sends "" for an unknown release date: stored as null rather than refused.
+    if (body.value(QStringLiteral("releaseDate")) == QJsonValue(QString())) {
+        // nothing to store
+    } else if (const auto date = f.date("releaseDate", false, true); date && !date->isNull()) {
+        item.releaseDate = *date;
+    }
+    item.voteAverage = f.number("voteAverage", false, 0, 10, true);
+    if (kind == ListKind::Watchlist)
+        item.note = nullableString(f, "note", 1000);
+    f.finish();
+    return item;
+}
+
+WatchlistChange parseChange(const HttpRequest &request)
+{
+    JsonFields f(parseJsonObjectBody(request));
+    f.allowOnly({"watched", "note"});
+    if (!f.has("watched") && !f.has("note"))
+        f.problems().add(QStringLiteral("body"), QStringLiteral("required"),
+            QStringLiteral("Give at least one of: watched, note"));
+    WatchlistChange change;
+    change.watched = f.boolean("watched", false);
+    if (f.has("note"))
+        change.note = nullableString(f, "note", 1000);
+    f.finish();
+    return change;
+}
+
+QString pathContentType(const HttpRequest &request)
+{
+    const QString type = request.param(QStringLiteral("contentType"));
+    if (!kContentTypes.contains(type))
+        throw ApiError::validation(QStringLiteral("contentType"), QStringLiteral("invalid_value"),
+            QStringLiteral("contentType must be one of: movie, tv"));
+    return type;
+}
+
+ApiError notInList(ListKind kind)
+{
+    return ApiError::notFound(QStringLiteral("No such item in your %1").arg(listName(kind)));
+}
+
+} // namespace
+
+ListsController::ListsController(Database &db, const ImageUrls &images)
+    : m_store(db)
+    , m_images(images)
+    , m_pageCacheEnabled(db.dialect() == SqlDialect::Sqlite)
+{ }
+
+void ListsController::forgetPages(qint64 userId)
+{
+    const QStringList keys = m_pageKeysByUser.take(userId);
+    for (const QString &key : keys)
+        m_pageBytes -= m_pages.take(key).size();
+}
+
+void ListsController::registerRoutes(Router &router)
+{
+    registerList(router, ListKind::Watchlist);
+    registerList(router, ListKind::Favorites);
+    router
+        .patch(QStringLiteral("/api/watchlist/{contentType}/{tmdbId}"),
+            [this](const ExchangePtr &ex) {
+                forgetPages(ex->principal.userId);
+                answer(ex, [&] { return patchWatchlist(ex); });
+            })
+        .withAccess(Access::User);
+}
+
+void ListsController::registerList(Router &router, ListKind kind)
+{
+    const QString base = QStringLiteral("/api/") + listName(kind);
+    using Action = HttpResponse (ListsController::*)(const ExchangePtr &, ListKind);
+    auto route = [this, kind](Action action) {
+        return [this, kind, action](const ExchangePtr &ex) {
+            if (ex->request().method != HttpMethod::Get)
+                forgetPages(ex->principal.userId); // a write: cached pages of this user go
+            answer(ex, [&] { return (this->*action)(ex, kind); });
+        };
+    };
+    router.get(base, route(&ListsController::list)).withAccess(Access::User);
+    router.post(base, route(&ListsController::add)).withAccess(Access::User);
+    router.get(base + QStringLiteral("/check"), route(&ListsController::check))
+        .withAccess(Access::User);
+    router.del(base + QStringLiteral("/{id}"), route(&ListsController::removeById))
+        .withAccess(Access::User);
+    router
+        .del(base + QStringLiteral("/{contentType}/{tmdbId}"), route(&ListsController::removeByKey))
+        .withAccess(Access::User);
+}
+
+void ListsController::answer(const ExchangePtr &ex, const std::function<HttpResponse()> &action)
+{
+    try {
+        HttpResponse response = action();
+        response.setHeader("Cache-Control", kNoStore);
+        ex->respond(std::move(response));
+    } catch (ApiError &e) {
+        e.headers.append(Header {"Cache-Control", kNoStore});
+        ex->fail(e);
+    } catch (const ListStoreError &e) {
+        // The store has logged the SQL error; the client learns only what kind of failure it was.
+        ApiError api = e.unavailable()
+            ? ApiError(
+                ApiError::Code::ServiceUnavailable, QStringLiteral("The database is unavailable"))
+            : ApiError(ApiError::Code::Internal, QStringLiteral("Internal server error"));
+        api.headers.append(Header {"Cache-Control", kNoStore});
+        ex->fail(api);
+    }
+}
+
+HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
+{
+    QueryFields q(ex->request());
+    q.allowOnly({QStringLiteral("page"), QStringLiteral("limit"), QStringLiteral("contentType"),
+        QStringLiteral("sort")});
+    ListQuery query;
+    query.userId = ex->principal.userId;
+    query.page = int(q.integer(QStringLiteral("page"), false, 1, 10000).value_or(1));
+    query.limit = int(q.integer(QStringLiteral("limit"), false, 1, 100).value_or(20));
+    query.contentType = q.oneOf(QStringLiteral("contentType"), false, kContentTypes);
+    query.sort = sortFrom(q.oneOf(QStringLiteral("sort"), false, kSorts).value_or(QString()));
+    q.finish();
+
+    const QString cacheKey = QStringLiteral("%1|%2|%3|%4|%5|%6")
+                                 .arg(query.userId)
+                                 .arg(int(kind))
+                                 .arg(query.page)
+                                 .arg(query.limit)
+                                 .arg(query.contentType.value_or(QString()))
+                                 .arg(int(query.sort));
+    if (m_pageCacheEnabled) {
+        if (const auto it = m_pages.constFind(cacheKey); it != m_pages.constEnd()) {
+            HttpResponse cached;
+            cached.body = it.value();
+            return cached;
+        }
+    }
+    const ListPage page = m_store.list(kind, query);
+    const qint64 totalPages = (page.total + query.limit - 1) / query.limit;
+    // Written straight to bytes: building QJsonObjects dominated the cost of a list read.
+    HttpResponse r;
+    r.body.reserve(256 + page.items.size() * 400);
+    JsonWriter w(&r.body);
+    w.beginObject().field("success", true).key("data").beginArray();
+    for (const ListItem &item : page.items)
+        writeItem(w, item, kind);
+    w.endArray().key("meta").beginObject();
+    w.field("page", query.page).field("limit", query.limit).field("total", page.total);
+    w.field("totalPages", totalPages).endObject().endObject();
+    if (m_pageCacheEnabled) {
+        if (m_pageBytes > 32 * 1024 * 1024 || m_pages.size() > 20000) { // bounded: start over
+            m_pages.clear();
+            m_pageKeysByUser.clear();
+            m_pageBytes = 0;
+        }
+        m_pages.insert(cacheKey, r.body);
+        m_pageKeysByUser[query.userId].append(cacheKey);
+        m_pageBytes += r.body.size();
+    }
+    return r;
+}
+
+// The original backend's shape: the flag next to `data`, not inside it.
+HttpResponse ListsController::check(const ExchangePtr &ex, ListKind kind)
+{
+    QueryFields q(ex->request());
+    q.allowOnly({QStringLiteral("tmdbId"), QStringLiteral("contentType")});
+    const auto tmdbId = q.integer(QStringLiteral("tmdbId"), true, 1, kMaxTmdbId);
+    const auto type = q.oneOf(QStringLiteral("contentType"), true, kContentTypes);
+    q.finish();
+
+    const auto item = m_store.find(kind, ex->principal.userId, *type, *tmdbId);
+    return HttpResponse::object(QJsonObject {{"success", true},
+        {kind == ListKind::Watchlist ? QStringLiteral("inWatchlist") : QStringLiteral("isFavorite"),
+            item.has_value()},
+        {"data", item ? QJsonValue(toJson(*item, kind)) : QJsonValue(QJsonValue::Null)}});
+}
+
+HttpResponse ListsController::add(const ExchangePtr &ex, ListKind kind)
+{
+    const ListItem item = parseNewItem(ex->request(), kind);
+    const ListStore::AddResult result = m_store.add(kind, ex->principal.userId, item);
+    if (!result.created) {
+        ApiError e(ApiError::Code::Conflict,
+            QStringLiteral("This title is already in your %1").arg(listName(kind)),
+            QJsonArray {QJsonObject {{"field", "tmdbId"}, {"issue", "duplicate"}}});
+        e.extra.insert(QStringLiteral("data"), toJson(result.item, kind));
+        throw e;
+    }
+    return HttpResponse::object(QJsonObject {{"success", true},
+                                    {"message", QStringLiteral("Added to %1").arg(listName(kind))},
+                                    {"data", toJson(result.item, kind)}},
+        201);
+}
+
+HttpResponse ListsController::removeById(const ExchangePtr &ex, ListKind kind)
+{
+    const qint64 id = pathId(ex->request(), QStringLiteral("id"));
+    if (!m_store.removeById(kind, ex->principal.userId, id))
+        throw notInList(kind);
+    return HttpResponse::ok(QJsonObject {{"removed", true}});
+}
+
+HttpResponse ListsController::removeByKey(const ExchangePtr &ex, ListKind kind)
+{
+    const QString type = pathContentType(ex->request());
+    const qint64 tmdbId = pathId(ex->request(), QStringLiteral("tmdbId"));
+    if (!m_store.removeByKey(kind, ex->principal.userId, type, tmdbId))
+        throw notInList(kind);
+    return HttpResponse::ok(QJsonObject {{"removed", true}});
+}
+
+HttpResponse ListsController::patchWatchlist(const ExchangePtr &ex)
+{
+    const QString type = pathContentType(ex->request());
+    const qint64 tmdbId = pathId(ex->request(), QStringLiteral("tmdbId"));
+    const WatchlistChange change = parseChange(ex->request());
+    const auto item = m_store.updateWatchlist(ex->principal.userId, type, tmdbId, change);
+    if (!item)
+        throw notInList(ListKind::Watchlist);
+    return HttpResponse::ok(toJson(*item, ListKind::Watchlist));
+}
+
+void ListsController::writeItem(JsonWriter &w, const ListItem &item, ListKind kind) const
+{
+    const QJsonValue poster = jsonOrNull(item.posterPath);
+    const QJsonValue backdrop = jsonOrNull(item.backdropPath);
+    w.beginObject()
+        .field("id", item.id)
+        .field("tmdbId", item.tmdbId)
+        .field("contentType", item.contentType)
+        .field("title", item.title)
+        .field("posterPath", item.posterPath)
+        .field("posterUrl", m_images.url(ImageUrls::Kind::Poster, poster).toString())
+        .field("backdropPath", item.backdropPath)
+        .field("backdropUrl", m_images.url(ImageUrls::Kind::Backdrop, backdrop).toString())
+        .field("overview", item.overview)
+        .field("releaseDate", item.releaseDate);
+    w.field("voteAverage", item.voteAverage);
+    w.field("addedAt", timestamp(item.addedAt).toString());
+    if (kind == ListKind::Watchlist) {
+        w.field("note", item.note).field("watched", item.watched);
+        w.field("watchedAt", item.watchedAt ? timestamp(*item.watchedAt).toString() : QString());
+    }
+    w.endObject();
+}
+
+// One shape, written once: single items go through the same writer as list pages.
+QJsonObject ListsController::toJson(const ListItem &item, ListKind kind) const
+{
+    QByteArray bytes;
+    JsonWriter w(&bytes);
+    writeItem(w, item, kind);
+    return QJsonDocument::fromJson(bytes).object();
+}
+
+} // namespace marquee

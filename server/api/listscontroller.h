@@ -1,0 +1,53 @@
+#pragma once
+
+#include "controller.h"
+#include "store/liststore.h"
+
+#include <QHash>
+#include <QJsonObject>
+
+#include <functional>
+
+namespace marquee {
+
+class JsonWriter;
+
+class Database;
+class ImageUrls;
+
+// The watchlist and favorites of API.md §5 (docs/lists.md): one route table for both lists,
+// every route for the token's user only. Another user's item is answered like an absent one.
+class ListsController : public Controller
+{
+public:
+    ListsController(Database &db, const ImageUrls &images);
+    void registerRoutes(Router &router) override;
+
+private:
+    void registerList(Router &router, ListKind kind);
+
+    HttpResponse list(const ExchangePtr &ex, ListKind kind);
+    HttpResponse check(const ExchangePtr &ex, ListKind kind);
+    HttpResponse add(const ExchangePtr &ex, ListKind kind);
+    HttpResponse removeById(const ExchangePtr &ex, ListKind kind);
+    HttpResponse removeByKey(const ExchangePtr &ex, ListKind kind);
+    HttpResponse patchWatchlist(const ExchangePtr &ex);
+
+    // Runs an action and answers with its response or its error, both marked private/no-store.
+    static void answer(const ExchangePtr &ex, const std::function<HttpResponse()> &action);
+    QJsonObject toJson(const ListItem &item, ListKind kind) const;
+    void writeItem(JsonWriter &w, const ListItem &item, ListKind kind) const;
+
+    void forgetPages(qint64 userId);
+
+    ListStore m_store;
+    const ImageUrls &m_images;
+    // Serialised list pages per user, dropped on any write of theirs. Only where this process
+    // is the database's only writer (SQLite); several servers on PostgreSQL read through.
+    bool m_pageCacheEnabled;
+    QHash<QString, QByteArray> m_pages;
+    QHash<qint64, QStringList> m_pageKeysByUser;
+    qint64 m_pageBytes = 0;
+};
+
+} // namespace marquee

@@ -1,0 +1,32 @@
+#include "timeformat.h"
+
+#include <cstdio>
+
+namespace marquee {
+
+QString isoUtc(qint64 ms)
+{
+    qint64 days = ms / 86400000;
+    qint64 rest = ms % 86400000;
+    if (rest < 0) {
+        rest += 86400000;
+        --days;
+    }
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm, proleptic Gregorian).
+    const qint64 z = days + 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const int day = int(doy - (153 * mp + 2) / 5 + 1);
+    const int month = int(mp < 10 ? mp + 3 : mp - 9);
+    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    char buf[40];
+    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
+        static_cast<long long>(year), month, day, int(rest / 3600000), int(rest / 60000 % 60),
+        int(rest / 1000 % 60), int(rest % 1000));
+    return QString::fromLatin1(buf, n);
+}
+
+} // namespace marquee

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QString>
+
+namespace marquee {
+
+// "2026-11-25T04:36:17.054Z" for milliseconds since the epoch (UTC). Hot paths format many
+// timestamps per answer; QDateTime::toString costs ~2 µs each, this a tenth of that.
+QString isoUtc(qint64 msSinceEpoch);
+
+} // namespace marquee

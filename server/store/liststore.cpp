@@ -1,0 +1,346 @@
+#include "liststore.h"
+
+#include "database.h"
+#include "log/categories.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QMutex>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+#include <QThread>
+#include <QVariant>
+
+namespace marquee {
+
+namespace {
+
+// The table name is never user input: it comes from the enum, so building it into the SQL is safe.
+QLatin1String table(ListKind kind)
+{
+    return kind == ListKind::Watchlist ? QLatin1String("watchlist") : QLatin1String("favorites");
+}
+
+// Column order is what readItem() expects.
+QString columns(ListKind kind)
+{
+    QString c = QStringLiteral("id, tmdb_id, content_type, title, poster_path, backdrop_path, "
+                               "overview, release_date, vote_average, added_at");
+    if (kind == ListKind::Watchlist)
+        c += QLatin1String(", note, watched, watched_at");
+    return c;
+}
+
+// Every order ends on id so pages never overlap or skip rows that share a title or timestamp;
+// the two title orders are exact mirrors of each other, as are the two addedAt orders.
+QLatin1String orderBy(ListSort sort)
+{
+    switch (sort) {
+    case ListSort::AddedAsc:
+        return QLatin1String("added_at ASC, id ASC");
+    case ListSort::TitleAsc:
+        return QLatin1String("title ASC, id ASC");
+    case ListSort::TitleDesc:
+        return QLatin1String("title DESC, id DESC");
+    case ListSort::AddedDesc:
+        break;
+    }
+    return QLatin1String("added_at DESC, id DESC");
+}
+
+// A typed SQL NULL: drivers bind a null QVariant as NULL.
+template<typename T> QVariant orNull(const std::optional<T> &value)
+{
+    return value ? QVariant::fromValue(*value) : QVariant(QMetaType::fromType<T>());
+}
+
+std::optional<QString> optString(const QVariant &v)
+{
+    return v.isNull() ? std::nullopt : std::optional<QString>(v.toString());
+}
+
+ListItem readItem(const QSqlQuery &q, ListKind kind)
+{
+    ListItem item;
+    item.id = q.value(0).toLongLong();
+    item.tmdbId = q.value(1).toLongLong();
+    item.contentType = q.value(2).toString();
+    item.title = q.value(3).toString();
+    item.posterPath = optString(q.value(4));
+    item.backdropPath = optString(q.value(5));
+    item.overview = optString(q.value(6));
+    item.releaseDate = optString(q.value(7));
+    if (!q.value(8).isNull())
+        item.voteAverage = q.value(8).toDouble();
+    item.addedAt = q.value(9).toLongLong();
+    if (kind == ListKind::Watchlist) {
+        item.note = optString(q.value(10));
+        item.watched = q.value(11).toInt() != 0;
+        if (!q.value(12).isNull())
+            item.watchedAt = q.value(12).toLongLong();
+    }
+    return item;
+}
+
+[[noreturn]] void fail(const QSqlQuery &q, const char *what)
+{
+    qCWarning(lcStore) << what << "failed:" << q.lastError().text();
+    throw ListStoreError("a list query failed", false);
+}
+
+} // namespace
+
+// Prepared statements, reused: preparing costs about three times as much as running one of these
+// short queries. A connection belongs to one thread, so statements are kept per thread.
+class StatementCache
+{
+public:
+    explicit StatementCache(Database &db)
+        : m_db(db)
+    { }
+
+    std::shared_ptr<QSqlQuery> get(const QString &sql)
+    {
+        QSqlDatabase connection = m_db.connection();
+        if (!connection.isOpen())
+            throw ListStoreError("the database is unavailable", true);
+        QMutexLocker lock(&m_mutex);
+        std::shared_ptr<QSqlQuery> &slot = m_byThread[QThread::currentThreadId()][sql];
+        // A statement of a connection that has since been closed (or replaced) is useless.
+        if (slot && slot->driver() == connection.driver())
+            return slot;
+        auto q = std::make_shared<QSqlQuery>(connection);
+        q->setForwardOnly(true);
+        if (!q->prepare(sql)) {
+            slot.reset();
+            fail(*q, "prepare");
+        }
+        slot = q;
+        return slot;
+    }
+
+private:
+    Database &m_db;
+    QMutex m_mutex;
+    QHash<Qt::HANDLE, QHash<QString, std::shared_ptr<QSqlQuery>>> m_byThread;
+};
+
+namespace {
+
+// A cached statement in use: finished when it goes, so SQLite holds no read snapshot and
+// PostgreSQL no open portal between requests.
+class Statement
+{
+public:
+    explicit Statement(std::shared_ptr<QSqlQuery> q)
+        : m_q(std::move(q))
+    { }
+    ~Statement() { m_q->finish(); }
+    Q_DISABLE_COPY_MOVE(Statement)
+    QSqlQuery &operator*() const { return *m_q; }
+
+private:
+    std::shared_ptr<QSqlQuery> m_q;
+};
+
+} // namespace
+
+ListStore::ListStore(Database &db)
+    : m_db(db)
+    , m_statements(std::make_unique<StatementCache>(db))
+{ }
+
+ListStore::~ListStore() = default;
+
+static QString whereOwner(const std::optional<QString> &contentType)
+{
+    return contentType ? QStringLiteral(" WHERE user_id = ? AND content_type = ?")
+                       : QStringLiteral(" WHERE user_id = ?");
+}
+
+static void bindOwner(QSqlQuery &q, qint64 userId, const std::optional<QString> &contentType)
+{
+    q.addBindValue(userId);
+    if (contentType)
+        q.addBindValue(*contentType);
+}
+
+ListPage ListStore::list(ListKind kind, const ListQuery &query)
+{
+    const qint64 offset = qint64(query.page - 1) * query.limit;
+    Statement st(m_statements->get(QLatin1String("SELECT ") + columns(kind)
+        + QLatin1String(" FROM ") + table(kind) + whereOwner(query.contentType)
+        + QLatin1String(" ORDER BY ") + orderBy(query.sort) + QLatin1String(" LIMIT ? OFFSET ?")));
+    QSqlQuery &q = *st;
+    bindOwner(q, query.userId, query.contentType);
+    q.addBindValue(query.limit);
+    q.addBindValue(offset);
+    if (!q.exec())
+        fail(q, "list read");
+    ListPage page;
+    page.items.reserve(query.limit);
+    while (q.next())
+        page.items.append(readItem(q, kind));
+
+    // A partly filled page (or an empty first page) already tells the total: skip the COUNT.
+    const qint64 rows = page.items.size();
+    if ((rows > 0 && rows < query.limit) || (rows == 0 && offset == 0)) {
+        page.total = offset + rows;
+        return page;
+    }
+    Statement cst(m_statements->get(
+        QLatin1String("SELECT COUNT(*) FROM ") + table(kind) + whereOwner(query.contentType)));
+    QSqlQuery &c = *cst;
+    bindOwner(c, query.userId, query.contentType);
+    if (!c.exec() || !c.next())
+        fail(c, "list count");
+    page.total = c.value(0).toLongLong();
+    return page;
+}
+
+std::optional<ListItem> ListStore::find(
+    ListKind kind, qint64 userId, const QString &contentType, qint64 tmdbId)
+{
+    Statement st(m_statements->get(QLatin1String("SELECT ") + columns(kind)
+        + QLatin1String(" FROM ") + table(kind)
+        + QLatin1String(" WHERE user_id = ? AND content_type = ? AND tmdb_id = ?")));
+    QSqlQuery &q = *st;
+    q.addBindValue(userId);
+    q.addBindValue(contentType);
+    q.addBindValue(tmdbId);
+    if (!q.exec())
+        fail(q, "list lookup");
+    if (!q.next())
+        return std::nullopt;
+    return readItem(q, kind);
+}
+
+// INSERT first and let the unique constraint decide: a check-then-insert would let two
+// processes sharing a PostgreSQL database both pass the check.
+ListStore::AddResult ListStore::add(ListKind kind, qint64 userId, ListItem item)
+{
+    const bool watchlist = kind == ListKind::Watchlist;
+    const bool postgres = m_db.dialect() == SqlDialect::Postgres;
+    QString sql = QLatin1String("INSERT INTO ") + table(kind)
+        + QLatin1String(" (user_id, content_type, tmdb_id, title, poster_path, backdrop_path, "
+                        "overview, release_date, vote_average, added_at");
+    sql += watchlist ? QLatin1String(", note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                     : QLatin1String(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    // QPSQL's lastInsertId() reads OIDs, which BIGSERIAL tables do not have.
+    if (postgres)
+        sql += QLatin1String(" RETURNING id");
+
+    item.addedAt = QDateTime::currentMSecsSinceEpoch();
+    item.watched = false;
+    item.watchedAt.reset();
+    if (!watchlist)
+        item.note.reset();
+
+    Statement st(m_statements->get(sql));
+    QSqlQuery &q = *st;
+    q.addBindValue(userId);
+    q.addBindValue(item.contentType);
+    q.addBindValue(item.tmdbId);
+    q.addBindValue(item.title);
+    q.addBindValue(orNull(item.posterPath));
+    q.addBindValue(orNull(item.backdropPath));
+    q.addBindValue(orNull(item.overview));
+    q.addBindValue(orNull(item.releaseDate));
+    q.addBindValue(orNull(item.voteAverage));
+    q.addBindValue(item.addedAt);
+    if (watchlist)
+        q.addBindValue(orNull(item.note));
+
+    if (!q.exec()) {
+        // Most likely the unique key: then the row that won is there to be read.
+        if (auto existing = find(kind, userId, item.contentType, item.tmdbId))
+            return {*existing, false};
+        fail(q, "list insert");
+    }
+    const QVariant id = postgres ? (q.next() ? q.value(0) : QVariant()) : q.lastInsertId();
+    if (!id.isValid() || id.isNull())
+        fail(q, "list insert id");
+    item.id = id.toLongLong();
+    return {item, true};
+}
+
+bool ListStore::removeById(ListKind kind, qint64 userId, qint64 id)
+{
+    Statement st(m_statements->get(QLatin1String("DELETE FROM ") + table(kind)
+        + QLatin1String(" WHERE id = ? AND user_id = ?")));
+    QSqlQuery &q = *st;
+    q.addBindValue(id);
+    q.addBindValue(userId);
+    if (!q.exec())
+        fail(q, "list delete");
+    return q.numRowsAffected() > 0;
+}
+
+bool ListStore::removeByKey(ListKind kind, qint64 userId, const QString &contentType, qint64 tmdbId)
+{
+    Statement st(m_statements->get(QLatin1String("DELETE FROM ") + table(kind)
+        + QLatin1String(" WHERE user_id = ? AND content_type = ? AND tmdb_id = ?")));
+    QSqlQuery &q = *st;
+    q.addBindValue(userId);
+    q.addBindValue(contentType);
+    q.addBindValue(tmdbId);
+    if (!q.exec())
+        fail(q, "list delete");
+    return q.numRowsAffected() > 0;
+}
+
+// Marking an item watched twice keeps the first watchedAt (PATCH stays idempotent); unmarking
+// clears it, so watched = 0 always goes with watched_at IS NULL.
+static QString watchlistAssignments(const WatchlistChange &change)
+{
+    QStringList set;
+    if (change.watched) {
+        set << (*change.watched
+                ? QStringLiteral("watched = 1, watched_at = COALESCE(watched_at, ?)")
+                : QStringLiteral("watched = 0, watched_at = NULL"));
+    }
+    if (change.note)
+        set << QStringLiteral("note = ?");
+    return set.join(QLatin1String(", "));
+}
+
+std::optional<ListItem> ListStore::updateWatchlist(
+    qint64 userId, const QString &contentType, qint64 tmdbId, const WatchlistChange &change)
+{
+    if (!m_db.connection().isOpen())
+        throw ListStoreError("the database is unavailable", true);
+    std::optional<ListItem> updated;
+    bool missing = false;
+    // One transaction: the answer shows exactly the row this PATCH produced.
+    const bool committed = m_db.transaction([&](QSqlDatabase &) {
+        Statement st(
+            m_statements->get(QLatin1String("UPDATE watchlist SET ") + watchlistAssignments(change)
+                + QLatin1String(" WHERE user_id = ? AND content_type = ? AND tmdb_id = ?")));
+        QSqlQuery &q = *st;
+        if (change.watched && *change.watched)
+            q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        if (change.note)
+            q.addBindValue(orNull(*change.note));
+        q.addBindValue(userId);
+        q.addBindValue(contentType);
+        q.addBindValue(tmdbId);
+        if (!q.exec())
+            fail(q, "watchlist update");
+        if (q.numRowsAffected() == 0) {
+            missing = true;
+            return false;
+        }
+        updated = find(ListKind::Watchlist, userId, contentType, tmdbId);
+        return updated.has_value();
+    });
+    if (missing)
+        return std::nullopt;
+    if (!committed) {
+        qCWarning(lcStore) << "watchlist update was not committed";
+        throw ListStoreError("a list update failed", false);
+    }
+    return updated;
+}
+
+} // namespace marquee

@@ -1,0 +1,114 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+namespace marquee {
+
+class Database;
+class StatementCache;
+
+// The two per-user title lists of API.md §5. They share one shape; only the watchlist has
+// note / watched / watchedAt.
+enum class ListKind { Watchlist, Favorites };
+
+enum class ListSort { AddedDesc, AddedAsc, TitleAsc, TitleDesc };
+
+// One row of `watchlist` or `favorites`. Optional fields are SQL NULL when empty (nullopt).
+struct ListItem
+{
+    qint64 id = 0;
+    qint64 tmdbId = 0;
+    QString contentType; // "movie" | "tv"
+    QString title;
+    std::optional<QString> posterPath;
+    std::optional<QString> backdropPath;
+    std::optional<QString> overview;
+    std::optional<QString> releaseDate; // YYYY-MM-DD
+    std::optional<double> voteAverage;
+    qint64 addedAt = 0; // ms since the epoch, UTC
+    // Watchlist only.
+    std::optional<QString> note;
+    bool watched = false;
+    std::optional<qint64> watchedAt;
+};
+
+struct ListQuery
+{
+    qint64 userId = 0;
+    std::optional<QString> contentType; // filter; nullopt = both
+    ListSort sort = ListSort::AddedDesc;
+    int page = 1; // 1-based
+    int limit = 20;
+};
+
+struct ListPage
+{
+    QList<ListItem> items;
+    qint64 total = 0; // matching rows over all pages
+};
+
+// A PATCH of a watchlist item: only the fields given change.
+struct WatchlistChange
+{
+    std::optional<bool> watched;
+    std::optional<std::optional<QString>> note; // outer: given; inner nullopt: set to NULL
+};
+
+// The database failed (unavailable, or a statement the store did not expect to fail). The SQL
+// error has been logged; the message is safe to show.
+class ListStoreError : public std::runtime_error
+{
+public:
+    ListStoreError(const char *what, bool unavailable)
+        : std::runtime_error(what)
+        , m_unavailable(unavailable)
+    { }
+    bool unavailable() const { return m_unavailable; }
+
+private:
+    bool m_unavailable;
+};
+
+// All SQL of both lists. Every statement is prepared once per thread and reused, and keyed by
+// the owner's user id, so one user can never reach another's rows; list reads are one indexed query
+// (+ one COUNT when the page alone cannot tell the total). Writes are single autocommitted
+// statements (or one transaction), so they have been committed when the method returns.
+class ListStore
+{
+public:
+    explicit ListStore(Database &db);
+    ~ListStore();
+    Q_DISABLE_COPY_MOVE(ListStore)
+
+    ListPage list(ListKind kind, const ListQuery &query);
+    std::optional<ListItem> find(
+        ListKind kind, qint64 userId, const QString &contentType, qint64 tmdbId);
+
+    struct AddResult
+    {
+        ListItem item; // the new row, or the one already there
+        bool created = false;
+    };
+    // Inserts item (its id and addedAt are assigned here). A duplicate key is detected by the
+    // unique constraint, not by a prior read, so two writers cannot both insert.
+    AddResult add(ListKind kind, qint64 userId, ListItem item);
+
+    // False when there was no such row of this user.
+    bool removeById(ListKind kind, qint64 userId, qint64 id);
+    bool removeByKey(ListKind kind, qint64 userId, const QString &contentType, qint64 tmdbId);
+
+    // The updated item, or nullopt when the user has no such item.
+    std::optional<ListItem> updateWatchlist(
+        qint64 userId, const QString &contentType, qint64 tmdbId, const WatchlistChange &change);
+
+private:
+    Database &m_db;
+    std::unique_ptr<StatementCache> m_statements;
+};
+
+} // namespace marquee

@@ -1,0 +1,1109 @@
+// Watchlist and favorites end to end (API.md §5, issue 5): real server, real SQLite, real RS256
+// tokens; a fresh server and database for every test row, so no test sees another's rows.
+#include "support/httpclient.h"
+#include "support/testkeys.h"
+#include "support/testserver.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlQuery>
+#include <QTest>
+
+#include <csignal>
+#include <sys/types.h>
+
+using namespace marquee;
+using namespace marquee::test;
+
+namespace {
+
+const QByteArray kOrigin = "http://localhost:5173";
+const QRegularExpression kIsoMs(
+    QStringLiteral("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$"));
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject movie(
+    qint64 tmdbId, const QString &title, const QString &type = QStringLiteral("movie"))
+{
+    return QJsonObject {{"tmdbId", tmdbId}, {"contentType", type}, {"title", title},
+        {"posterPath", QStringLiteral("/p%1.jpg").arg(tmdbId)}};
+}
+
+// "name":"value" (value needs no escaping); moc cannot read raw strings with an odd number of
+// quotes.
+QByteArray member(const char *name, const QByteArray &value)
+{
+    return '"' + QByteArray(name) + "\":\"" + value + '"';
+}
+
+bool hasDetail(const QJsonObject &body, const QString &field, const QString &issue)
+{
+    const QJsonArray details = body.value("error").toObject().value("details").toArray();
+    for (const auto &d : details) {
+        if (d.toObject().value("field").toString() == field
+            && d.toObject().value("issue").toString() == issue)
+            return true;
+    }
+    return false;
+}
+
+QStringList titles(const QJsonObject &body)
+{
+    QStringList out;
+    for (const auto &item : body.value("data").toArray())
+        out << item.toObject().value("title").toString() + QLatin1Char('/')
+                + item.toObject().value("contentType").toString();
+    return out;
+}
+
+QJsonObject meta(int page, int limit, int total, int totalPages)
+{
+    return QJsonObject {
+        {"page", page}, {"limit", limit}, {"total", total}, {"totalPages", totalPages}};
+}
+
+const QStringList kWatchlistKeys {"id", "tmdbId", "contentType", "title", "posterPath", "posterUrl",
+    "backdropPath", "backdropUrl", "overview", "releaseDate", "voteAverage", "addedAt", "note",
+    "watched", "watchedAt"};
+
+QStringList itemKeys(const QString &list)
+{
+    return list == QLatin1String("watchlist") ? kWatchlistKeys : kWatchlistKeys.mid(0, 12);
+}
+
+} // namespace
+
+class TestLists : public QObject
+{
+    Q_OBJECT
+
+    RsaKeyPair m_key;
+    std::unique_ptr<TestServer> m_ts;
+    QByteArray m_alice;
+    QByteArray m_bob;
+
+    QByteArray token(const QString &subject, const QString &session, qint64 lifetime = 600) const
+    {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        return mintRsaToken(sessionHeader(m_key),
+            sessionClaims(now, subject, QString(), QString::fromLatin1(kOrigin), session, lifetime),
+            m_key);
+    }
+
+    HttpReply call(const QByteArray &method, const QByteArray &path, const QByteArray &bearer,
+        const QByteArray &body = {}, const QByteArray &contentType = "application/json")
+    {
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        if (!bearer.isEmpty())
+            headers.append({"Authorization", "Bearer " + bearer});
+        if (!body.isEmpty() && !contentType.isEmpty())
+            headers.append({"Content-Type", contentType});
+        return m_ts->request(method, path, headers, body);
+    }
+    HttpReply get(const QByteArray &path, const QByteArray &bearer = {})
+    {
+        return call("GET", path, bearer.isEmpty() ? m_alice : bearer);
+    }
+    // POSTs and requires 201; returns the item.
+    QJsonObject add(const QString &list, const QJsonObject &item, const QByteArray &bearer = {})
+    {
+        const HttpReply r = call(
+            "POST", "/api/" + list.toLatin1(), bearer.isEmpty() ? m_alice : bearer, compact(item));
+        if (r.status != 201)
+            qWarning(
+                "POST /api/%s answered %d: %s", qPrintable(list), r.status, r.body.constData());
+        return r.json().value("data").toObject();
+    }
+    qint64 rows(const QString &table)
+    {
+        QSqlQuery q(m_ts->server().database().connection());
+        return q.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) && q.next()
+            ? q.value(0).toLongLong()
+            : -1;
+    }
+
+    static void verifyError(const HttpReply &r, int status, const QString &code)
+    {
+        QVERIFY2(r.status == status, r.body.constData());
+        QCOMPARE(r.json().value("success").toBool(true), false);
+        QCOMPARE(r.json().value("error").toObject().value("code").toString(), code);
+    }
+    static void verifyNoStore(const HttpReply &r)
+    {
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+    }
+
+private slots:
+    void initTestCase() { m_key = RsaKeyPair::generate(); }
+
+    void init()
+    {
+        m_ts = std::make_unique<TestServer>();
+        m_ts->config.clerkJwtKey = QString::fromLatin1(m_key.publicPem());
+        m_ts->config.http.allowedOrigins = {QString::fromLatin1(kOrigin)};
+        QVERIFY(m_ts->start());
+        m_alice = token(QStringLiteral("user_alice"), QStringLiteral("sess_a"));
+        m_bob = token(QStringLiteral("user_bob"), QStringLiteral("sess_b"));
+    }
+
+    void cleanup() { m_ts.reset(); }
+
+    // ---- authentication
+
+    void everyRouteNeedsAToken_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        for (const char *list : {"watchlist", "favorites"}) {
+            const QByteArray base = QByteArray("/api/") + list;
+            QTest::addRow("%s GET", list) << QByteArray("GET") << base;
+            QTest::addRow("%s POST", list) << QByteArray("POST") << base;
+            QTest::addRow("%s check", list)
+                << QByteArray("GET") << base + "/check?tmdbId=550&contentType=movie";
+            QTest::addRow("%s DELETE id", list) << QByteArray("DELETE") << base + "/1";
+            QTest::addRow("%s DELETE key", list) << QByteArray("DELETE") << base + "/movie/550";
+        }
+        QTest::newRow("watchlist PATCH")
+            << QByteArray("PATCH") << QByteArray("/api/watchlist/movie/550");
+    }
+    void everyRouteNeedsAToken()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        const QByteArray body = method == "POST" ? compact(movie(550, "Fight Club"))
+            : method == "PATCH"                  ? QByteArray(R"({"watched":true})")
+                                                 : QByteArray();
+        verifyError(call(method, path, {}, body), 401, QStringLiteral("UNAUTHENTICATED"));
+        verifyError(
+            call(method, path, "not.a.token", body), 401, QStringLiteral("UNAUTHENTICATED"));
+        QCOMPARE(rows(QStringLiteral("watchlist")) + rows(QStringLiteral("favorites")), 0);
+    }
+
+    // ---- POST and the item shape
+
+    void addAnswersTheItem_data()
+    {
+        QTest::addColumn<QString>("list");
+        QTest::newRow("watchlist") << QStringLiteral("watchlist");
+        QTest::newRow("favorites") << QStringLiteral("favorites");
+    }
+    void addAnswersTheItem()
+    {
+        QFETCH(QString, list);
+        QJsonObject body {{"tmdbId", 550}, {"contentType", "movie"}, {"title", "Fight Club"},
+            {"posterPath", "/pB8BM7pdSp6B6Ih7QZ4DrQ3PmJK.jpg"}, {"backdropPath", QJsonValue::Null},
+            {"overview", "A ticking-time-bomb insomniac..."}, {"releaseDate", "1999-10-15"},
+            {"voteAverage", 8.4}};
+        if (list == QLatin1String("watchlist"))
+            body.insert("note", "with Sam");
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        const HttpReply r = call("POST", "/api/" + list.toLatin1(), m_alice, compact(body));
+        QVERIFY2(r.status == 201, r.body.constData());
+        verifyNoStore(r);
+        QCOMPARE(r.header("Content-Type"), QByteArray("application/json; charset=utf-8"));
+        const QJsonObject answer = r.json();
+        QCOMPARE(answer.value("success").toBool(), true);
+        QVERIFY(!answer.value("message").toString().isEmpty());
+        const QJsonObject item = answer.value("data").toObject();
+
+        QStringList keys = item.keys();
+        QStringList expectedKeys = itemKeys(list);
+        keys.sort();
+        expectedKeys.sort();
+        QCOMPARE(keys, expectedKeys);
+        QVERIFY(item.value("id").toInteger() > 0);
+        QCOMPARE(item.value("tmdbId").toInteger(), 550);
+        QCOMPARE(item.value("contentType").toString(), QStringLiteral("movie"));
+        QCOMPARE(item.value("title").toString(), QStringLiteral("Fight Club"));
+        QCOMPARE(item.value("posterPath").toString(),
+            QStringLiteral("/pB8BM7pdSp6B6Ih7QZ4DrQ3PmJK.jpg"));
+        QCOMPARE(item.value("posterUrl").toString(),
+            QStringLiteral("https://image.tmdb.org/t/p/w500/pB8BM7pdSp6B6Ih7QZ4DrQ3PmJK.jpg"));
+        QVERIFY(item.value("backdropPath").isNull());
+        QVERIFY(item.value("backdropUrl").isNull());
+        QCOMPARE(
+            item.value("overview").toString(), QStringLiteral("A ticking-time-bomb insomniac..."));
+        QCOMPARE(item.value("releaseDate").toString(), QStringLiteral("1999-10-15"));
+        QCOMPARE(item.value("voteAverage").toDouble(), 8.4);
+        const QString addedAt = item.value("addedAt").toString();
+        QVERIFY2(kIsoMs.match(addedAt).hasMatch(), qPrintable(addedAt));
+        const qint64 addedMs
+            = QDateTime::fromString(addedAt, Qt::ISODateWithMs).toMSecsSinceEpoch();
+        QVERIFY(addedMs >= before && addedMs <= QDateTime::currentMSecsSinceEpoch());
+        if (list == QLatin1String("watchlist")) {
+            QCOMPARE(item.value("note").toString(), QStringLiteral("with Sam"));
+            QCOMPARE(item.value("watched").toBool(true), false);
+            QVERIFY(item.value("watchedAt").isNull());
+        }
+
+        // The list answers the same item, with meta.
+        const HttpReply listed = get("/api/" + list.toLatin1());
+        QCOMPARE(listed.status, 200);
+        verifyNoStore(listed);
+        QCOMPARE(listed.json().value("success").toBool(), true);
+        QCOMPARE(listed.json().value("data").toArray(), QJsonArray {item});
+        QCOMPARE(listed.json().value("meta").toObject(), meta(1, 20, 1, 1));
+        QCOMPARE(rows(list), 1);
+    }
+
+    void backdropUrlIsBuiltLikeTheCatalogue()
+    {
+        QJsonObject body = movie(603, QStringLiteral("The Matrix"));
+        body.insert("backdropPath", "/fNG7i7RqMErkcqhohV2a6cV1Ehy.jpg");
+        const QJsonObject item = add(QStringLiteral("favorites"), body);
+        QCOMPARE(item.value("posterUrl").toString(),
+            QStringLiteral("https://image.tmdb.org/t/p/w500/p603.jpg"));
+        QCOMPARE(item.value("backdropUrl").toString(),
+            QStringLiteral("https://image.tmdb.org/t/p/w1280/fNG7i7RqMErkcqhohV2a6cV1Ehy.jpg"));
+    }
+
+    // Values at the edges of each rule are accepted and stored as given.
+    void addAcceptsEdgeValues_data()
+    {
+        QTest::addColumn<QString>("list");
+        QTest::addColumn<QByteArray>("extra"); // JSON members added to a valid body
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QByteArray>("expected"); // the field's value in the answer, as JSON
+        QTest::newRow("title 500")
+            << "watchlist" << QByteArray(member("title", QByteArray(500, 't'))) << "title"
+            << QByteArray('"' + QByteArray(500, 't') + '"');
+        QTest::newRow("title unicode") << "favorites" << QByteArray(R"("title":"Amélie 🎬")")
+                                       << "title" << QByteArray(R"("Amélie 🎬")");
+        QTest::newRow("vote 0") << "watchlist" << QByteArray(R"("voteAverage":0)") << "voteAverage"
+                                << QByteArray("0");
+        QTest::newRow("vote 10") << "favorites" << QByteArray(R"("voteAverage":10)")
+                                 << "voteAverage" << QByteArray("10");
+        QTest::newRow("vote null") << "watchlist" << QByteArray(R"("voteAverage":null)")
+                                   << "voteAverage" << QByteArray("null");
+        QTest::newRow("poster null") << "watchlist" << QByteArray(R"("posterPath":null)")
+                                     << "posterUrl" << QByteArray("null");
+        QTest::newRow("poster 200")
+            << "favorites" << QByteArray(member("posterPath", "/" + QByteArray(199, 'a')))
+            << "posterPath" << QByteArray("\"/" + QByteArray(199, 'a') + '"');
+        QTest::newRow("overview empty")
+            << "watchlist" << QByteArray(R"("overview":"")") << "overview" << QByteArray(R"("")");
+        QTest::newRow("overview 5000")
+            << "favorites" << QByteArray(member("overview", QByteArray(5000, 'o'))) << "overview"
+            << QByteArray('"' + QByteArray(5000, 'o') + '"');
+        QTest::newRow("overview absent")
+            << "watchlist" << QByteArray() << "overview" << QByteArray("null");
+        QTest::newRow("leap day") << "watchlist" << QByteArray(R"("releaseDate":"2000-02-29")")
+                                  << "releaseDate" << QByteArray(R"("2000-02-29")");
+        QTest::newRow("date null") << "favorites" << QByteArray(R"("releaseDate":null)")
+                                   << "releaseDate" << QByteArray("null");
+        // TMDB sends "" for an unknown date; a frontend copying release_date through must work.
+        QTest::newRow("date empty") << "watchlist" << QByteArray(R"("releaseDate":"")")
+                                    << "releaseDate" << QByteArray("null");
+        QTest::newRow("note 1000")
+            << "watchlist" << QByteArray(member("note", QByteArray(1000, 'n'))) << "note"
+            << QByteArray('"' + QByteArray(1000, 'n') + '"');
+        QTest::newRow("note null")
+            << "watchlist" << QByteArray(R"("note":null)") << "note" << QByteArray("null");
+        QTest::newRow("tv") << "favorites" << QByteArray(R"("contentType":"tv")") << "contentType"
+                            << QByteArray(R"("tv")");
+    }
+    void addAcceptsEdgeValues()
+    {
+        QFETCH(QString, list);
+        QFETCH(QByteArray, extra);
+        QFETCH(QString, field);
+        QFETCH(QByteArray, expected);
+        QJsonObject body = movie(7, QStringLiteral("Se7en"));
+        if (!extra.isEmpty()) {
+            const QJsonObject more = QJsonDocument::fromJson("{" + extra + "}").object();
+            QVERIFY(!more.isEmpty());
+            for (auto it = more.begin(); it != more.end(); ++it)
+                body.insert(it.key(), it.value());
+        }
+        const HttpReply r = call("POST", "/api/" + list.toLatin1(), m_alice, compact(body));
+        QVERIFY2(r.status == 201, r.body.constData());
+        const QJsonValue got = r.json().value("data").toObject().value(field);
+        QCOMPARE(
+            QJsonDocument(QJsonArray {got}).toJson(QJsonDocument::Compact), "[" + expected + "]");
+        // And it reads back the same.
+        const QJsonObject stored
+            = get("/api/" + list.toLatin1()).json().value("data").toArray().first().toObject();
+        QCOMPARE(stored.value(field), got);
+    }
+
+    void largestTmdbIdIsAccepted()
+    {
+        const QJsonObject item = add(QStringLiteral("watchlist"), movie(2147483647, "Max"));
+        QCOMPARE(item.value("tmdbId").toInteger(), 2147483647LL);
+        QCOMPARE(get("/api/watchlist/check?tmdbId=2147483647&contentType=movie")
+                     .json()
+                     .value("inWatchlist")
+                     .toBool(),
+            true);
+    }
+
+    // ---- validation: every rule, and nothing changes
+
+    void addRefusesInvalidBodies_data()
+    {
+        QTest::addColumn<QString>("list");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("issue");
+        const QByteArray ok = R"("tmdbId":550,"contentType":"movie","title":"Fight Club")";
+        const QByteArray noId = R"("contentType":"movie","title":"Fight Club")";
+        const QByteArray noType = R"("tmdbId":550,"title":"Fight Club")";
+        const QByteArray noTitle = R"("tmdbId":550,"contentType":"movie")";
+        auto row = [](const char *name, const char *list, const QByteArray &body, const char *field,
+                       const char *issue) {
+            QTest::newRow(name) << QString::fromLatin1(list) << QByteArray("{" + body + "}")
+                                << QString::fromLatin1(field) << QString::fromLatin1(issue);
+        };
+        row("empty object", "watchlist", "", "tmdbId", "required");
+        row("tmdbId missing", "watchlist", noId, "tmdbId", "required");
+        row("tmdbId string", "watchlist", noId + R"(,"tmdbId":"550")", "tmdbId", "wrong_type");
+        row("tmdbId fraction", "favorites", noId + R"(,"tmdbId":550.5)", "tmdbId", "wrong_type");
+        row("tmdbId null", "watchlist", noId + R"(,"tmdbId":null)", "tmdbId", "wrong_type");
+        row("tmdbId bool", "watchlist", noId + R"(,"tmdbId":true)", "tmdbId", "wrong_type");
+        row("tmdbId zero", "watchlist", noId + R"(,"tmdbId":0)", "tmdbId", "out_of_range");
+        row("tmdbId negative", "favorites", noId + R"(,"tmdbId":-550)", "tmdbId", "out_of_range");
+        row("tmdbId 2^31", "watchlist", noId + R"(,"tmdbId":2147483648)", "tmdbId", "out_of_range");
+        row("contentType missing", "watchlist", noType, "contentType", "required");
+        row("contentType person", "watchlist", noType + R"(,"contentType":"person")", "contentType",
+            "invalid_value");
+        row("contentType case", "favorites", noType + R"(,"contentType":"Movie")", "contentType",
+            "invalid_value");
+        row("contentType number", "watchlist", noType + R"(,"contentType":1)", "contentType",
+            "wrong_type");
+        row("title missing", "watchlist", noTitle, "title", "required");
+        row("title empty", "watchlist", noTitle + R"(,"title":"")", "title", "too_short");
+        row("title blank", "favorites", noTitle + R"(,"title":"   ")", "title", "invalid_value");
+        row("title 501", "watchlist", noTitle + "," + member("title", QByteArray(501, 't')),
+            "title", "too_long");
+        row("title number", "watchlist", noTitle + R"(,"title":42)", "title", "wrong_type");
+        row("title null", "watchlist", noTitle + R"(,"title":null)", "title", "wrong_type");
+        row("posterPath no slash", "watchlist", ok + R"(,"posterPath":"x.jpg")", "posterPath",
+            "invalid_format");
+        row("posterPath empty", "favorites", ok + R"(,"posterPath":"")", "posterPath",
+            "invalid_format");
+        row("posterPath space", "watchlist", ok + R"(,"posterPath":"/a b.jpg")", "posterPath",
+            "invalid_format");
+        row("posterPath 201", "watchlist",
+            ok + "," + member("posterPath", "/" + QByteArray(200, 'p')), "posterPath", "too_long");
+        row("posterPath number", "watchlist", ok + R"(,"posterPath":5)", "posterPath",
+            "wrong_type");
+        row("backdropPath no slash", "favorites", ok + R"(,"backdropPath":"b.jpg")", "backdropPath",
+            "invalid_format");
+        row("backdropPath 201", "watchlist",
+            ok + "," + member("backdropPath", "/" + QByteArray(200, 'b')), "backdropPath",
+            "too_long");
+        row("backdropPath object", "watchlist", ok + R"(,"backdropPath":{})", "backdropPath",
+            "wrong_type");
+        row("overview 5001", "watchlist", ok + "," + member("overview", QByteArray(5001, 'o')),
+            "overview", "too_long");
+        row("overview number", "favorites", ok + R"(,"overview":1)", "overview", "wrong_type");
+        row("releaseDate month 13", "watchlist", ok + R"(,"releaseDate":"1999-13-01")",
+            "releaseDate", "invalid_format");
+        row("releaseDate Feb 30", "watchlist", ok + R"(,"releaseDate":"1999-02-30")", "releaseDate",
+            "invalid_format");
+        row("releaseDate not leap", "favorites", ok + R"(,"releaseDate":"1999-02-29")",
+            "releaseDate", "invalid_format");
+        row("releaseDate other format", "watchlist", ok + R"(,"releaseDate":"15/10/1999")",
+            "releaseDate", "invalid_format");
+        row("releaseDate with time", "watchlist", ok + R"(,"releaseDate":"1999-10-15T00:00:00Z")",
+            "releaseDate", "too_long");
+        row("releaseDate number", "favorites", ok + R"(,"releaseDate":19991015)", "releaseDate",
+            "wrong_type");
+        row("voteAverage above 10", "watchlist", ok + R"(,"voteAverage":10.1)", "voteAverage",
+            "out_of_range");
+        row("voteAverage negative", "favorites", ok + R"(,"voteAverage":-0.1)", "voteAverage",
+            "out_of_range");
+        row("voteAverage string", "watchlist", ok + R"(,"voteAverage":"8.4")", "voteAverage",
+            "wrong_type");
+        row("note 1001", "watchlist", ok + "," + member("note", QByteArray(1001, 'n')), "note",
+            "too_long");
+        row("note number", "watchlist", ok + R"(,"note":5)", "note", "wrong_type");
+        row("note on favorites", "favorites", ok + R"(,"note":"hi")", "note", "unknown_field");
+        row("unknown field", "watchlist", ok + R"(,"rating":5)", "rating", "unknown_field");
+        row("watched on POST", "watchlist", ok + R"(,"watched":true)", "watched", "unknown_field");
+        row("id on POST", "favorites", ok + R"(,"id":1)", "id", "unknown_field");
+        row("snake case", "watchlist", noId + R"(,"tmdb_id":550)", "tmdb_id", "unknown_field");
+    }
+    void addRefusesInvalidBodies()
+    {
+        QFETCH(QString, list);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, field);
+        QFETCH(QString, issue);
+        add(list, movie(1, QStringLiteral("Already there"))); // failures must not touch it
+        const QJsonObject before = get("/api/" + list.toLatin1()).json();
+        const HttpReply r = call("POST", "/api/" + list.toLatin1(), m_alice, body);
+        verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
+        verifyNoStore(r);
+        QVERIFY2(hasDetail(r.json(), field, issue), r.body.constData());
+        QVERIFY(!r.json().value("error").toObject().value("message").toString().isEmpty());
+        QCOMPARE(rows(list), 1);
+        QCOMPARE(get("/api/" + list.toLatin1()).json(), before);
+    }
+
+    void addRefusesBodiesThatAreNotJsonObjects_data()
+    {
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        const QByteArray good = compact(movie(550, "Fight Club"));
+        QTest::newRow("no content type") << QByteArray() << good << 415 << "UNSUPPORTED_MEDIA_TYPE";
+        QTest::newRow("text/plain")
+            << QByteArray("text/plain") << good << 415 << "UNSUPPORTED_MEDIA_TYPE";
+        QTest::newRow("form") << QByteArray("application/x-www-form-urlencoded")
+                              << QByteArray("tmdbId=550") << 415 << "UNSUPPORTED_MEDIA_TYPE";
+        QTest::newRow("not json") << QByteArray("application/json") << QByteArray("tmdbId=550")
+                                  << 400 << "INVALID_JSON";
+        QTest::newRow("truncated")
+            << QByteArray("application/json") << good.left(20) << 400 << "INVALID_JSON";
+        QTest::newRow("array") << QByteArray("application/json") << QByteArray("[" + good + "]")
+                               << 400 << "INVALID_JSON";
+        QTest::newRow("string") << QByteArray("application/json") << QByteArray("\"x\"") << 400
+                                << "INVALID_JSON";
+        QTest::newRow("charset ok but array") << QByteArray("application/json; charset=utf-8")
+                                              << QByteArray("[]") << 400 << "INVALID_JSON";
+    }
+    void addRefusesBodiesThatAreNotJsonObjects()
+    {
+        QFETCH(QByteArray, contentType);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        for (const QByteArray list : {"watchlist", "favorites"}) {
+            const HttpReply r = call("POST", "/api/" + list, m_alice, body, contentType);
+            verifyError(r, status, code);
+            QCOMPARE(rows(QString::fromLatin1(list)), 0);
+        }
+    }
+
+    // ---- 409 and keys
+
+    void duplicateIsConflictWithTheExistingItem_data() { addAnswersTheItem_data(); }
+    void duplicateIsConflictWithTheExistingItem()
+    {
+        QFETCH(QString, list);
+        const QJsonObject first = add(list, movie(550, QStringLiteral("Fight Club")));
+        QVERIFY(!first.isEmpty());
+        const HttpReply again = call("POST", "/api/" + list.toLatin1(), m_alice,
+            compact(movie(550, QStringLiteral("Another title"))));
+        verifyError(again, 409, QStringLiteral("CONFLICT"));
+        verifyNoStore(again);
+        QVERIFY(hasDetail(again.json(), QStringLiteral("tmdbId"), QStringLiteral("duplicate")));
+        QCOMPARE(again.json().value("data").toObject(), first);
+        QCOMPARE(rows(list), 1);
+        QCOMPARE(get("/api/" + list.toLatin1()).json().value("data").toArray(), QJsonArray {first});
+    }
+
+    void movieAndShowWithTheSameIdAreDifferentItems_data() { addAnswersTheItem_data(); }
+    void movieAndShowWithTheSameIdAreDifferentItems()
+    {
+        QFETCH(QString, list);
+        const QByteArray base = "/api/" + list.toLatin1();
+        const QJsonObject film = add(list, movie(1399, QStringLiteral("A film")));
+        const QJsonObject show
+            = add(list, movie(1399, QStringLiteral("A show"), QStringLiteral("tv")));
+        QVERIFY(!film.isEmpty() && !show.isEmpty());
+        QVERIFY(film.value("id") != show.value("id"));
+        QCOMPARE(get(base).json().value("meta").toObject().value("total").toInt(), 2);
+        QCOMPARE(
+            get(base + "?contentType=movie").json().value("data").toArray(), QJsonArray {film});
+        QCOMPARE(get(base + "?contentType=tv").json().value("data").toArray(), QJsonArray {show});
+        QCOMPARE(
+            get(base + "/check?tmdbId=1399&contentType=tv").json().value("data").toObject(), show);
+
+        const HttpReply removed = call("DELETE", base + "/movie/1399", m_alice);
+        QCOMPARE(removed.status, 200);
+        QCOMPARE(get(base).json().value("data").toArray(), QJsonArray {show});
+        verifyError(
+            call("DELETE", base + "/movie/1399", m_alice), 404, QStringLiteral("NOT_FOUND"));
+    }
+
+    // ---- GET /check
+
+    void checkAnswersTheOriginalShape_data()
+    {
+        QTest::addColumn<QString>("list");
+        QTest::addColumn<QString>("flag");
+        QTest::addColumn<QString>("otherFlag");
+        QTest::newRow("watchlist") << "watchlist"
+                                   << "inWatchlist"
+                                   << "isFavorite";
+        QTest::newRow("favorites") << "favorites"
+                                   << "isFavorite"
+                                   << "inWatchlist";
+    }
+    void checkAnswersTheOriginalShape()
+    {
+        QFETCH(QString, list);
+        QFETCH(QString, flag);
+        QFETCH(QString, otherFlag);
+        const QByteArray path = "/api/" + list.toLatin1() + "/check?tmdbId=550&contentType=movie";
+        HttpReply r = get(path);
+        QCOMPARE(r.status, 200);
+        verifyNoStore(r);
+        QJsonObject body = r.json();
+        QCOMPARE(body.value("success").toBool(), true);
+        QCOMPARE(body.value(flag), QJsonValue(false));
+        QVERIFY(body.contains("data") && body.value("data").isNull());
+        QVERIFY(!body.contains(otherFlag));
+
+        const QJsonObject item = add(list, movie(550, QStringLiteral("Fight Club")));
+        body = get(path).json();
+        QCOMPARE(body.value(flag), QJsonValue(true));
+        QCOMPARE(body.value("data").toObject(), item);
+        QCOMPARE(body.keys(), (QStringList {"data", flag, "success"}));
+        // The other list does not have it.
+        const QString other = list == QLatin1String("watchlist") ? QStringLiteral("favorites")
+                                                                 : QStringLiteral("watchlist");
+        body = get("/api/" + other.toLatin1() + "/check?tmdbId=550&contentType=movie").json();
+        QCOMPARE(body.value(otherFlag), QJsonValue(false));
+    }
+
+    void checkValidatesItsQuery_data()
+    {
+        QTest::addColumn<QByteArray>("query");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("nothing") << QByteArray("") << "tmdbId";
+        QTest::newRow("no tmdbId") << QByteArray("contentType=movie") << "tmdbId";
+        QTest::newRow("no contentType") << QByteArray("tmdbId=550") << "contentType";
+        QTest::newRow("tmdbId text") << QByteArray("tmdbId=abc&contentType=movie") << "tmdbId";
+        QTest::newRow("tmdbId zero") << QByteArray("tmdbId=0&contentType=movie") << "tmdbId";
+        QTest::newRow("tmdbId 2^31")
+            << QByteArray("tmdbId=2147483648&contentType=movie") << "tmdbId";
+        QTest::newRow("tmdbId fraction") << QByteArray("tmdbId=5.5&contentType=movie") << "tmdbId";
+        QTest::newRow("contentType person")
+            << QByteArray("tmdbId=5&contentType=person") << "contentType";
+        QTest::newRow("unknown") << QByteArray("tmdbId=5&contentType=movie&type=tv") << "type";
+        QTest::newRow("twice") << QByteArray("tmdbId=5&tmdbId=6&contentType=movie") << "tmdbId";
+    }
+    void checkValidatesItsQuery()
+    {
+        QFETCH(QByteArray, query);
+        QFETCH(QString, field);
+        for (const QByteArray list : {"watchlist", "favorites"}) {
+            const HttpReply r = get("/api/" + list + "/check?" + query);
+            verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
+            QCOMPARE(r.json()
+                         .value("error")
+                         .toObject()
+                         .value("details")
+                         .toArray()
+                         .first()
+                         .toObject()
+                         .value("field")
+                         .toString(),
+                field);
+        }
+    }
+
+    // ---- GET list: pagination, filter, sort
+
+    void pagination()
+    {
+        QList<qint64> ids;
+        for (int i = 1; i <= 25; ++i)
+            ids << add(QStringLiteral("watchlist"), movie(i, QStringLiteral("Title %1").arg(i)))
+                       .value("id")
+                       .toInteger();
+        QCOMPARE(rows(QStringLiteral("watchlist")), 25);
+
+        struct Case
+        {
+            const char *query;
+            int count;
+            QJsonObject meta;
+        };
+        const Case cases[] = {
+            {"", 20, meta(1, 20, 25, 2)},
+            {"?page=2", 5, meta(2, 20, 25, 2)},
+            {"?page=3", 0, meta(3, 20, 25, 2)},
+            {"?page=10000", 0, meta(10000, 20, 25, 2)},
+            {"?limit=1", 1, meta(1, 1, 25, 25)},
+            {"?limit=1&page=25", 1, meta(25, 1, 25, 25)},
+            {"?limit=1&page=26", 0, meta(26, 1, 25, 25)},
+            {"?limit=100", 25, meta(1, 100, 25, 1)},
+            {"?limit=25", 25, meta(1, 25, 25, 1)},
+            {"?limit=5&page=5", 5, meta(5, 5, 25, 5)},
+            {"?limit=100&page=2", 0, meta(2, 100, 25, 1)},
+        };
+        for (const Case &c : cases) {
+            const HttpReply r = get(QByteArray("/api/watchlist") + c.query);
+            QVERIFY2(r.status == 200, c.query);
+            QVERIFY2(r.json().value("data").toArray().size() == c.count, c.query);
+            QCOMPARE(r.json().value("meta").toObject(), c.meta);
+        }
+        // Walking pages of 7 sees every item exactly once, newest first.
+        QList<qint64> walked;
+        for (int page = 1; page <= 4; ++page) {
+            const QJsonArray data = get("/api/watchlist?limit=7&page=" + QByteArray::number(page))
+                                        .json()
+                                        .value("data")
+                                        .toArray();
+            for (const auto &item : data)
+                walked << item.toObject().value("id").toInteger();
+        }
+        QList<qint64> newestFirst(ids.rbegin(), ids.rend());
+        QCOMPARE(walked, newestFirst);
+        // An empty list: total 0, no pages.
+        QCOMPARE(get("/api/favorites").json().value("meta").toObject(), meta(1, 20, 0, 0));
+        QCOMPARE(get("/api/favorites?page=2").json().value("meta").toObject(), meta(2, 20, 0, 0));
+    }
+
+    void listValidatesItsQuery_data()
+    {
+        QTest::addColumn<QByteArray>("query");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("limit 101") << QByteArray("limit=101") << "limit";
+        QTest::newRow("limit 0") << QByteArray("limit=0") << "limit";
+        QTest::newRow("limit text") << QByteArray("limit=ten") << "limit";
+        QTest::newRow("limit empty") << QByteArray("limit=") << "limit";
+        QTest::newRow("page 0") << QByteArray("page=0") << "page";
+        QTest::newRow("page -1") << QByteArray("page=-1") << "page";
+        QTest::newRow("page 10001") << QByteArray("page=10001") << "page";
+        QTest::newRow("page fraction") << QByteArray("page=1.5") << "page";
+        QTest::newRow("contentType person") << QByteArray("contentType=person") << "contentType";
+        QTest::newRow("contentType empty") << QByteArray("contentType=") << "contentType";
+        QTest::newRow("sort unknown") << QByteArray("sort=rating.desc") << "sort";
+        QTest::newRow("sort no direction") << QByteArray("sort=title") << "sort";
+        QTest::newRow("sort snake") << QByteArray("sort=added_at.desc") << "sort";
+        QTest::newRow("unknown") << QByteArray("per_page=5") << "per_page";
+        QTest::newRow("twice") << QByteArray("page=1&page=2") << "page";
+    }
+    void listValidatesItsQuery()
+    {
+        QFETCH(QByteArray, query);
+        QFETCH(QString, field);
+        for (const QByteArray list : {"watchlist", "favorites"}) {
+            const HttpReply r = get("/api/" + list + "?" + query);
+            verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
+            verifyNoStore(r);
+            QCOMPARE(r.json()
+                         .value("error")
+                         .toObject()
+                         .value("details")
+                         .toArray()
+                         .first()
+                         .toObject()
+                         .value("field")
+                         .toString(),
+                field);
+        }
+    }
+
+    void filterAndSortOrders_data()
+    {
+        QTest::addColumn<QString>("list");
+        QTest::addColumn<QByteArray>("query");
+        QTest::addColumn<QStringList>("expected");
+        // Added in this order: Casablanca/movie, Alien/tv, Brazil/movie, Dune/tv, Alien/movie.
+        for (const char *list : {"watchlist", "favorites"}) {
+            QTest::addRow("%s default", list)
+                << list << QByteArray()
+                << QStringList {
+                       "Alien/movie", "Dune/tv", "Brazil/movie", "Alien/tv", "Casablanca/movie"};
+            QTest::addRow("%s addedAt.desc", list)
+                << list << QByteArray("sort=addedAt.desc")
+                << QStringList {
+                       "Alien/movie", "Dune/tv", "Brazil/movie", "Alien/tv", "Casablanca/movie"};
+            QTest::addRow("%s addedAt.asc", list) << list << QByteArray("sort=addedAt.asc")
+                                                  << QStringList {"Casablanca/movie", "Alien/tv",
+                                                         "Brazil/movie", "Dune/tv", "Alien/movie"};
+            // Equal titles keep the order they were added in (tie-break on id).
+            QTest::addRow("%s title.asc", list)
+                << list << QByteArray("sort=title.asc")
+                << QStringList {
+                       "Alien/tv", "Alien/movie", "Brazil/movie", "Casablanca/movie", "Dune/tv"};
+            QTest::addRow("%s title.desc", list) << list << QByteArray("sort=title.desc")
+                                                 << QStringList {"Dune/tv", "Casablanca/movie",
+                                                        "Brazil/movie", "Alien/movie", "Alien/tv"};
+            QTest::addRow("%s movies", list)
+                << list << QByteArray("contentType=movie")
+                << QStringList {"Alien/movie", "Brazil/movie", "Casablanca/movie"};
+            QTest::addRow("%s shows by title", list)
+                << list << QByteArray("contentType=tv&sort=title.asc")
+                << QStringList {"Alien/tv", "Dune/tv"};
+            QTest::addRow("%s movies by title, page 2 of 2", list)
+                << list << QByteArray("contentType=movie&sort=title.desc&limit=2&page=2")
+                << QStringList {"Alien/movie"};
+        }
+    }
+    void filterAndSortOrders()
+    {
+        QFETCH(QString, list);
+        QFETCH(QByteArray, query);
+        QFETCH(QStringList, expected);
+        add(list, movie(10, QStringLiteral("Casablanca")));
+        add(list, movie(11, QStringLiteral("Alien"), QStringLiteral("tv")));
+        add(list, movie(12, QStringLiteral("Brazil")));
+        add(list, movie(13, QStringLiteral("Dune"), QStringLiteral("tv")));
+        add(list, movie(14, QStringLiteral("Alien")));
+        const HttpReply r = get("/api/" + list.toLatin1() + (query.isEmpty() ? "" : "?" + query));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(titles(r.json()), expected);
+        const int total = query.contains("contentType=movie") ? 3
+            : query.contains("contentType=tv")                ? 2
+                                                              : 5;
+        QCOMPARE(r.json().value("meta").toObject().value("total").toInt(), total);
+    }
+
+    // ---- PATCH (watchlist only)
+
+    void patchSetsWatchedAndNote()
+    {
+        const QJsonObject added = add(QStringLiteral("watchlist"), movie(550, "Fight Club"));
+        const QByteArray path = "/api/watchlist/movie/550";
+        auto patch = [&](const QByteArray &body) {
+            const HttpReply r = call("PATCH", path, m_alice, body);
+            verifyNoStore(r);
+            if (r.status != 200)
+                qWarning("PATCH %s: %d %s", body.constData(), r.status, r.body.constData());
+            return r.json().value("data").toObject();
+        };
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        const QJsonObject watched = patch(R"({"watched":true})");
+        QCOMPARE(watched.value("watched").toBool(), true);
+        const QString watchedAt = watched.value("watchedAt").toString();
+        QVERIFY2(kIsoMs.match(watchedAt).hasMatch(), qPrintable(watchedAt));
+        QVERIFY(QDateTime::fromString(watchedAt, Qt::ISODateWithMs).toMSecsSinceEpoch() >= before);
+        // Everything else is as it was.
+        for (const char *key :
+            {"id", "tmdbId", "contentType", "title", "posterPath", "posterUrl", "addedAt", "note"})
+            QCOMPARE(watched.value(key), added.value(key));
+        QCOMPARE(get("/api/watchlist/check?tmdbId=550&contentType=movie")
+                     .json()
+                     .value("data")
+                     .toObject(),
+            watched);
+
+        QTest::qWait(5);
+        const QJsonObject again = patch(R"({"watched":true})");
+        QCOMPARE(again.value("watchedAt").toString(), watchedAt); // idempotent
+
+        const QJsonObject noted = patch(R"({"note":"rewatch with Sam"})");
+        QCOMPARE(noted.value("note").toString(), QStringLiteral("rewatch with Sam"));
+        QCOMPARE(noted.value("watched").toBool(), true);
+        QCOMPARE(noted.value("watchedAt").toString(), watchedAt);
+
+        const QJsonObject unnoted = patch(R"({"note":null})");
+        QVERIFY(unnoted.value("note").isNull());
+
+        const QJsonObject unwatched = patch(R"({"watched":false})");
+        QCOMPARE(unwatched.value("watched").toBool(true), false);
+        QVERIFY(unwatched.value("watchedAt").isNull());
+
+        const QJsonObject both = patch(R"({"watched":true,"note":"both"})");
+        QCOMPARE(both.value("watched").toBool(), true);
+        QVERIFY(!both.value("watchedAt").isNull());
+        QCOMPARE(both.value("note").toString(), QStringLiteral("both"));
+        QCOMPARE(get("/api/watchlist").json().value("data").toArray(), QJsonArray {both});
+    }
+
+    void patchRefusesBadRequests_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        const QByteArray p = "/api/watchlist/movie/550";
+        const QByteArray good = R"({"watched":true})";
+        QTest::newRow("empty body object")
+            << QByteArray("PATCH") << p << QByteArray("{}") << 400 << "VALIDATION_ERROR";
+        QTest::newRow("unknown field") << QByteArray("PATCH") << p << QByteArray(R"({"rating":5})")
+                                       << 400 << "VALIDATION_ERROR";
+        QTest::newRow("unknown beside known")
+            << QByteArray("PATCH") << p << QByteArray(R"({"watched":true,"title":"x"})") << 400
+            << "VALIDATION_ERROR";
+        QTest::newRow("watched string")
+            << QByteArray("PATCH") << p << QByteArray(R"({"watched":"yes"})") << 400
+            << "VALIDATION_ERROR";
+        QTest::newRow("watched number")
+            << QByteArray("PATCH") << p << QByteArray(R"({"watched":1})") << 400
+            << "VALIDATION_ERROR";
+        QTest::newRow("watched null")
+            << QByteArray("PATCH") << p << QByteArray(R"({"watched":null})") << 400
+            << "VALIDATION_ERROR";
+        QTest::newRow("note number")
+            << QByteArray("PATCH") << p << QByteArray(R"({"note":5})") << 400 << "VALIDATION_ERROR";
+        QTest::newRow("note 1001") << QByteArray("PATCH") << p
+                                   << QByteArray("{\"note\":\"" + QByteArray(1001, 'n') + "\"}")
+                                   << 400 << "VALIDATION_ERROR";
+        QTest::newRow("good note, bad watched")
+            << QByteArray("PATCH") << p << QByteArray(R"({"note":"ok","watched":"no"})") << 400
+            << "VALIDATION_ERROR";
+        QTest::newRow("array") << QByteArray("PATCH") << p << QByteArray("[]") << 400
+                               << "INVALID_JSON";
+        QTest::newRow("broken json")
+            << QByteArray("PATCH") << p << QByteArray("{\"watched\":") << 400 << "INVALID_JSON";
+        QTest::newRow("type person")
+            << QByteArray("PATCH") << QByteArray("/api/watchlist/person/550") << good << 400
+            << "VALIDATION_ERROR";
+        QTest::newRow("tmdbId text")
+            << QByteArray("PATCH") << QByteArray("/api/watchlist/movie/abc") << good << 400
+            << "VALIDATION_ERROR";
+        QTest::newRow("tmdbId zero") << QByteArray("PATCH") << QByteArray("/api/watchlist/movie/0")
+                                     << good << 400 << "VALIDATION_ERROR";
+        QTest::newRow("tmdbId 2^31")
+            << QByteArray("PATCH") << QByteArray("/api/watchlist/movie/2147483648") << good << 400
+            << "VALIDATION_ERROR";
+        QTest::newRow("tmdbId negative")
+            << QByteArray("PATCH") << QByteArray("/api/watchlist/movie/-5") << good << 400
+            << "VALIDATION_ERROR";
+        QTest::newRow("absent item")
+            << QByteArray("PATCH") << QByteArray("/api/watchlist/movie/551") << good << 404
+            << "NOT_FOUND";
+        QTest::newRow("same id, other type")
+            << QByteArray("PATCH") << QByteArray("/api/watchlist/tv/550") << good << 404
+            << "NOT_FOUND";
+        QTest::newRow("favorites has no PATCH")
+            << QByteArray("PATCH") << QByteArray("/api/favorites/movie/550") << good << 405
+            << "METHOD_NOT_ALLOWED";
+        QTest::newRow("no PUT") << QByteArray("PUT") << p << good << 405 << "METHOD_NOT_ALLOWED";
+    }
+    void patchRefusesBadRequests()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        add(QStringLiteral("watchlist"), movie(550, "Fight Club"));
+        add(QStringLiteral("favorites"), movie(550, "Fight Club"));
+        const QByteArray check = "/api/watchlist/check?tmdbId=550&contentType=movie";
+        const QJsonObject before = get(check).json();
+        verifyError(call(method, path, m_alice, body), status, code);
+        QCOMPARE(get(check).json(), before);
+    }
+
+    void patchNeedsAJsonContentType()
+    {
+        add(QStringLiteral("watchlist"), movie(550, "Fight Club"));
+        verifyError(
+            call("PATCH", "/api/watchlist/movie/550", m_alice, R"({"watched":true})", "text/plain"),
+            415, QStringLiteral("UNSUPPORTED_MEDIA_TYPE"));
+    }
+
+    // ---- DELETE
+
+    void deleteById_data() { addAnswersTheItem_data(); }
+    void deleteById()
+    {
+        QFETCH(QString, list);
+        const QByteArray base = "/api/" + list.toLatin1();
+        const qint64 keep = add(list, movie(1, "Keep")).value("id").toInteger();
+        const qint64 drop = add(list, movie(2, "Drop")).value("id").toInteger();
+        const HttpReply r = call("DELETE", base + "/" + QByteArray::number(drop), m_alice);
+        QCOMPARE(r.status, 200);
+        verifyNoStore(r);
+        QCOMPARE(
+            r.json(), (QJsonObject {{"success", true}, {"data", QJsonObject {{"removed", true}}}}));
+        QCOMPARE(rows(list), 1);
+        QCOMPARE(
+            get(base).json().value("data").toArray().first().toObject().value("id").toInteger(),
+            keep);
+        const HttpReply again = call("DELETE", base + "/" + QByteArray::number(drop), m_alice);
+        verifyError(again, 404, QStringLiteral("NOT_FOUND"));
+        verifyNoStore(again);
+        verifyError(call("DELETE", base + "/999999", m_alice), 404, QStringLiteral("NOT_FOUND"));
+        QCOMPARE(rows(list), 1);
+    }
+
+    void deleteByKey_data() { addAnswersTheItem_data(); }
+    void deleteByKey()
+    {
+        QFETCH(QString, list);
+        const QByteArray base = "/api/" + list.toLatin1();
+        add(list, movie(550, "Fight Club"));
+        add(list, movie(551, "Other"));
+        const HttpReply r = call("DELETE", base + "/movie/550", m_alice);
+        QCOMPARE(r.status, 200);
+        verifyNoStore(r);
+        QCOMPARE(
+            r.json(), (QJsonObject {{"success", true}, {"data", QJsonObject {{"removed", true}}}}));
+        QCOMPARE(get(base + "/check?tmdbId=550&contentType=movie").json().value("data"),
+            QJsonValue(QJsonValue::Null));
+        verifyError(call("DELETE", base + "/movie/550", m_alice), 404, QStringLiteral("NOT_FOUND"));
+        verifyError(call("DELETE", base + "/tv/551", m_alice), 404, QStringLiteral("NOT_FOUND"));
+        QCOMPARE(rows(list), 1);
+    }
+
+    void deleteValidatesThePath_data()
+    {
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QString>("field");
+        for (const char *list : {"watchlist", "favorites"}) {
+            const QByteArray base = QByteArray("/api/") + list;
+            QTest::addRow("%s id text", list) << base + "/abc"
+                                              << "id";
+            QTest::addRow("%s id zero", list) << base + "/0"
+                                              << "id";
+            QTest::addRow("%s id 2^31", list) << base + "/2147483648"
+                                              << "id";
+            QTest::addRow("%s id leading zero", list) << base + "/01"
+                                                      << "id";
+            QTest::addRow("%s type person", list) << base + "/person/550"
+                                                  << "contentType";
+            QTest::addRow("%s type case", list) << base + "/MOVIE/550"
+                                                << "contentType";
+            QTest::addRow("%s tmdbId text", list) << base + "/movie/x"
+                                                  << "tmdbId";
+            QTest::addRow("%s tmdbId zero", list) << base + "/tv/0"
+                                                  << "tmdbId";
+        }
+    }
+    void deleteValidatesThePath()
+    {
+        QFETCH(QByteArray, path);
+        QFETCH(QString, field);
+        add(QStringLiteral("watchlist"), movie(550, "Fight Club"));
+        add(QStringLiteral("favorites"), movie(550, "Fight Club"));
+        const HttpReply r = call("DELETE", path, m_alice);
+        verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
+        QVERIFY2(hasDetail(r.json(), field, QStringLiteral("invalid_id"))
+                || hasDetail(r.json(), field, QStringLiteral("invalid_value")),
+            r.body.constData());
+        QCOMPARE(rows(QStringLiteral("watchlist")) + rows(QStringLiteral("favorites")), 2);
+    }
+
+    // ---- isolation between users
+
+    void usersNeverSeeEachOthersItems_data() { addAnswersTheItem_data(); }
+    void usersNeverSeeEachOthersItems()
+    {
+        QFETCH(QString, list);
+        const QByteArray base = "/api/" + list.toLatin1();
+        const QJsonObject alices = add(list, movie(550, "Fight Club"));
+        add(list, movie(1399, "Thrones", QStringLiteral("tv")));
+        const QByteArray id = QByteArray::number(alices.value("id").toInteger());
+
+        HttpReply r = get(base, m_bob);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value("data").toArray(), QJsonArray());
+        QCOMPARE(r.json().value("meta").toObject(), meta(1, 20, 0, 0));
+        r = get(base + "/check?tmdbId=550&contentType=movie", m_bob);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.json().value("data").isNull());
+        verifyError(call("DELETE", base + "/" + id, m_bob), 404, QStringLiteral("NOT_FOUND"));
+        verifyError(call("DELETE", base + "/movie/550", m_bob), 404, QStringLiteral("NOT_FOUND"));
+        if (list == QLatin1String("watchlist"))
+            verifyError(
+                call("PATCH", base + "/movie/550", m_bob, R"({"watched":true,"note":"mine"})"), 404,
+                QStringLiteral("NOT_FOUND"));
+        QCOMPARE(get(base + "/check?tmdbId=550&contentType=movie").json().value("data").toObject(),
+            alices);
+
+        // Bob's own copy of the same title is his: no 409, a new id, counted only for him.
+        const QJsonObject bobs = add(list, movie(550, "Fight Club"), m_bob);
+        QVERIFY(!bobs.isEmpty());
+        QVERIFY(bobs.value("id") != alices.value("id"));
+        QCOMPARE(get(base).json().value("meta").toObject().value("total").toInt(), 2);
+        QCOMPARE(get(base, m_bob).json().value("data").toArray(), QJsonArray {bobs});
+        // Alice cannot delete Bob's by id either, and deleting her own leaves his.
+        verifyError(
+            call("DELETE", base + "/" + QByteArray::number(bobs.value("id").toInteger()), m_alice),
+            404, QStringLiteral("NOT_FOUND"));
+        QCOMPARE(call("DELETE", base + "/movie/550", m_alice).status, 200);
+        QCOMPARE(get(base, m_bob).json().value("data").toArray(), QJsonArray {bobs});
+        QCOMPARE(rows(list), 2); // Alice's show and Bob's film
+    }
+
+    // ---- durability: a 201 survives kill -9 right after it
+
+    void acknowledgedWritesSurviveKill9()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString &k : env.keys()) {
+            if (k.startsWith(QLatin1String("TMDB_")) || k.startsWith(QLatin1String("CLERK_"))
+                || k.startsWith(QLatin1String("RATE_LIMIT_")) || k == QLatin1String("NODE_ENV"))
+                env.remove(k);
+        }
+        env.insert(QStringLiteral("HOME"), dir.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.path() + QStringLiteral("/data"));
+        env.insert(
+            QStringLiteral("DATABASE_URL"), QStringLiteral("sqlite://%1/x.db").arg(dir.path()));
+        env.insert(QStringLiteral("PORT"), QStringLiteral("0"));
+        env.insert(QStringLiteral("CLERK_JWT_KEY"), QString::fromLatin1(m_key.publicPem()));
+        env.insert(QStringLiteral("ALLOWED_ORIGINS"), QString::fromLatin1(kOrigin));
+        env.insert(QStringLiteral("TMDB_BASE_URL"), QStringLiteral("http://127.0.0.1:9/3"));
+
+        auto startServer = [&](QProcess &p) -> quint16 {
+            p.setProcessEnvironment(env);
+            p.setWorkingDirectory(dir.path());
+            p.start(QStringLiteral(MARQUEE_BINARY), {QStringLiteral("--headless")});
+            if (!p.waitForStarted())
+                return 0;
+            static const QRegularExpression listening(
+                QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+            QString err;
+            quint16 port = 0;
+            QElapsedTimer t;
+            t.start();
+            while (port == 0 && t.elapsed() < 10000 && p.state() == QProcess::Running) {
+                p.waitForReadyRead(100);
+                err += QString::fromUtf8(p.readAllStandardError());
+                port = quint16(listening.match(err).captured(1).toUInt());
+            }
+            if (port == 0)
+                qWarning("marquee did not start: %s", qPrintable(err));
+            return port;
+        };
+
+        QProcess first;
+        const quint16 port = startServer(first);
+        QVERIFY(port > 0);
+        QList<QJsonObject> acknowledged;
+        {
+            HttpClient client(port);
+            for (int i = 1; i <= 20; ++i) {
+                QJsonObject body = movie(i, QStringLiteral("Title %1").arg(i));
+                body.insert("note", QStringLiteral("note %1").arg(i));
+                const HttpReply r = client.request("POST", "/api/watchlist",
+                    {{"Authorization", "Bearer " + m_alice}, {"Content-Type", "application/json"}},
+                    compact(body));
+                QVERIFY2(r.status == 201, r.body.constData());
+                acknowledged.prepend(r.json().value("data").toObject());
+            }
+            const HttpReply fav = client.request("POST", "/api/favorites",
+                {{"Authorization", "Bearer " + m_alice}, {"Content-Type", "application/json"}},
+                compact(movie(550, "Fight Club")));
+            QCOMPARE(fav.status, 201);
+            // The last 201 is on the wire: kill at once, no chance to flush anything.
+            ::kill(pid_t(first.processId()), SIGKILL);
+        }
+        QVERIFY(first.waitForFinished(10000));
+        QCOMPARE(first.exitStatus(), QProcess::CrashExit);
+
+        QProcess second;
+        const quint16 port2 = startServer(second);
+        QVERIFY(port2 > 0);
+        {
+            HttpClient client(port2);
+            const HttpReply list = client.request(
+                "GET", "/api/watchlist?limit=100", {{"Authorization", "Bearer " + m_alice}});
+            QCOMPARE(list.status, 200);
+            QJsonArray expected;
+            for (const QJsonObject &o : acknowledged)
+                expected.append(o);
+            QCOMPARE(list.json().value("data").toArray(), expected);
+            const HttpReply fav
+                = client.request("GET", "/api/favorites/check?tmdbId=550&contentType=movie",
+                    {{"Authorization", "Bearer " + m_alice}});
+            QCOMPARE(fav.json().value("isFavorite").toBool(), true);
+        }
+        ::kill(pid_t(second.processId()), SIGTERM);
+        QVERIFY(second.waitForFinished(10000));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLists)
+#include "tst_lists.moc"
