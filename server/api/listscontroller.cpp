@@ -288,10 +288,16 @@ HttpResponse ListsController::add(const ExchangePtr &ex, ListKind kind)
         e.extra.insert(QStringLiteral("data"), toJson(result.item, kind));
         throw e;
     }
-    return HttpResponse::object(QJsonObject {{"success", true},
-                                    {"message", QStringLiteral("Added to %1").arg(listName(kind))},
-                                    {"data", toJson(result.item, kind)}},
-        201);
+    HttpResponse r;
+    r.status = 201;
+    JsonWriter w(&r.body);
+    w.beginObject()
+        .field("success", true)
+        .field("message", QStringLiteral("Added to %1").arg(listName(kind)));
+    w.key("data");
+    writeItem(w, result.item, kind);
+    w.endObject();
+    return r;
 }
 
 HttpResponse ListsController::removeById(const ExchangePtr &ex, ListKind kind)

@@ -72,7 +72,8 @@ void ClerkAuthenticator::authenticate(
             ex, access, QStringLiteral("Authentication is not configured on this server"), proceed);
         return;
     }
-    const QByteArray key = QCryptographicHash::hash(token, QCryptographicHash::Sha256);
+    const QByteArray &key
+        = token; // QHash compares the whole token, so no two tokens share an entry
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     if (auto it = m_tokens.constFind(key); it != m_tokens.constEnd()) {
         if (it->expiresAt + m_policy.clockSkewSeconds > now) {
@@ -100,8 +101,7 @@ void ClerkAuthenticator::verify(
                 }
                 if (m_tokens.size() >= kMaxCachedTokens)
                     m_tokens.clear(); // bounded; the next requests re-verify once
-                m_tokens.insert(
-                    QCryptographicHash::hash(token, QCryptographicHash::Sha256), *result.token);
+                m_tokens.insert(token, *result.token);
                 admit(ex, *result.token, access, proceed);
             };
             if (r.error == JwtError::UnknownKey && !r.keyId.isEmpty()) {

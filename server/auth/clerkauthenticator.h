@@ -71,7 +71,7 @@ private:
     ClerkClient &m_clerk;
     JwtPolicy m_policy;
     QSet<QString> m_admins;
-    QHash<QByteArray, VerifiedToken> m_tokens; // sha256(token) -> verified claims
+    QHash<QByteArray, VerifiedToken> m_tokens; // token -> verified claims (bounded)
     QHash<QString, CachedUser> m_userCache; // clerk id -> user
     QHash<QString, CachedSession> m_sessionCache;
     QSet<QString> m_syncing;

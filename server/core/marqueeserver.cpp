@@ -57,6 +57,7 @@ bool MarqueeServer::start(QString *error)
     if (applied > 0)
         qCInfo(lcStore) << "database schema now at version" << Migrator::latestVersion();
 
+    m_db->startBackgroundCheckpoints();
     m_catalogue = std::make_unique<CatalogueService>(m_config, m_db.get());
     m_users = std::make_unique<UserStore>(*m_db);
     m_clerk = new ClerkClient(m_config, this);

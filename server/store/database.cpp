@@ -7,6 +7,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <QTimer>
 
 namespace marquee {
 
@@ -79,8 +80,11 @@ bool Database::openConnection(const QString &name, QString *error)
         QSqlQuery q(db);
         // WAL keeps readers off the writer's back; synchronous=NORMAL in WAL mode still survives
         // a process crash (kill -9) for every committed transaction.
-        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                 "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+        // The background checkpointer keeps the log short; the automatic checkpoint (on the
+        // writer's own time) is only the safety net, at 40 MB.
+        for (const char *pragma :
+            {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+                "PRAGMA wal_autocheckpoint=10000", "PRAGMA temp_store=MEMORY"}) {
             if (!q.exec(QLatin1String(pragma))) {
                 *error = QStringLiteral("cannot configure the database %1: %2")
                              .arg(m_url.path, q.lastError().text());
@@ -106,8 +110,57 @@ QSqlDatabase Database::connection()
     return QSqlDatabase::database(name, false);
 }
 
+void Database::startBackgroundCheckpoints(int intervalMs)
+{
+    if (m_url.dialect != SqlDialect::Sqlite || m_checkpointThread)
+        return;
+    m_checkpointThread = new QThread;
+    m_checkpointThread->setObjectName(QStringLiteral("marquee-wal-checkpoint"));
+    auto *timer = new QTimer;
+    timer->setInterval(intervalMs);
+    timer->moveToThread(m_checkpointThread);
+    QObject::connect(m_checkpointThread, &QThread::started, timer, qOverload<>(&QTimer::start));
+    QObject::connect(timer, &QTimer::timeout, timer, [this] {
+        QSqlQuery q(connection());
+        q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+    });
+    // finished is emitted on the checkpoint thread itself: its connection is closed there.
+    QObject::connect(
+        m_checkpointThread, &QThread::finished, timer,
+        [this, timer] {
+            delete timer;
+            closeThreadConnection();
+        },
+        Qt::DirectConnection);
+    m_checkpointThread->start(QThread::LowPriority);
+}
+
+void Database::stopBackgroundCheckpoints()
+{
+    if (!m_checkpointThread)
+        return;
+    m_checkpointThread->quit();
+    m_checkpointThread->wait();
+    delete m_checkpointThread;
+    m_checkpointThread = nullptr;
+}
+
+void Database::closeThreadConnection()
+{
+    const QString name = connectionNameFor(this);
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    QMutexLocker lock(&m_mutex);
+    m_connectionNames.removeAll(name);
+}
+
 void Database::close()
 {
+    stopBackgroundCheckpoints();
     QMutexLocker lock(&m_mutex);
     m_closed = true;
     for (const QString &name : std::as_const(m_connectionNames)) {

@@ -5,6 +5,7 @@
 #include <QMutex>
 #include <QSqlDatabase>
 #include <QStringList>
+#include <QThread>
 
 #include <functional>
 
@@ -26,6 +27,11 @@ public:
     QSqlDatabase connection(); // this thread's connection (opened on demand)
     void close(); // closes every connection this object opened
 
+    // SQLite: copies the write-ahead log into the database from a thread of its own, so the
+    // fsync of a checkpoint never stalls a request on the event loop.
+    void startBackgroundCheckpoints(int intervalMs = 250);
+    void stopBackgroundCheckpoints();
+
     SqlDialect dialect() const { return m_url.dialect; }
     const DatabaseUrl &url() const { return m_url; }
     bool ping();
@@ -39,8 +45,10 @@ private:
     DatabaseUrl m_url;
     QMutex m_mutex;
     QStringList m_connectionNames;
-    bool m_closed
-        = false; // after close() no connection is opened again (late callbacks at shutdown)
+    bool m_closed = false;
+    QThread *m_checkpointThread = nullptr;
+    void closeThreadConnection(); // after close() no connection is opened again (late callbacks at
+                                  // shutdown)
 };
 
 } // namespace marquee
