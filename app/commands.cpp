@@ -81,6 +81,19 @@ bool openDatabase(Database &db)
     return true;
 }
 
+// Opens the database and brings its schema up to date, as the server does at start-up.
+bool openMigrated(Database &db)
+{
+    if (!openDatabase(db))
+        return false;
+    QString error;
+    if (!Migrator(db).apply(&error)) {
+        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+        return false;
+    }
+    return true;
+}
+
 int migrate(const Config &config, const QStringList &rest)
 {
     Database db(config.database);
@@ -166,13 +179,8 @@ int cacheCommand(const Config &config, const QStringList &rest)
         return 2;
     }
     Database db(config.database);
-    if (!openDatabase(db))
+    if (!openMigrated(db))
         return 1;
-    QString error;
-    if (!Migrator(db).apply(&error)) {
-        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
-        return 1;
-    }
     ContentCache cache(&db, 0);
     if (sub == QLatin1String("clear")) {
         const qint64 before = cache.databaseEntries();
@@ -218,13 +226,8 @@ int usersCommand(const Config &config, const QStringList &rest)
         return 2;
     }
     Database db(config.database);
-    if (!openDatabase(db))
+    if (!openMigrated(db))
         return 1;
-    QString error;
-    if (!Migrator(db).apply(&error)) {
-        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
-        return 1;
-    }
     UserStore users(db);
     qint64 total = 0;
     int page = 1;

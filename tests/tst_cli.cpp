@@ -160,6 +160,30 @@ private slots:
         QVERIFY(done.out.contains(QLatin1String("reset")));
     }
 
+    void cacheUsersAndRoutesCommands()
+    {
+        const QHash<QString, QString> vars {{"DATABASE_URL", dbUrl("commands")}};
+        const Run stats = run({QStringLiteral("cache"), QStringLiteral("stats")}, vars);
+        QCOMPARE(stats.exitCode, 0);
+        QVERIFY2(
+            QRegularExpression(QStringLiteral("total\\s+0\\s+0\\s+0")).match(stats.out).hasMatch(),
+            qPrintable(stats.out));
+        const Run clear = run({QStringLiteral("cache"), QStringLiteral("clear")}, vars);
+        QCOMPARE(clear.exitCode, 0);
+        QVERIFY(clear.out.contains(QLatin1String("removed 0 cache entries")));
+        QCOMPARE(run({QStringLiteral("cache"), QStringLiteral("prune")}, vars).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("cache"), QStringLiteral("bogus")}, vars).exitCode, 2);
+        const Run users = run({QStringLiteral("users"), QStringLiteral("list")}, vars);
+        QCOMPARE(users.exitCode, 0);
+        QVERIFY(users.out.contains(QLatin1String("0 user(s)")));
+        const Run routes = run({QStringLiteral("routes")}, vars);
+        QCOMPARE(routes.exitCode, 0);
+        QVERIFY(routes.out.contains(
+            QLatin1String("GET /api/movies/{id} tier=general access=optional")));
+        QVERIFY(routes.out.contains(QLatin1String("POST /api/watchlist tier=general access=user")));
+        QVERIFY(routes.out.contains(QLatin1String("GET /health tier=none access=public")));
+    }
+
     void serveThenSigtermExitsCleanly()
     {
         QProcess p;

@@ -184,8 +184,9 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
                 proceed();
                 return;
             }
-            throw ApiError(
-                ApiError::Code::Forbidden, QStringLiteral("This session has been revoked"));
+            throw ApiError(ApiError::Code::Forbidden,
+                it->revoked ? QStringLiteral("This session has been revoked")
+                            : QStringLiteral("This session belongs to another user"));
         }
     }
 

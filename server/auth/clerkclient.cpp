@@ -16,13 +16,14 @@ ClerkClient::ClerkClient(const Config &config, QObject *parent)
     , m_nam(new QNetworkAccessManager(this))
     , m_secretKey(config.clerkSecretKey.toUtf8())
     , m_apiUrl(config.clerkApiUrl)
-    , m_timeoutMs(qMin(config.tmdbTimeoutMs, 10000))
+    , m_timeoutMs(qMin(config.tmdbTimeoutMs, 5000))
 {
     m_clock.start();
     if (!config.clerkJwksUrl.isEmpty()) {
         m_jwksUrl = config.clerkJwksUrl;
     } else if (!config.clerkSecretKey.isEmpty()) {
         m_jwksUrl = config.clerkApiUrl + QStringLiteral("/v1/jwks");
+        m_jwksNeedsSecret = true;
     } else if (!config.clerkJwtKey.isEmpty()) {
         QString error;
         if (auto keys = KeySet::fromPem(config.clerkJwtKey.toUtf8(), &error)) {
@@ -78,7 +79,8 @@ void ClerkClient::fetchKeys()
     QNetworkRequest req {QUrl(m_jwksUrl)};
     req.setRawHeader("Accept", "application/json");
     req.setRawHeader("User-Agent", "Marquee/" MARQUEE_VERSION);
-    if (!m_secretKey.isEmpty() && m_jwksUrl.startsWith(m_apiUrl))
+    // The secret key goes only to the Backend API's own /v1/jwks, never to CLERK_JWKS_URL.
+    if (m_jwksNeedsSecret)
         req.setRawHeader("Authorization", "Bearer " + m_secretKey);
     req.setTransferTimeout(m_timeoutMs);
     QNetworkReply *reply = m_nam->get(req);

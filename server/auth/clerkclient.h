@@ -51,6 +51,7 @@ private:
     QString m_apiUrl;
     int m_timeoutMs;
     bool m_pem = false;
+    bool m_jwksNeedsSecret = false;
     KeySet m_keys;
     QElapsedTimer m_clock;
     qint64 m_fetchedAtMs = -1;

@@ -27,24 +27,6 @@ QByteArray serializeResponse(int status, const QList<std::pair<QByteArray, QByte
     return out;
 }
 
-QByteArray serializeHead(
-    int status, const QList<std::pair<QByteArray, QByteArray>> &headers, qint64 bodySize)
-{
-    QByteArray out;
-    out.reserve(256 + headers.size() * 48);
-    out.append("HTTP/1.1 ")
-        .append(QByteArray::number(status))
-        .append(' ')
-        .append(reasonPhrase(status))
-        .append("\r\n");
-    for (const auto &h : headers)
-        out.append(h.first).append(": ").append(h.second).append("\r\n");
-    if (status >= 200 && status != 204 && status != 304)
-        out.append("Content-Length: ").append(QByteArray::number(bodySize)).append("\r\n");
-    out.append("\r\n");
-    return out;
-}
-
 void appendSecurityHeaders(
     QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType)
 {

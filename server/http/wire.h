@@ -11,10 +11,6 @@ namespace marquee {
 QByteArray serializeResponse(int status, const QList<std::pair<QByteArray, QByteArray>> &headers,
     const QByteArray &body, bool withBody);
 
-// Status line and headers only (with Content-Length of a body of bodySize bytes).
-QByteArray serializeHead(
-    int status, const QList<std::pair<QByteArray, QByteArray>> &headers, qint64 bodySize);
-
 // The headers every response carries whatever produced it (API.md §2).
 void appendSecurityHeaders(
     QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType);

@@ -47,14 +47,15 @@ std::optional<ClerkProfile> ClerkProfile::fromClerkUser(const QJsonObject &user)
     p.clerkId = user.value("id").toString();
     if (p.clerkId.isEmpty())
         return std::nullopt;
+    // Only the primary address, as Clerk's SDK reads it: no primary, no email.
     const QString primary = user.value("primary_email_address_id").toString();
     const QJsonArray emails = user.value("email_addresses").toArray();
     for (const auto &e : emails) {
         const QJsonObject o = e.toObject();
-        if (p.email.isEmpty() || o.value("id").toString() == primary)
+        if (!primary.isEmpty() && o.value("id").toString() == primary) {
             p.email = o.value("email_address").toString();
-        if (o.value("id").toString() == primary)
             break;
+        }
     }
     p.firstName = user.value("first_name").toString();
     p.lastName = user.value("last_name").toString();

@@ -1,0 +1,776 @@
+// Clerk authentication end to end (API.md §4, issue 4): the real server on a socket, a fake
+// Clerk serving the JWKS, tokens minted here. Every rule of token verification has a request
+// here that the server must refuse (or accept) over HTTP.
+#include "log/logger.h"
+#include "support/fakeclerk.h"
+#include "support/faketmdb.h"
+#include "support/testserver.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlQuery>
+#include <QTest>
+#include <QUuid>
+
+#include <cstdio>
+
+using namespace marquee;
+using namespace marquee::test;
+
+using Headers = QList<std::pair<QByteArray, QByteArray>>;
+Q_DECLARE_METATYPE(marquee::test::ClerkKeySource)
+
+namespace {
+
+const QString origin = QStringLiteral("http://localhost:5173");
+const QString issuer = QStringLiteral("https://fine-fox-12.clerk.accounts.dev");
+const QString alice = QStringLiteral("user_2alice");
+const QString mallory = QStringLiteral("user_2mallory");
+
+Headers bearer(const QByteArray &token)
+{
+    return {ClerkTokens::bearer(token)};
+}
+
+QJsonObject with(QJsonObject object, const QString &key, const QJsonValue &value)
+{
+    object.insert(key, value);
+    return object;
+}
+
+QJsonObject without(QJsonObject object, const QString &key)
+{
+    object.remove(key);
+    return object;
+}
+
+QByteArray uniqueId()
+{
+    return QUuid::createUuid().toByteArray(QUuid::Id128);
+}
+
+} // namespace
+
+class TestAuth : public QObject
+{
+    Q_OBJECT
+
+    RsaKeyPair m_key; // the instance's signing key, published by the fake
+    RsaKeyPair m_nextKey; // the key Clerk rotates to
+    RsaKeyPair m_attackerKey; // a key that is not Clerk's
+    std::unique_ptr<ClerkTokens> m_tokens;
+    QByteArray m_aliceToken; // valid for an hour; used to warm the token cache
+    std::unique_ptr<FakeClerk> m_clerk;
+    std::unique_ptr<FakeClerk> m_evil; // where jku/x5u point: never to be contacted
+    std::unique_ptr<TestServer> m_ts;
+    LogWatch m_log;
+    std::FILE *m_devNull = nullptr;
+
+    // Clerk's sids are unique per user; a default one is derived from the subject.
+    QByteArray token(const QString &subject, const QString &sid = {}, qint64 lifetime = 600,
+        const QJsonObject &extra = {})
+    {
+        const QByteArray t
+            = m_tokens->token(subject, sid.isEmpty() ? QStringLiteral("sess_of_") + subject : sid,
+                lifetime, with(extra, QStringLiteral("jti"), QString::fromLatin1(uniqueId())));
+        m_log.watchToken(t);
+        return t;
+    }
+
+    QByteArray signedBy(const RsaKeyPair &key, const QJsonObject &header, const QJsonObject &claims)
+    {
+        // Headers that name no RSA algorithm (missing, none, PS256) are still signed RS256.
+        const QString alg = header.value(QStringLiteral("alg")).toString();
+        const QByteArray t = mintRsaToken(header, claims, key,
+            alg.startsWith(QStringLiteral("RS")) ? alg : QStringLiteral("RS256"));
+        m_log.watchToken(t);
+        return t;
+    }
+
+    QJsonObject claimsFor(const QString &subject, const QJsonObject &extra = {})
+    {
+        return m_tokens->claims(subject, QStringLiteral("sess_of_") + subject, 600, extra);
+    }
+
+    void start(ClerkKeySource source = ClerkKeySource::JwksUrl,
+        const std::function<void(Config &)> &tweak = {})
+    {
+        m_ts = std::make_unique<TestServer>();
+        useFakeClerk(m_ts->config, *m_clerk, source, m_key);
+        m_ts->config.http.allowedOrigins = {origin};
+        m_ts->config.adminUserIds = {QStringLiteral("user_admin")};
+        if (tweak)
+            tweak(m_ts->config);
+        for (const QString &secret : m_ts->config.secrets())
+            Logger::instance().addSecret(secret); // as the app does at start-up
+        QVERIFY(m_ts->start());
+    }
+
+    HttpReply profile(const Headers &headers = {})
+    {
+        return m_ts->get("/api/user/profile", headers);
+    }
+
+    qint64 users(const QString &clerkId = {})
+    {
+        QSqlQuery q(m_ts->server().database().connection());
+        if (clerkId.isEmpty()) {
+            q.prepare(QStringLiteral("SELECT COUNT(*) FROM users"));
+        } else {
+            q.prepare(QStringLiteral("SELECT COUNT(*) FROM users WHERE clerk_id = ?"));
+            q.addBindValue(clerkId);
+        }
+        return q.exec() && q.next() ? q.value(0).toLongLong() : -1;
+    }
+
+    static void verifyUnauthenticated(const HttpReply &r)
+    {
+        QCOMPARE(r.status, 401);
+        const QJsonObject error = r.json().value("error").toObject();
+        QCOMPARE(r.json().value("success").toBool(true), false);
+        QCOMPARE(error.value("code").toString(), QStringLiteral("UNAUTHENTICATED"));
+        QVERIFY(!error.value("message").toString().isEmpty());
+        QVERIFY2(r.header("WWW-Authenticate").startsWith("Bearer"), r.header("WWW-Authenticate"));
+    }
+
+    void verifyAccepted(const HttpReply &r, const QString &subject)
+    {
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.json().value("data").toObject().value("clerkId").toString(), subject);
+    }
+
+    QStringList nonJwksPathsFetched() const
+    {
+        QStringList paths;
+        for (const FakeClerk::Request &r : m_clerk->requests()) {
+            if (r.path != QStringLiteral("/.well-known/jwks.json")
+                && r.path != QStringLiteral("/v1/jwks") && !r.path.startsWith("/v1/users/"))
+                paths << r.path;
+        }
+        return paths;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_devNull = std::fopen("/dev/null", "w");
+        QVERIFY(m_devNull);
+        Logger::instance().install(LogFormat::Text, LogLevel::Debug);
+        Logger::instance().setOutput(m_devNull);
+        m_key = RsaKeyPair::generate(2048, QStringLiteral("ins_2key1"));
+        m_nextKey = RsaKeyPair::generate(2048, QStringLiteral("ins_2key2"));
+        m_attackerKey = RsaKeyPair::generate(2048, QStringLiteral("attacker"));
+        m_tokens = std::make_unique<ClerkTokens>(m_key, issuer, origin);
+        m_aliceToken = m_tokens->token(alice, QStringLiteral("sess_2alice"), 3600);
+        // Serves the attacker's key, so following a jku/x5u would make the attack succeed.
+        m_evil = std::make_unique<FakeClerk>();
+        QVERIFY(m_evil->start());
+        m_evil->setKeys({m_attackerKey.publicJwk()});
+    }
+
+    void cleanupTestCase()
+    {
+        m_ts.reset();
+        m_clerk.reset();
+        m_evil.reset();
+        Logger::instance().setOutput(stderr);
+        if (m_devNull)
+            std::fclose(m_devNull);
+    }
+
+    void init()
+    {
+        // A fresh fake per test: a request a previous test's server left in flight must not
+        // count here.
+        m_clerk = std::make_unique<FakeClerk>();
+        QVERIFY(m_clerk->start());
+        m_clerk->setKeys({m_key.publicJwk()});
+        m_log.restart();
+        m_log.watchToken(m_aliceToken);
+        m_log.watch(FakeClerk::defaultSecretKey());
+    }
+
+    // No token, claim value or secret is ever logged, whatever the test did.
+    void cleanup()
+    {
+        m_ts.reset();
+        m_clerk.reset();
+        const QStringList leaks = m_log.leaks();
+        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join('\n')));
+    }
+
+    // The fake itself answers the way Clerk's APIs do (the tests below rely on it).
+    void fakeClerkBehavesLikeClerk()
+    {
+        HttpClient c(m_clerk->port());
+        const QByteArray secret = "Bearer " + FakeClerk::defaultSecretKey().toUtf8();
+        const HttpReply open = c.get("/.well-known/jwks.json");
+        QCOMPARE(open.status, 200);
+        QCOMPARE(open.json().value("keys").toArray().size(), 1);
+        QCOMPARE(open.json().value("keys").toArray().first().toObject().value("kid").toString(),
+            m_key.keyId());
+        const HttpReply refused = c.get("/v1/jwks");
+        QCOMPARE(refused.status, 401);
+        QVERIFY(refused.json().value("errors").isArray());
+        QCOMPARE(c.get("/v1/jwks", {{"Authorization", "Bearer sk_test_wrong"}}).status, 401);
+        QCOMPARE(c.get("/v1/jwks", {{"Authorization", secret}}).json(), open.json());
+        const HttpReply unknown = c.get("/v1/users/user_2nobody", {{"Authorization", secret}});
+        QCOMPARE(unknown.status, 404);
+        QCOMPARE(
+            unknown.json().value("errors").toArray().first().toObject().value("code").toString(),
+            QStringLiteral("resource_not_found"));
+        m_clerk->setUser(FakeClerk::clerkUser(
+            QStringLiteral("user_2known"), QStringLiteral("k@example.com"), QStringLiteral("K")));
+        QCOMPARE(c.get("/v1/users/user_2known").status, 401);
+        const QJsonObject user = c.get("/v1/users/user_2known", {{"Authorization", secret}}).json();
+        QCOMPARE(user.value("first_name").toString(), QStringLiteral("K"));
+        const QString primary = user.value("primary_email_address_id").toString();
+        for (const QJsonValue &e : user.value("email_addresses").toArray()) {
+            if (e.toObject().value("id").toString() == primary)
+                QCOMPARE(e.toObject().value("email_address").toString(),
+                    QStringLiteral("k@example.com"));
+        }
+        m_clerk->removeUser(QStringLiteral("user_2known"));
+        QCOMPARE(c.get("/v1/users/user_2known", {{"Authorization", secret}}).status, 404);
+        m_clerk->failNext(2, 503);
+        QCOMPARE(c.get("/.well-known/jwks.json").status, 503);
+        QCOMPARE(c.get("/.well-known/jwks.json").status, 503);
+        QCOMPARE(c.get("/.well-known/jwks.json").status, 200);
+        QCOMPARE(m_clerk->jwksCalls(), 7);
+        QCOMPARE(m_clerk->userCalls(QStringLiteral("user_2known")), 3);
+        QCOMPARE(m_clerk->callCount(), 11);
+        m_clerk->setHang(true);
+        HttpClient parked(m_clerk->port());
+        QCOMPARE(parked.request("GET", "/.well-known/jwks.json", {}, {}, 300).status, 0);
+        m_clerk->setHang(false);
+        QCOMPARE(parked.readReply().status, 200);
+    }
+
+    void keySources_data()
+    {
+        QTest::addColumn<ClerkKeySource>("source");
+        QTest::newRow("CLERK_JWKS_URL") << ClerkKeySource::JwksUrl;
+        QTest::newRow("CLERK_SECRET_KEY") << ClerkKeySource::SecretKey;
+        QTest::newRow("CLERK_JWT_KEY") << ClerkKeySource::Pem;
+    }
+    void keySources()
+    {
+        QFETCH(ClerkKeySource, source);
+        start(source);
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+        QCOMPARE(users(alice), 1);
+        const QList<FakeClerk::Request> requests = m_clerk->requests();
+        switch (source) {
+        case ClerkKeySource::JwksUrl:
+            QCOMPARE(m_clerk->jwksCalls(), 1);
+            QCOMPARE(requests.first().path, QStringLiteral("/.well-known/jwks.json"));
+            break;
+        case ClerkKeySource::SecretKey:
+            QCOMPARE(m_clerk->jwksCalls(), 1);
+            QCOMPARE(requests.first().path, QStringLiteral("/v1/jwks"));
+            QCOMPARE(requests.first().header("Authorization"),
+                "Bearer " + FakeClerk::defaultSecretKey().toUtf8());
+            break;
+        case ClerkKeySource::Pem:
+            QCOMPARE(m_clerk->jwksCalls(), 0); // networkless
+            break;
+        }
+    }
+
+    void jwksUrlWinsOverSecretKey()
+    {
+        start(ClerkKeySource::JwksUrl,
+            [this](Config &c) { c.clerkSecretKey = FakeClerk::defaultSecretKey(); });
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+        for (const FakeClerk::Request &r : m_clerk->requests())
+            QVERIFY2(r.path != QStringLiteral("/v1/jwks"), qPrintable(r.path));
+        QCOMPARE(m_clerk->jwksCalls(), 1);
+    }
+
+    // The sk_ key is for Clerk's Backend API only: a CLERK_JWKS_URL on another origin never
+    // sees it, even when CLERK_API_URL happens to be a string prefix of that URL.
+    void secretKeyGoesOnlyToTheBackendApi()
+    {
+        start(ClerkKeySource::JwksUrl, [this](Config &c) {
+            c.clerkSecretKey = FakeClerk::defaultSecretKey();
+            c.clerkApiUrl
+                = QStringLiteral("http://127.0.0.1:") + QString::number(m_clerk->port()).left(1);
+        });
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+        QCOMPARE(m_clerk->jwksCalls(), 1);
+        for (const FakeClerk::Request &r : m_clerk->requests())
+            QVERIFY2(r.header("Authorization").isEmpty(), qPrintable(r.path));
+    }
+
+    void pemNeedsNoNetwork()
+    {
+        start(ClerkKeySource::Pem,
+            [](Config &c) { c.clerkApiUrl = QStringLiteral("http://127.0.0.1:9"); });
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+        // A PEM key answers every kid, but only its own signatures.
+        verifyAccepted(
+            profile(bearer(signedBy(m_key, sessionHeader(m_nextKey), claimsFor(alice)))), alice);
+        verifyUnauthenticated(
+            profile(bearer(signedBy(m_attackerKey, sessionHeader(m_key), claimsFor(mallory)))));
+        QCOMPARE(users(mallory), 0);
+        QCOMPARE(m_clerk->callCount(), 0);
+    }
+
+    void wrongSecretKeyIsNeverA500()
+    {
+        m_clerk->setSecretKey(QStringLiteral("sk_test_SomeOtherInstanceKey0000000000000000"));
+        start(ClerkKeySource::SecretKey,
+            [](Config &c) { c.clerkSecretKey = FakeClerk::defaultSecretKey(); });
+        const HttpReply r = profile(bearer(m_aliceToken));
+        QVERIFY2(r.status == 401 || r.status == 503, r.body);
+        QVERIFY(!r.body.contains(FakeClerk::defaultSecretKey().toUtf8()));
+        QCOMPARE(users(alice), 0);
+    }
+
+    void authorizationHeader_data()
+    {
+        QTest::addColumn<Headers>("headers");
+        const QByteArray t = m_aliceToken;
+        QTest::newRow("no header") << Headers {};
+        QTest::newRow("Basic") << Headers {{"Authorization", "Basic dXNlcjpwYXNzd29yZA=="}};
+        QTest::newRow("Basic with a token") << Headers {{"Authorization", "Basic " + t}};
+        QTest::newRow("Bearer without token") << Headers {{"Authorization", "Bearer"}};
+        QTest::newRow("Bearer and a space") << Headers {{"Authorization", "Bearer "}};
+        QTest::newRow("token without scheme") << Headers {{"Authorization", t}};
+        QTest::newRow("other scheme") << Headers {{"Authorization", "Token " + t}};
+        QTest::newRow("token and more") << Headers {{"Authorization", "Bearer " + t + " extra"}};
+        QTest::newRow("token with comma") << Headers {{"Authorization", "Bearer " + t + ","}};
+        QTest::newRow("garbage") << Headers {{"Authorization", "Bearer not-a-jwt"}};
+        QTest::newRow("dots only") << Headers {{"Authorization", "Bearer .."}};
+        QTest::newRow("empty segments") << Headers {{"Authorization", "Bearer a..c"}};
+        QTest::newRow("8 KiB") << Headers {{"Authorization", "Bearer " + QByteArray(8192, 'A')}};
+        // Clerk's SDK also reads the __session cookie; our contract is the header only.
+        QTest::newRow("session cookie only") << Headers {{"Cookie", "__session=" + t}};
+    }
+    void authorizationHeader()
+    {
+        QFETCH(Headers, headers);
+        start();
+        const HttpReply r = profile(headers);
+        verifyUnauthenticated(r);
+        QVERIFY(!r.body.contains(m_aliceToken));
+        QCOMPARE(users(), 0);
+    }
+
+    // Tokens travel in the Authorization header only (a URL ends up in logs and histories).
+    void tokenInQueryIsNotAccepted()
+    {
+        start();
+        for (const QByteArray &name :
+            QList<QByteArray> {"token", "access_token", "__session", "__clerk_db_jwt"}) {
+            const HttpReply r = m_ts->get("/api/user/profile?" + name + '=' + m_aliceToken);
+            QVERIFY2(r.status == 401 || r.status == 400, r.body);
+        }
+        QCOMPARE(users(), 0);
+    }
+
+    void attackCorpus_data()
+    {
+        QTest::addColumn<QByteArray>("token");
+        const QJsonObject header = sessionHeader(m_key);
+        const QJsonObject claims = claimsFor(mallory);
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        auto sign
+            = [this](const QJsonObject &h, const QJsonObject &c) { return signedBy(m_key, h, c); };
+        auto segments = [](const QByteArray &t) { return t.split('.'); };
+
+        QTest::newRow("expired") << sign(
+            header, with(with(claims, "exp", now - 60), "iat", now - 120));
+        QTest::newRow("expired beyond the skew") << sign(header, with(claims, "exp", now - 8));
+        QTest::newRow("nbf in the future") << sign(header, with(claims, "nbf", now + 60));
+        QTest::newRow("nbf beyond the skew") << sign(header, with(claims, "nbf", now + 8));
+        QTest::newRow("iat in the future") << sign(header, with(claims, "iat", now + 60));
+        QTest::newRow("missing exp") << sign(header, without(claims, "exp"));
+        QTest::newRow("string exp")
+            << sign(header, with(claims, "exp", QString::number(now + 600)));
+        QTest::newRow("null exp") << sign(header, with(claims, "exp", QJsonValue()));
+        QTest::newRow("string nbf") << sign(header, with(claims, "nbf", QString::number(now)));
+        QTest::newRow("string iat") << sign(header, with(claims, "iat", QString::number(now)));
+        QTest::newRow("missing sub") << sign(header, without(claims, "sub"));
+        QTest::newRow("empty sub") << sign(header, with(claims, "sub", QString()));
+        QTest::newRow("numeric sub") << sign(header, with(claims, "sub", 12345));
+        QTest::newRow("wrong azp")
+            << sign(header, with(claims, "azp", QStringLiteral("https://evil.example")));
+        QTest::newRow("azp prefix of an origin")
+            << sign(header, with(claims, "azp", QStringLiteral("http://localhost:517")));
+        QTest::newRow("missing azp") << sign(header, without(claims, "azp"));
+        QTest::newRow("wrong iss")
+            << sign(header, with(claims, "iss", QStringLiteral("https://evil.clerk.accounts.dev")));
+        QTest::newRow("missing iss") << sign(header, without(claims, "iss"));
+        QTest::newRow("alg none") << mintUnsignedToken(with(header, "alg", "none"), claims);
+        QTest::newRow("alg None with a signature")
+            << mintUnsignedToken(with(header, "alg", "None"), claims, segments(m_aliceToken).at(2));
+        QTest::newRow("alg missing") << sign(without(header, "alg"), claims);
+        QTest::newRow("HS256 keyed with the public PEM")
+            << mintHmacToken(with(header, "alg", "HS256"), claims, m_key.publicPem());
+        QTest::newRow("HS256 keyed with the modulus")
+            << mintHmacToken(with(header, "alg", "HS256"), claims, m_key.modulus());
+        QTest::newRow("HS512 keyed with the public PEM")
+            << mintHmacToken(with(header, "alg", "HS512"), claims, m_key.publicPem());
+        QTest::newRow("PS256 header on an RS256 signature")
+            << mintRsaToken(with(header, "alg", "PS256"), claims, m_key, "RS256");
+        QTest::newRow("RS384 against a key published for RS256")
+            << signedBy(m_key, with(header, "alg", "RS384"), claims);
+        QTest::newRow("typ not JWT") << sign(with(header, "typ", "at+jwt"), claims);
+        QTest::newRow("key not in the JWKS, same kid") << signedBy(m_attackerKey, header, claims);
+        QTest::newRow("key not in the JWKS, its own kid")
+            << signedBy(m_attackerKey, sessionHeader(m_attackerKey), claims);
+        QTest::newRow("unknown kid, Clerk's key")
+            << sign(with(header, "kid", "ins_made_up"), claims);
+        QTest::newRow("no kid") << sign(without(header, "kid"), claims);
+        {
+            const QList<QByteArray> own = segments(sign(header, claims));
+            const QList<QByteArray> other = segments(m_aliceToken);
+            QTest::newRow("signature from another token")
+                << QByteArray(own.at(0) + '.' + own.at(1) + '.' + other.at(2));
+            QTest::newRow("payload swapped into a cached token")
+                << QByteArray(other.at(0) + '.' + own.at(1) + '.' + other.at(2));
+            QByteArray flipped = other.at(2);
+            flipped[20] = flipped.at(20) == 'A' ? 'B' : 'A';
+            QTest::newRow("cached token, one signature character changed")
+                << QByteArray(other.at(0) + '.' + other.at(1) + '.' + flipped);
+            QTest::newRow("cached token, signature cut")
+                << QByteArray(other.at(0) + '.' + other.at(1) + '.' + other.at(2).left(100));
+            QTest::newRow("cached token, no signature")
+                << QByteArray(other.at(0) + '.' + other.at(1) + '.');
+            QTest::newRow("cached token plus a segment") << QByteArray(m_aliceToken + ".e30");
+            QTest::newRow("cached token with padding") << QByteArray(m_aliceToken + "==");
+            QTest::newRow("two segments") << QByteArray(own.at(0) + '.' + own.at(1));
+            QTest::newRow("four segments") << QByteArray(own.join('.') + '.' + own.at(2));
+            QTest::newRow("bad base64 payload")
+                << QByteArray(own.at(0) + '.' + own.at(1) + "*!" + '.' + own.at(2));
+            QTest::newRow("standard base64 alphabet") << QByteArray(own.at(0) + '.' + own.at(1)
+                + '.'
+                + QByteArray::fromBase64(own.at(2), QByteArray::Base64UrlEncoding).toBase64());
+        }
+        QTest::newRow("non-JSON payload") << mintRsaTokenRaw(
+            compactJson(header), "sub=user_2mallory", m_key, QStringLiteral("RS256"));
+        QTest::newRow("JSON array payload") << mintRsaTokenRaw(
+            compactJson(header), "[\"user_2mallory\"]", m_key, QStringLiteral("RS256"));
+        QTest::newRow("non-JSON header")
+            << mintRsaTokenRaw("RS256", compactJson(claims), m_key, QStringLiteral("RS256"));
+        const QString evil = m_evil->jwksUrl();
+        QTest::newRow("jku to the attacker's keys")
+            << signedBy(m_attackerKey, with(sessionHeader(m_attackerKey), "jku", evil), claims);
+        QTest::newRow("jku on a Clerk-signed token") << sign(with(header, "jku", evil), claims);
+        QTest::newRow("x5u to the attacker's certificate")
+            << signedBy(m_attackerKey, with(sessionHeader(m_attackerKey), "x5u", evil), claims);
+        QTest::newRow("embedded jwk") << signedBy(m_attackerKey,
+            with(sessionHeader(m_attackerKey), "jwk", m_attackerKey.publicJwk()), claims);
+        QTest::newRow("embedded x5c")
+            << sign(with(header, "x5c", QJsonArray {QStringLiteral("MIIBIjANBgkq")}), claims);
+        QTest::newRow("crit") << sign(
+            with(header, "crit", QJsonArray {QStringLiteral("exp")}), claims);
+    }
+    void attackCorpus()
+    {
+        QFETCH(QByteArray, token);
+        m_log.watchToken(token);
+        start(ClerkKeySource::JwksUrl, [](Config &c) { c.clerkIssuer = issuer; });
+        // Alice's token is verified and cached first, so no rule may be skipped for a token
+        // that merely resembles a cached one.
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+        const HttpReply r = profile(bearer(token));
+        verifyUnauthenticated(r);
+        QVERIFY(!r.body.contains(token));
+        QCOMPARE(users(mallory), 0);
+        QCOMPARE(users(), 1);
+        // An invalid token on a public route is ignored, and still creates nobody.
+        QCOMPARE(m_ts->get("/api/movies/popular", bearer(token)).status, 200);
+        QCOMPARE(users(), 1);
+        QCOMPARE(nonJwksPathsFetched(), QStringList());
+        QCOMPARE(m_evil->callCount(), 0);
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+    }
+
+    // Clerk's SDK allows 5 s of clock skew on exp, nbf and iat.
+    void clockSkew_data()
+    {
+        QTest::addColumn<QString>("claim");
+        QTest::addColumn<int>("offset");
+        QTest::newRow("exp 2 s ago") << "exp" << -2;
+        QTest::newRow("nbf 2 s ahead") << "nbf" << 2;
+        QTest::newRow("iat 2 s ahead") << "iat" << 2;
+    }
+    void clockSkew()
+    {
+        QFETCH(QString, claim);
+        QFETCH(int, offset);
+        start();
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        verifyAccepted(profile(bearer(token(alice, {}, 600, {{claim, now + offset}}))), alice);
+    }
+
+    void otherRsaAlgorithms_data()
+    {
+        QTest::addColumn<QString>("alg");
+        QTest::newRow("RS384") << "RS384";
+        QTest::newRow("RS512") << "RS512";
+    }
+    void otherRsaAlgorithms()
+    {
+        QFETCH(QString, alg);
+        const RsaKeyPair key = RsaKeyPair::generate(2048, QStringLiteral("ins_") + alg);
+        m_clerk->setKeys({m_key.publicJwk(), key.publicJwk(alg)});
+        start();
+        verifyAccepted(
+            profile(bearer(signedBy(key, sessionHeader(key, alg), claimsFor(alice)))), alice);
+    }
+
+    void jwksIsCached()
+    {
+        start();
+        for (int i = 0; i < 50; ++i)
+            QCOMPARE(profile(bearer(m_aliceToken)).status, 200);
+        for (int i = 0; i < 10; ++i) {
+            const QString subject = QStringLiteral("user_2many%1").arg(i);
+            verifyAccepted(profile(bearer(token(subject))), subject);
+        }
+        QCOMPARE(m_clerk->jwksCalls(), 1);
+    }
+
+    void unknownKidFloodMakesAtMostOneRefresh()
+    {
+        start();
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+        QCOMPARE(m_clerk->jwksCalls(), 1);
+        for (int i = 0; i < 30; ++i) {
+            const QJsonObject header
+                = with(sessionHeader(m_key), "kid", QStringLiteral("kid_%1").arg(i));
+            verifyUnauthenticated(profile(bearer(signedBy(m_key, header, claimsFor(mallory)))));
+        }
+        QVERIFY2(m_clerk->jwksCalls() <= 2, QByteArray::number(m_clerk->jwksCalls()));
+        QCOMPARE(users(mallory), 0);
+        verifyAccepted(
+            profile(bearer(token(QStringLiteral("user_2after")))), QStringLiteral("user_2after"));
+    }
+
+    void keyRotation()
+    {
+        start();
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+        m_clerk->setKeys({m_key.publicJwk(), m_nextKey.publicJwk()});
+        const QString bob = QStringLiteral("user_2bob");
+        const QByteArray rotated = signedBy(m_nextKey, sessionHeader(m_nextKey), claimsFor(bob));
+        // One refresh on the new kid; at most one per interval even if it came too early.
+        QTRY_COMPARE_WITH_TIMEOUT(profile(bearer(rotated)).status, 200, 15000);
+        QCOMPARE(m_clerk->jwksCalls(), 2);
+        verifyAccepted(profile(bearer(rotated)), bob);
+        verifyAccepted(
+            profile(bearer(token(QStringLiteral("user_2carol")))), QStringLiteral("user_2carol"));
+        QCOMPARE(m_clerk->jwksCalls(), 2);
+    }
+
+    void keysKeptWhenRefreshFails_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::newRow("503") << 503;
+        QTest::newRow("500") << 500;
+        QTest::newRow("401") << 401;
+    }
+    void keysKeptWhenRefreshFails()
+    {
+        QFETCH(int, status);
+        start();
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+        m_clerk->failNext(1000, status);
+        const QByteArray unknownKid
+            = signedBy(m_nextKey, sessionHeader(m_nextKey), claimsFor(mallory));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (verifyUnauthenticated(profile(bearer(unknownKid))), m_clerk->jwksCalls() >= 2), 15000);
+        // The failed refresh did not throw away the keys that still work.
+        const QString dave = QStringLiteral("user_2dave");
+        verifyAccepted(profile(bearer(token(dave))), dave);
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+    }
+
+    void jwksBodyThatIsNotAJwksKeepsKeys()
+    {
+        start();
+        verifyAccepted(profile(bearer(m_aliceToken)), alice);
+        m_clerk->setKeys({}); // {"keys":[]}: no usable key must not replace the working set
+        const QByteArray unknownKid
+            = signedBy(m_nextKey, sessionHeader(m_nextKey), claimsFor(mallory));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (verifyUnauthenticated(profile(bearer(unknownKid))), m_clerk->jwksCalls() >= 2), 15000);
+        verifyAccepted(
+            profile(bearer(token(QStringLiteral("user_2erin")))), QStringLiteral("user_2erin"));
+    }
+
+    void clerkDownAtStartThenBack()
+    {
+        m_clerk->failNext(1000, 503);
+        start();
+        const HttpReply down = profile(bearer(m_aliceToken));
+        QVERIFY2(down.status == 401 || down.status == 503, down.body);
+        QCOMPARE(users(), 0);
+        m_clerk->failNext(0, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(profile(bearer(m_aliceToken)).status, 200, 15000);
+        QCOMPARE(users(alice), 1);
+    }
+
+    void clerkHangingAnswersInTime()
+    {
+        m_clerk->setHang(true);
+        start();
+        QElapsedTimer timer;
+        timer.start();
+        HttpClient client(m_ts->port());
+        const HttpReply r
+            = client.request("GET", "/api/user/profile", bearer(m_aliceToken), {}, 30000);
+        QVERIFY2(r.status == 401 || r.status == 503, r.body);
+        QVERIFY2(timer.elapsed() < 25000, QByteArray::number(timer.elapsed()));
+        // Public routes never wait for Clerk.
+        timer.restart();
+        QCOMPARE(m_ts->get("/api/movies/popular").status, 200);
+        QVERIFY(timer.elapsed() < 2000);
+        m_clerk->setHang(false);
+    }
+
+    // A verified token is remembered, but never past its expiry.
+    void cachedTokenStillExpires()
+    {
+        start();
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QByteArray t = token(alice, {}, 600, {{"exp", now - 1}});
+        verifyAccepted(profile(bearer(t)), alice);
+        QTRY_COMPARE_WITH_TIMEOUT(profile(bearer(t)).status, 401, 12000);
+        verifyUnauthenticated(profile(bearer(t)));
+    }
+
+    void publicRoutesAreOptional_data()
+    {
+        QTest::addColumn<Headers>("headers");
+        QTest::newRow("none") << Headers {};
+        QTest::newRow("Basic") << Headers {{"Authorization", "Basic dXNlcjpwYXNz"}};
+        QTest::newRow("garbage") << Headers {{"Authorization", "Bearer garbage"}};
+        QTest::newRow("attacker's key")
+            << bearer(signedBy(m_attackerKey, sessionHeader(m_key), claimsFor(mallory)));
+        QTest::newRow("expired") << bearer(signedBy(m_key, sessionHeader(m_key),
+            with(claimsFor(mallory), "exp", QDateTime::currentSecsSinceEpoch() - 60)));
+    }
+    void publicRoutesAreOptional()
+    {
+        QFETCH(Headers, headers);
+        start();
+        const HttpReply anonymous = m_ts->get("/api/movies/popular");
+        const HttpReply r = m_ts->get("/api/movies/popular", headers);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.header("WWW-Authenticate").isEmpty());
+        QCOMPARE(r.json().value("data"), anonymous.json().value("data"));
+        QCOMPARE(users(), 0);
+        QCOMPARE(m_ts->get("/health", headers).status, 200);
+    }
+
+    // A logged-in user's preferences fill what the request leaves out; explicit values win;
+    // anonymous and invalid-token requests get none of them.
+    void preferencesApplyToCatalogue()
+    {
+        FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
+        QVERIFY(tmdb.start());
+        start(ClerkKeySource::JwksUrl, [&tmdb](Config &c) {
+            c.tmdbApiKey = FakeTmdb::defaultApiKey();
+            c.tmdbBaseUrl = tmdb.baseUrl();
+        });
+        const QByteArray t = token(QStringLiteral("user_2frida"));
+        const HttpReply patched = m_ts->request("PATCH", "/api/user/profile",
+            {ClerkTokens::bearer(t), {"Content-Type", "application/json"}},
+            R"({"preferences":{"language":"fr-FR","region":"FR","includeAdult":true}})");
+        QVERIFY2(patched.status == 200, patched.body);
+
+        auto lastQuery = [&tmdb] { return tmdb.requests().last().query; };
+        QCOMPARE(m_ts->get("/api/movies/popular").status, 200);
+        QVERIFY(lastQuery().queryItemValue("language") != QStringLiteral("fr-FR"));
+        QVERIFY(lastQuery().queryItemValue("region") != QStringLiteral("FR"));
+        const int anonymousCalls = tmdb.callCount();
+
+        QCOMPARE(m_ts->get("/api/movies/popular", bearer(t)).status, 200);
+        QCOMPARE(tmdb.callCount(), anonymousCalls + 1);
+        QCOMPARE(lastQuery().queryItemValue("language"), QStringLiteral("fr-FR"));
+        QCOMPARE(lastQuery().queryItemValue("region"), QStringLiteral("FR"));
+
+        QCOMPARE(m_ts->get("/api/movies/popular?language=de-DE", bearer(t)).status, 200);
+        QCOMPARE(lastQuery().queryItemValue("language"), QStringLiteral("de-DE"));
+        QCOMPARE(lastQuery().queryItemValue("region"), QStringLiteral("FR"));
+
+        QCOMPARE(m_ts->get("/api/movies/search?query=amelie", bearer(t)).status, 200);
+        QCOMPARE(lastQuery().queryItemValue("include_adult"), QStringLiteral("true"));
+        QCOMPARE(
+            m_ts->get("/api/movies/search?query=amelie2&include_adult=false", bearer(t)).status,
+            200);
+        QCOMPARE(lastQuery().queryItemValue("include_adult"), QStringLiteral("false"));
+        QCOMPARE(m_ts->get("/api/movies/search?query=amelie3").status, 200);
+        QVERIFY(lastQuery().queryItemValue("include_adult") != QStringLiteral("true"));
+
+        // An invalid token is answered as anonymous: the anonymous cache entry, no new call.
+        const int before = tmdb.callCount();
+        const HttpReply invalid
+            = m_ts->get("/api/movies/popular", {{"Authorization", "Bearer x.y.z"}});
+        QCOMPARE(invalid.status, 200);
+        QCOMPARE(invalid.header("X-Cache"), QByteArray("HIT"));
+        QCOMPARE(tmdb.callCount(), before);
+    }
+
+    // Secrets, tokens and claim values in every place the server might log them.
+    void nothingSensitiveInLogs()
+    {
+        const QByteArray webhookSecret = newWebhookSecret();
+        const QString email = QStringLiteral("gina.secret-address@example.com");
+        m_log.watch(QString::fromLatin1(webhookSecret));
+        m_log.watch(QString::fromLatin1(webhookSecret.mid(6)));
+        m_log.watch(email);
+        m_clerk->setUser(
+            FakeClerk::clerkUser(QStringLiteral("user_2gina"), email, QStringLiteral("Gina")));
+        start(ClerkKeySource::SecretKey, [&webhookSecret](Config &c) {
+            c.clerkWebhookSecret = QString::fromLatin1(webhookSecret);
+            c.rateLimitSensitive = 0;
+        });
+        const QByteArray gina = token(
+            QStringLiteral("user_2gina"), QStringLiteral("sess_2gina"), 600, {{"email", email}});
+        QCOMPARE(profile(bearer(gina)).status, 200);
+        QTRY_COMPARE(
+            profile(bearer(gina)).json().value("data").toObject().value("email").toString(), email);
+        QCOMPARE(m_ts->request("POST", "/api/user/sync", bearer(gina)).status, 200);
+        verifyUnauthenticated(profile(bearer(signedBy(
+            m_attackerKey, sessionHeader(m_key), with(claimsFor(mallory), "email", email)))));
+        verifyUnauthenticated(profile(bearer(token(mallory, {}, 600,
+            {{"exp", QDateTime::currentSecsSinceEpoch() - 60}, {"email", email}}))));
+        verifyUnauthenticated(profile({{"Authorization", "Basic " + gina}}));
+
+        const QByteArray body = QJsonDocument(
+            QJsonObject {{"type", "user.updated"}, {"object", "event"},
+                {"data",
+                    FakeClerk::clerkUser(QStringLiteral("user_2gina"), email,
+                        QStringLiteral(
+                            "G"))}}).toJson(QJsonDocument::Compact);
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const SignedWebhook good = signWebhook(webhookSecret, body, now, "msg_2log1");
+        const SignedWebhook stale = signWebhook(webhookSecret, body, now - 3600, "msg_2log2");
+        m_log.watch(QString::fromLatin1(good.signature.mid(3)));
+        for (const SignedWebhook &w : {good, stale}) {
+            const HttpReply r = m_ts->request("POST", "/api/webhooks/clerk",
+                {{"Content-Type", "application/json"}, {"svix-id", w.id},
+                    {"svix-timestamp", w.timestamp}, {"svix-signature", w.signature}},
+                w.body);
+            QVERIFY2(r.status < 500, r.body);
+        }
+        const HttpReply tampered = m_ts->request("POST", "/api/webhooks/clerk",
+            {{"Content-Type", "application/json"}, {"svix-id", good.id},
+                {"svix-timestamp", good.timestamp}, {"svix-signature", good.signature}},
+            body + " ");
+        QVERIFY(tampered.status >= 400 && tampered.status < 500);
+        QVERIFY(!tampered.body.contains(webhookSecret.mid(6)));
+        // The watch itself works: the log did record this test's requests (checked in cleanup()).
+        QVERIFY(!Logger::instance().buffer()->entriesAfter(0).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAuth)
+#include "tst_auth.moc"

@@ -1,0 +1,843 @@
+// Users, profiles, sessions, the admin API and ownership end to end (API.md §4-§6, issue 4): the
+// real server on a socket, a fake Clerk for keys and profiles, tokens minted here.
+#include "log/logger.h"
+#include "support/fakeclerk.h"
+#include "support/faketmdb.h"
+#include "support/testserver.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+#include <QUuid>
+
+#include <cstdio>
+
+using namespace marquee;
+using namespace marquee::test;
+
+using Headers = QList<std::pair<QByteArray, QByteArray>>;
+
+namespace {
+
+const QString origin = QStringLiteral("http://localhost:5173");
+const QString issuer = QStringLiteral("https://fine-fox-12.clerk.accounts.dev");
+const QString admin = QStringLiteral("user_admin");
+const QString alice = QStringLiteral("user_2alice");
+const QString bob = QStringLiteral("user_2bob");
+
+bool isIsoTime(const QJsonValue &value)
+{
+    return value.isString() && QDateTime::fromString(value.toString(), Qt::ISODateWithMs).isValid();
+}
+
+} // namespace
+
+class TestUsers : public QObject
+{
+    Q_OBJECT
+
+    RsaKeyPair m_key;
+    std::unique_ptr<ClerkTokens> m_tokens;
+    std::unique_ptr<FakeClerk> m_clerk;
+    std::unique_ptr<TestServer> m_ts;
+    LogWatch m_log;
+    std::FILE *m_devNull = nullptr;
+
+    // sid defaults to one per subject (Clerk's sids belong to one user).
+    QByteArray token(const QString &subject, const QString &sid = {}, qint64 lifetime = 600)
+    {
+        const QByteArray t
+            = m_tokens->token(subject, sid.isEmpty() ? QStringLiteral("sess_of_") + subject : sid,
+                lifetime, {{QStringLiteral("jti"), QUuid::createUuid().toString(QUuid::Id128)}});
+        m_log.watchToken(t);
+        return t;
+    }
+
+    void start(ClerkKeySource source = ClerkKeySource::JwksUrl,
+        const std::function<void(Config &)> &tweak = {})
+    {
+        m_ts = std::make_unique<TestServer>();
+        useFakeClerk(m_ts->config, *m_clerk, source, m_key);
+        m_ts->config.http.allowedOrigins = {origin};
+        m_ts->config.adminUserIds = {admin};
+        if (tweak)
+            tweak(m_ts->config);
+        for (const QString &secret : m_ts->config.secrets())
+            Logger::instance().addSecret(secret);
+        QVERIFY(m_ts->start());
+    }
+
+    HttpReply call(const QByteArray &method, const QByteArray &path, const QByteArray &token,
+        const QByteArray &body = {}, Headers headers = {})
+    {
+        if (!token.isEmpty())
+            headers.append(ClerkTokens::bearer(token));
+        if (!body.isEmpty())
+            headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
+        return m_ts->request(method, path, headers, body);
+    }
+
+    QJsonObject profileOf(const QByteArray &t)
+    {
+        const HttpReply r = call("GET", "/api/user/profile", t);
+        return r.status == 200 ? r.json().value("data").toObject() : QJsonObject();
+    }
+
+    QJsonObject patch(const QByteArray &t, const QByteArray &body, int expectedStatus = 200)
+    {
+        const HttpReply r = call("PATCH", "/api/user/profile", t, body);
+        [&] { QVERIFY2(r.status == expectedStatus, r.body); }();
+        return r.json().value("data").toObject();
+    }
+
+    qint64 scalar(const QString &sql, const QVariantList &binds = {})
+    {
+        QSqlQuery q(m_ts->server().database().connection());
+        q.prepare(sql);
+        for (const QVariant &b : binds)
+            q.addBindValue(b);
+        if (!q.exec() || !q.next()) {
+            qWarning("query failed: %s", qPrintable(q.lastError().text()));
+            return -1;
+        }
+        return q.value(0).toLongLong();
+    }
+
+    qint64 userId(const QString &clerkId)
+    {
+        QSqlQuery q(m_ts->server().database().connection());
+        q.prepare(QStringLiteral("SELECT id FROM users WHERE clerk_id = ?"));
+        q.addBindValue(clerkId);
+        return q.exec() && q.next() ? q.value(0).toLongLong() : -1;
+    }
+
+    qint64 rowsOf(const char *table, qint64 user)
+    {
+        return scalar(
+            QStringLiteral("SELECT COUNT(*) FROM %1 WHERE user_id = ?").arg(QLatin1String(table)),
+            {user});
+    }
+
+    // List rows written straight to the database: the list routes are another issue's; here
+    // they only need to exist, to be counted, exported and deleted.
+    void addListItems(qint64 user, int watchlist, int favorites, const QString &titlePrefix)
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (int i = 0; i < watchlist + favorites; ++i) {
+            const bool w = i < watchlist;
+            QSqlQuery q(m_ts->server().database().connection());
+            q.prepare(QStringLiteral("INSERT INTO %1 (user_id, content_type, tmdb_id, title, "
+                                     "added_at) VALUES (?, 'movie', ?, ?, ?)")
+                          .arg(w ? QStringLiteral("watchlist") : QStringLiteral("favorites")));
+            q.addBindValue(user);
+            q.addBindValue(1000 + i);
+            q.addBindValue(QStringLiteral("%1 %2").arg(titlePrefix).arg(i));
+            q.addBindValue(now);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        }
+    }
+
+    static void verifyError(const HttpReply &r, int status, const QString &code)
+    {
+        QVERIFY2(r.status == status, r.body);
+        QCOMPARE(r.json().value("success").toBool(true), false);
+        QCOMPARE(r.json().value("error").toObject().value("code").toString(), code);
+    }
+
+    static QJsonObject byId(const QJsonArray &list, const QString &id)
+    {
+        for (const QJsonValue &v : list) {
+            if (v.toObject().value("id").toString() == id)
+                return v.toObject();
+        }
+        return {};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_devNull = std::fopen("/dev/null", "w");
+        QVERIFY(m_devNull);
+        Logger::instance().install(LogFormat::Text, LogLevel::Debug);
+        Logger::instance().setOutput(m_devNull);
+        m_key = RsaKeyPair::generate(2048, QStringLiteral("ins_2key1"));
+        m_tokens = std::make_unique<ClerkTokens>(m_key, issuer, origin);
+    }
+
+    void cleanupTestCase()
+    {
+        m_ts.reset();
+        m_clerk.reset();
+        Logger::instance().setOutput(stderr);
+        if (m_devNull)
+            std::fclose(m_devNull);
+    }
+
+    void init()
+    {
+        // A fresh fake per test: a request a previous test's server left in flight must not
+        // count here.
+        m_clerk = std::make_unique<FakeClerk>();
+        QVERIFY(m_clerk->start());
+        m_clerk->setKeys({m_key.publicJwk()});
+        m_log.restart();
+        m_log.watch(FakeClerk::defaultSecretKey());
+    }
+
+    void cleanup()
+    {
+        m_ts.reset();
+        m_clerk.reset();
+        const QStringList leaks = m_log.leaks();
+        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join('\n')));
+    }
+
+    void firstRequestCreatesTheUser()
+    {
+        start();
+        const QByteArray t = token(alice);
+        QCOMPARE(userId(alice), -1);
+        const HttpReply r = call("GET", "/api/user/profile", t);
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+        const QJsonObject p = r.json().value("data").toObject();
+        QCOMPARE(p.value("clerkId").toString(), alice);
+        QVERIFY(userId(alice) > 0);
+        QCOMPARE(p.value("id").toVariant().toLongLong(), userId(alice));
+        for (const char *key : {"email", "firstName", "lastName", "displayName", "imageUrl"})
+            QVERIFY2(p.contains(key), key);
+        const QJsonObject prefs = p.value("preferences").toObject();
+        QVERIFY(prefs.contains("language"));
+        QVERIFY(prefs.contains("region"));
+        QCOMPARE(prefs.value("includeAdult"), QJsonValue(false));
+        QCOMPARE(p.value("stats").toObject().value("watchlistCount"), QJsonValue(0));
+        QCOMPARE(p.value("stats").toObject().value("favoritesCount"), QJsonValue(0));
+        QVERIFY(isIsoTime(p.value("createdAt")));
+        QVERIFY(isIsoTime(p.value("updatedAt")));
+        QVERIFY(isIsoTime(p.value("lastSeenAt")));
+        // The same user on every later request, with another token and another session too.
+        QCOMPARE(
+            profileOf(token(alice, QStringLiteral("sess_2alice2"))).value("id"), p.value("id"));
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM users")), 1);
+        // Without CLERK_SECRET_KEY nothing is asked of the Backend API.
+        QCOMPARE(m_clerk->userCalls(alice), 0);
+    }
+
+    // 20 first requests of one new user on 20 connections, all written before any is read.
+    void concurrentFirstRequestsCreateOneUser()
+    {
+        start();
+        QList<QByteArray> tokens;
+        const QByteArray shared = token(alice, QStringLiteral("sess_c0"));
+        for (int i = 0; i < 20; ++i)
+            tokens << (i < 10 ? shared : token(alice, QStringLiteral("sess_c%1").arg(i % 4)));
+        std::vector<std::unique_ptr<HttpClient>> clients;
+        for (int i = 0; i < 20; ++i) {
+            clients.push_back(std::make_unique<HttpClient>(m_ts->port()));
+            QVERIFY(clients.back()->connectToServer());
+        }
+        for (int i = 0; i < 20; ++i)
+            clients[i]->socket()->write("GET /api/user/profile HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        "Authorization: Bearer "
+                + tokens.at(i) + "\r\n\r\n");
+        QSet<qint64> ids;
+        for (auto &client : clients) {
+            const HttpReply r = client->readReply();
+            QVERIFY2(r.status == 200, r.body);
+            ids.insert(r.json().value("data").toObject().value("id").toVariant().toLongLong());
+        }
+        QCOMPARE(ids.size(), 1);
+        QCOMPARE(
+            scalar(QStringLiteral("SELECT COUNT(*) FROM users WHERE clerk_id = ?"), {alice}), 1);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM users")), 1);
+        QCOMPARE(rowsOf("sessions", userId(alice)), 4);
+        // The admin view agrees.
+        const HttpReply list = call("GET", "/api/admin/users?limit=100", token(admin));
+        QVERIFY2(list.status == 200, list.body);
+        int seen = 0;
+        for (const QJsonValue &u : list.json().value("data").toArray())
+            seen += u.toObject().value("clerkId").toString() == alice ? 1 : 0;
+        QCOMPARE(seen, 1);
+    }
+
+    void profileIsFilledFromClerk()
+    {
+        m_clerk->setUser(FakeClerk::clerkUser(alice, QStringLiteral("alice@example.com"),
+            QStringLiteral("Alice"), QStringLiteral("Liddell"),
+            QStringLiteral("https://img.clerk.com/alice.png")));
+        m_clerk->setDelay(3000);
+        m_log.watch(QStringLiteral("alice@example.com"));
+        start(ClerkKeySource::JwksUrl,
+            [](Config &c) { c.clerkSecretKey = FakeClerk::defaultSecretKey(); });
+        const QByteArray t = token(alice);
+        // The fake answers everything 3 s late: Bob's request pays for the JWKS, then Alice's
+        // first request must not wait for her profile.
+        HttpClient warmUp(m_ts->port());
+        QCOMPARE(
+            warmUp.request("GET", "/api/user/profile", {ClerkTokens::bearer(token(bob))}, {}, 15000)
+                .status,
+            200);
+        QElapsedTimer timer;
+        timer.start();
+        const HttpReply first = call("GET", "/api/user/profile", t);
+        QCOMPARE(first.status, 200);
+        QVERIFY2(timer.elapsed() < 2000, QByteArray::number(timer.elapsed()));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            profileOf(t).value("email").toString(), QStringLiteral("alice@example.com"), 10000);
+        const QJsonObject p = profileOf(t);
+        QCOMPARE(p.value("firstName").toString(), QStringLiteral("Alice"));
+        QCOMPARE(p.value("lastName").toString(), QStringLiteral("Liddell"));
+        QCOMPARE(p.value("imageUrl").toString(), QStringLiteral("https://img.clerk.com/alice.png"));
+        QVERIFY(m_clerk->userCalls(alice) >= 1);
+        for (const FakeClerk::Request &r : m_clerk->requests()) {
+            if (r.path.startsWith("/v1/users/"))
+                QCOMPARE(
+                    r.header("Authorization"), "Bearer " + FakeClerk::defaultSecretKey().toUtf8());
+        }
+        // Filled once, not on every request.
+        const int calls = m_clerk->userCalls(alice);
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+        QCOMPARE(m_clerk->userCalls(alice), calls);
+    }
+
+    void syncReadsClerkNow()
+    {
+        m_clerk->setUser(FakeClerk::clerkUser(alice, QStringLiteral("alice@example.com"),
+            QStringLiteral("Alice"), QStringLiteral("Liddell")));
+        start(ClerkKeySource::SecretKey);
+        const QByteArray t = token(alice);
+        QTRY_COMPARE(profileOf(t).value("lastName").toString(), QStringLiteral("Liddell"));
+        patch(t, R"({"displayName":"Own choice","preferences":{"language":"it-IT"}})");
+        m_clerk->setUser(FakeClerk::clerkUser(alice, QStringLiteral("alice.new@example.com"),
+            QStringLiteral("Alice"), QStringLiteral("Hargreaves"),
+            QStringLiteral("https://img.clerk.com/a2.png")));
+        const int before = m_clerk->userCalls(alice);
+        const HttpReply r = call("POST", "/api/user/sync", t);
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+        QCOMPARE(m_clerk->userCalls(alice), before + 1);
+        const QJsonObject p = r.json().value("data").toObject();
+        QCOMPARE(p.value("clerkId").toString(), alice);
+        QCOMPARE(p.value("lastName").toString(), QStringLiteral("Hargreaves"));
+        QCOMPARE(p.value("email").toString(), QStringLiteral("alice.new@example.com"));
+        QCOMPARE(p.value("imageUrl").toString(), QStringLiteral("https://img.clerk.com/a2.png"));
+        // What the user chose here is not Clerk's to overwrite.
+        QCOMPARE(p.value("displayName").toString(), QStringLiteral("Own choice"));
+        QCOMPARE(p.value("preferences").toObject().value("language").toString(),
+            QStringLiteral("it-IT"));
+        QCOMPARE(profileOf(t).value("lastName").toString(), QStringLiteral("Hargreaves"));
+    }
+
+    void clerkDownNeverFailsTheUser_data()
+    {
+        QTest::addColumn<QString>("failure");
+        QTest::newRow("hang") << "hang";
+        QTest::newRow("500") << "500";
+        QTest::newRow("429") << "429";
+        QTest::newRow("user unknown to Clerk") << "404";
+        QTest::newRow("secret key refused") << "401";
+    }
+    void clerkDownNeverFailsTheUser()
+    {
+        QFETCH(QString, failure);
+        start(ClerkKeySource::JwksUrl,
+            [](Config &c) { c.clerkSecretKey = FakeClerk::defaultSecretKey(); });
+        // Keys first (the fake fails everything below), then Clerk goes away.
+        QCOMPARE(call("GET", "/api/user/profile", token(bob)).status, 200);
+        QTRY_COMPARE(m_clerk->userCalls(bob), 1);
+        if (failure == QStringLiteral("hang"))
+            m_clerk->setHang(true);
+        else if (failure == QStringLiteral("401"))
+            m_clerk->setSecretKey(QStringLiteral("sk_test_another_instance_000000000000"));
+        else if (failure != QStringLiteral("404"))
+            m_clerk->failNext(1000, failure.toInt());
+        const QByteArray t = token(alice);
+        QElapsedTimer timer;
+        timer.start();
+        const HttpReply r = call("GET", "/api/user/profile", t);
+        QVERIFY2(r.status == 200, r.body);
+        QVERIFY2(timer.elapsed() < 2000, QByteArray::number(timer.elapsed()));
+        QTRY_VERIFY(m_clerk->userCalls(alice) >= 1);
+        QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+        // The explicit re-read answers the stored profile when Clerk cannot be read.
+        HttpClient client(m_ts->port());
+        const HttpReply sync
+            = client.request("POST", "/api/user/sync", {ClerkTokens::bearer(t)}, {}, 30000);
+        QVERIFY2(sync.status == 200, sync.body);
+        QCOMPARE(sync.json().value("data").toObject().value("clerkId").toString(), alice);
+        m_clerk->setHang(false);
+    }
+
+    void patchProfile()
+    {
+        start();
+        const QByteArray t = token(alice);
+        const QJsonObject before = profileOf(t);
+        QTest::qWait(5); // updatedAt has millisecond resolution
+        const QJsonObject p = patch(t,
+            R"({"displayName":"Al","preferences":{"language":"fr-FR","region":"FR","includeAdult":true}})");
+        QCOMPARE(p.value("clerkId").toString(), alice);
+        QCOMPARE(p.value("displayName").toString(), QStringLiteral("Al"));
+        const QJsonObject prefs = p.value("preferences").toObject();
+        QCOMPARE(prefs.value("language").toString(), QStringLiteral("fr-FR"));
+        QCOMPARE(prefs.value("region").toString(), QStringLiteral("FR"));
+        QCOMPARE(prefs.value("includeAdult"), QJsonValue(true));
+        QVERIFY(QDateTime::fromString(p.value("updatedAt").toString(), Qt::ISODateWithMs)
+            > QDateTime::fromString(before.value("updatedAt").toString(), Qt::ISODateWithMs));
+        QCOMPARE(profileOf(t).value("preferences").toObject(), prefs);
+
+        // A subset changes only what it names.
+        const QJsonObject p2 = patch(t, R"({"preferences":{"region":"BE"}})");
+        QCOMPARE(p2.value("displayName").toString(), QStringLiteral("Al"));
+        QCOMPARE(p2.value("preferences").toObject().value("language").toString(),
+            QStringLiteral("fr-FR"));
+        QCOMPARE(
+            p2.value("preferences").toObject().value("region").toString(), QStringLiteral("BE"));
+        QCOMPARE(p2.value("preferences").toObject().value("includeAdult"), QJsonValue(true));
+        const QJsonObject p3 = patch(t, R"({"displayName":"Alice L."})");
+        QCOMPARE(
+            p3.value("preferences").toObject().value("region").toString(), QStringLiteral("BE"));
+
+        // null clears.
+        const QJsonObject cleared
+            = patch(t, R"({"displayName":null,"preferences":{"language":null,"region":null}})");
+        QVERIFY(cleared.value("displayName").isNull());
+        QVERIFY(cleared.value("preferences").toObject().value("language").isNull());
+        QVERIFY(cleared.value("preferences").toObject().value("region").isNull());
+        QCOMPARE(profileOf(t).value("displayName"), QJsonValue(QJsonValue::Null));
+
+        QCOMPARE(call("PATCH", "/api/user/profile", t, "{}").status, 200);
+        // Another user is untouched by all of it.
+        QVERIFY(profileOf(token(bob)).value("displayName").isNull());
+    }
+
+    void patchValidation_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        const QString v = QStringLiteral("VALIDATION_ERROR");
+        QTest::newRow("unknown field") << QByteArray(R"({"nickname":"x"})") << 400 << v;
+        QTest::newRow("unknown field next to a valid one")
+            << QByteArray(R"({"displayName":"Ok","theme":"dark"})") << 400 << v;
+        QTest::newRow("unknown preference")
+            << QByteArray(R"({"preferences":{"theme":"dark"}})") << 400 << v;
+        QTest::newRow("clerkId is not writable")
+            << QByteArray(R"({"clerkId":"user_2bob"})") << 400 << v;
+        QTest::newRow("id is not writable") << QByteArray(R"({"id":1})") << 400 << v;
+        QTest::newRow("email is not writable")
+            << QByteArray(R"({"email":"evil@example.com"})") << 400 << v;
+        QTest::newRow("stats are not writable")
+            << QByteArray(R"({"stats":{"watchlistCount":9}})") << 400 << v;
+        QTest::newRow("empty displayName") << QByteArray(R"({"displayName":""})") << 400 << v;
+        QTest::newRow("displayName of 101")
+            << QByteArray(R"({"displayName":")" + QByteArray(101, 'a') + R"("})") << 400 << v;
+        QTest::newRow("numeric displayName") << QByteArray(R"({"displayName":5})") << 400 << v;
+        QTest::newRow("boolean displayName") << QByteArray(R"({"displayName":true})") << 400 << v;
+        QTest::newRow("object displayName") << QByteArray(R"({"displayName":{}})") << 400 << v;
+        QTest::newRow("preferences a string") << QByteArray(R"({"preferences":"fr"})") << 400 << v;
+        QTest::newRow("preferences an array") << QByteArray(R"({"preferences":[]})") << 400 << v;
+        QTest::newRow("language a word")
+            << QByteArray(R"({"preferences":{"language":"french"}})") << 400 << v;
+        QTest::newRow("language with underscore")
+            << QByteArray(R"({"preferences":{"language":"fr_FR"}})") << 400 << v;
+        QTest::newRow("language numeric")
+            << QByteArray(R"({"preferences":{"language":5}})") << 400 << v;
+        QTest::newRow("language markup")
+            << QByteArray(R"({"preferences":{"language":"<script>"}})") << 400 << v;
+        QTest::newRow("region alpha-3")
+            << QByteArray(R"({"preferences":{"region":"FRA"}})") << 400 << v;
+        QTest::newRow("region one letter")
+            << QByteArray(R"({"preferences":{"region":"F"}})") << 400 << v;
+        QTest::newRow("region digits")
+            << QByteArray(R"({"preferences":{"region":"12"}})") << 400 << v;
+        QTest::newRow("includeAdult a string")
+            << QByteArray(R"({"preferences":{"includeAdult":"yes"}})") << 400 << v;
+        QTest::newRow("includeAdult a number")
+            << QByteArray(R"({"preferences":{"includeAdult":1}})") << 400 << v;
+        QTest::newRow("valid and invalid together")
+            << QByteArray(R"({"displayName":"Fine","preferences":{"region":"FRA"}})") << 400 << v;
+        QTest::newRow("not JSON") << QByteArray("displayName=x") << 400
+                                  << QStringLiteral("INVALID_JSON");
+        QTest::newRow("JSON array") << QByteArray("[]") << 400 << QStringLiteral("INVALID_JSON");
+        QTest::newRow("JSON string")
+            << QByteArray("\"x\"") << 400 << QStringLiteral("INVALID_JSON");
+    }
+    void patchValidation()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        start();
+        const QByteArray t = token(alice);
+        patch(t, R"({"displayName":"Before","preferences":{"language":"en-GB","region":"GB"}})");
+        const QJsonObject before = profileOf(t);
+        const HttpReply r = call("PATCH", "/api/user/profile", t, body);
+        verifyError(r, status, code);
+        QCOMPARE(profileOf(t), before);
+    }
+
+    void patchNeedsJsonContentType()
+    {
+        start();
+        const QByteArray t = token(alice);
+        const HttpReply r = m_ts->request("PATCH", "/api/user/profile",
+            {ClerkTokens::bearer(t), {"Content-Type", "text/plain"}}, R"({"displayName":"X"})");
+        verifyError(r, 415, QStringLiteral("UNSUPPORTED_MEDIA_TYPE"));
+        QVERIFY(profileOf(t).value("displayName").isNull());
+    }
+
+    void userRoutesArePrivate_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("GET profile")
+            << QByteArray("GET") << QByteArray("/api/user/profile") << QByteArray();
+        QTest::newRow("PATCH profile") << QByteArray("PATCH") << QByteArray("/api/user/profile")
+                                       << QByteArray(R"({"displayName":"X"})");
+        QTest::newRow("export") << QByteArray("GET") << QByteArray("/api/user/export")
+                                << QByteArray();
+        QTest::newRow("sync") << QByteArray("POST") << QByteArray("/api/user/sync") << QByteArray();
+        QTest::newRow("sessions") << QByteArray("GET") << QByteArray("/api/user/sessions")
+                                  << QByteArray();
+        QTest::newRow("revoke") << QByteArray("DELETE")
+                                << QByteArray("/api/user/sessions/sess_of_user_2alice")
+                                << QByteArray();
+        QTest::newRow("DELETE profile")
+            << QByteArray("DELETE") << QByteArray("/api/user/profile") << QByteArray();
+    }
+    void userRoutesArePrivate()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, body);
+        start();
+        const HttpReply anonymous = call(method, path, {}, body);
+        verifyError(anonymous, 401, QStringLiteral("UNAUTHENTICATED"));
+        QVERIFY(anonymous.header("WWW-Authenticate").startsWith("Bearer"));
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM users")), 0);
+        const HttpReply r = call(method, path, token(alice), body);
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+        QVERIFY(r.json().value("success").toBool());
+    }
+
+    void deleteRemovesEverything()
+    {
+        start();
+        const QByteArray a1 = token(alice, QStringLiteral("sess_2a1"));
+        const QByteArray a2 = token(alice, QStringLiteral("sess_2a2"));
+        const QByteArray b = token(bob);
+        patch(a1, R"({"displayName":"Alice","preferences":{"language":"fr-FR"}})");
+        QCOMPARE(call("GET", "/api/user/profile", a2).status, 200);
+        QCOMPARE(call("GET", "/api/user/profile", b).status, 200);
+        const qint64 aliceId = userId(alice);
+        const qint64 bobId = userId(bob);
+        addListItems(aliceId, 2, 3, QStringLiteral("Alice's"));
+        addListItems(bobId, 1, 1, QStringLiteral("Bob's"));
+        QCOMPARE(profileOf(a1).value("stats").toObject().value("watchlistCount"), QJsonValue(2));
+        QCOMPARE(profileOf(a1).value("stats").toObject().value("favoritesCount"), QJsonValue(3));
+        QCOMPARE(rowsOf("sessions", aliceId), 2);
+
+        const HttpReply r = call("DELETE", "/api/user/profile", a1);
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(userId(alice), -1);
+        QCOMPARE(rowsOf("watchlist", aliceId), 0);
+        QCOMPARE(rowsOf("favorites", aliceId), 0);
+        QCOMPARE(rowsOf("sessions", aliceId), 0);
+        QCOMPARE(rowsOf("watchlist", bobId), 1);
+        QCOMPARE(rowsOf("favorites", bobId), 1);
+        QCOMPARE(rowsOf("sessions", bobId), 1);
+        QCOMPARE(profileOf(b).value("clerkId").toString(), bob);
+
+        // The same (still valid) token makes a fresh, empty account.
+        const QJsonObject fresh = profileOf(a1);
+        QCOMPARE(fresh.value("clerkId").toString(), alice);
+        QVERIFY(fresh.value("id").toVariant().toLongLong() != aliceId);
+        QVERIFY(fresh.value("displayName").isNull());
+        QVERIFY(fresh.value("preferences").toObject().value("language").isNull());
+        QCOMPARE(fresh.value("stats").toObject().value("watchlistCount"), QJsonValue(0));
+        QCOMPARE(fresh.value("stats").toObject().value("favoritesCount"), QJsonValue(0));
+        const HttpReply sessions = call("GET", "/api/user/sessions", a1);
+        QCOMPARE(sessions.json().value("data").toArray().size(), 1);
+        QCOMPARE(
+            scalar(QStringLiteral("SELECT COUNT(*) FROM users WHERE clerk_id = ?"), {alice}), 1);
+    }
+
+    void exportHasEverything()
+    {
+        start();
+        const QByteArray t = token(alice, QStringLiteral("sess_2export"));
+        patch(t, R"({"displayName":"Exported"})");
+        QCOMPARE(call("GET", "/api/user/profile", token(bob)).status, 200);
+        addListItems(userId(alice), 2, 1, QStringLiteral("Alice's title"));
+        addListItems(userId(bob), 2, 2, QStringLiteral("Bob's title"));
+        const HttpReply r = call("GET", "/api/user/export", t);
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+        QVERIFY(r.json().value("success").toBool());
+        const QJsonObject data = r.json().value("data").toObject();
+        const QJsonObject profile = data.value("profile").toObject();
+        QCOMPARE(profile.value("clerkId").toString(), alice);
+        QCOMPARE(profile.value("displayName").toString(), QStringLiteral("Exported"));
+        QCOMPARE(data.value("sessions").toArray().size(), 1);
+        QCOMPARE(data.value("sessions").toArray().first().toObject().value("id").toString(),
+            QStringLiteral("sess_2export"));
+        QCOMPARE(data.value("watchlist").toArray().size(), 2);
+        QCOMPARE(data.value("favorites").toArray().size(), 1);
+        QVERIFY(r.body.contains("Alice's title"));
+        QVERIFY(!r.body.contains("Bob's title"));
+        QVERIFY(!r.body.contains(bob.toUtf8()));
+    }
+
+    void sessionsAreRecorded()
+    {
+        start();
+        const QByteArray a1 = token(alice, QStringLiteral("sess_2a1"));
+        const QByteArray a2 = token(alice, QStringLiteral("sess_2a2"));
+        QCOMPARE(call("GET", "/api/user/profile", a1, {}, {{"User-Agent", "MarqueeTest/1.0 (one)"}})
+                     .status,
+            200);
+        const HttpReply r
+            = call("GET", "/api/user/sessions", a2, {}, {{"User-Agent", "MarqueeTest/2.0 (two)"}});
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+        const QJsonArray list = r.json().value("data").toArray();
+        QCOMPARE(list.size(), 2);
+        const QJsonObject one = byId(list, QStringLiteral("sess_2a1"));
+        const QJsonObject two = byId(list, QStringLiteral("sess_2a2"));
+        QCOMPARE(one.value("userAgent").toString(), QStringLiteral("MarqueeTest/1.0 (one)"));
+        QCOMPARE(two.value("userAgent").toString(), QStringLiteral("MarqueeTest/2.0 (two)"));
+        QVERIFY2(one.value("ipAddress").toString().contains(QStringLiteral("127.0.0.1")),
+            qPrintable(one.value("ipAddress").toString()));
+        QCOMPARE(one.value("current"), QJsonValue(false));
+        QCOMPARE(two.value("current"), QJsonValue(true));
+        QCOMPARE(one.value("revoked"), QJsonValue(false));
+        QCOMPARE(two.value("revoked"), QJsonValue(false));
+        for (const QJsonObject &s : {one, two}) {
+            QVERIFY(isIsoTime(s.value("createdAt")));
+            QVERIFY(isIsoTime(s.value("lastSeenAt")));
+        }
+        // From the other session's point of view, "current" moves.
+        const QJsonArray again
+            = call("GET", "/api/user/sessions", a1).json().value("data").toArray();
+        QCOMPARE(byId(again, QStringLiteral("sess_2a1")).value("current"), QJsonValue(true));
+        QCOMPARE(byId(again, QStringLiteral("sess_2a2")).value("current"), QJsonValue(false));
+        // Only one's own sessions are listed.
+        QCOMPARE(call("GET", "/api/user/profile", token(bob)).status, 200);
+        QCOMPARE(call("GET", "/api/user/sessions", a1).json().value("data").toArray().size(), 2);
+    }
+
+    void revokedSessionIsForbidden()
+    {
+        start();
+        const QByteArray a1 = token(alice, QStringLiteral("sess_2a1"));
+        const QByteArray a2 = token(alice, QStringLiteral("sess_2a2"));
+        QCOMPARE(call("GET", "/api/user/profile", a1).status, 200);
+        QCOMPARE(call("GET", "/api/user/profile", a2).status, 200); // a2 is now cached
+        const HttpReply r = call("DELETE", "/api/user/sessions/sess_2a2", a1);
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.json().value("data").toObject().value("revoked"), QJsonValue(true));
+
+        verifyError(call("GET", "/api/user/profile", a2), 403, QStringLiteral("FORBIDDEN"));
+        // A fresh token of the revoked session too (Clerk keeps the sid across refreshes).
+        const QByteArray a2Fresh = token(alice, QStringLiteral("sess_2a2"));
+        verifyError(call("GET", "/api/user/profile", a2Fresh), 403, QStringLiteral("FORBIDDEN"));
+        verifyError(call("GET", "/api/user/sessions", a2Fresh), 403, QStringLiteral("FORBIDDEN"));
+        verifyError(call("PATCH", "/api/user/profile", a2Fresh, R"({"displayName":"Thief"})"), 403,
+            QStringLiteral("FORBIDDEN"));
+        verifyError(call("DELETE", "/api/user/sessions/sess_2a1", a2Fresh), 403,
+            QStringLiteral("FORBIDDEN"));
+        verifyError(call("DELETE", "/api/user/profile", a2Fresh), 403, QStringLiteral("FORBIDDEN"));
+        QVERIFY(userId(alice) > 0);
+
+        // The other session goes on and sees the revocation.
+        const QJsonObject p = profileOf(a1);
+        QCOMPARE(p.value("clerkId").toString(), alice);
+        QVERIFY(p.value("displayName").isNull());
+        const QJsonArray list
+            = call("GET", "/api/user/sessions", a1).json().value("data").toArray();
+        QCOMPARE(byId(list, QStringLiteral("sess_2a2")).value("revoked"), QJsonValue(true));
+        QCOMPARE(byId(list, QStringLiteral("sess_2a1")).value("revoked"), QJsonValue(false));
+    }
+
+    void revokingOwnSession()
+    {
+        start();
+        const QByteArray t = token(alice, QStringLiteral("sess_2self"));
+        QCOMPARE(call("DELETE", "/api/user/sessions/sess_2self", t).status, 200);
+        verifyError(call("GET", "/api/user/profile", t), 403, QStringLiteral("FORBIDDEN"));
+    }
+
+    // Ownership: another user's session id is as good as unknown.
+    void sessionsOfOthersAreNotFound()
+    {
+        start();
+        const QByteArray a = token(alice, QStringLiteral("sess_2alice"));
+        const QByteArray b = token(bob, QStringLiteral("sess_2bob"));
+        QCOMPARE(call("GET", "/api/user/profile", a).status, 200);
+        QCOMPARE(call("GET", "/api/user/profile", b).status, 200);
+        verifyError(
+            call("DELETE", "/api/user/sessions/sess_2bob", a), 404, QStringLiteral("NOT_FOUND"));
+        verifyError(
+            call("DELETE", "/api/user/sessions/sess_2nobody", a), 404, QStringLiteral("NOT_FOUND"));
+        QCOMPARE(call("GET", "/api/user/profile", b).status, 200);
+        const QJsonArray bobs = call("GET", "/api/user/sessions", b).json().value("data").toArray();
+        QCOMPARE(byId(bobs, QStringLiteral("sess_2bob")).value("revoked"), QJsonValue(false));
+        QCOMPARE(
+            scalar(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NOT NULL")),
+            0);
+        // Nothing of Bob's is reachable through Alice's routes.
+        const HttpReply alicesView = call("GET", "/api/user/sessions", a);
+        QVERIFY(!alicesView.body.contains("sess_2bob"));
+        QVERIFY(!call("GET", "/api/user/export", a).body.contains("sess_2bob"));
+    }
+
+    // A token naming another user's session cannot use it (nor take it over).
+    void sidOfAnotherUserIsRefused()
+    {
+        start();
+        const QByteArray b = token(bob, QStringLiteral("sess_2shared"));
+        QCOMPARE(call("GET", "/api/user/profile", b).status, 200);
+        const HttpReply r
+            = call("GET", "/api/user/profile", token(alice, QStringLiteral("sess_2shared")));
+        QVERIFY2(r.status == 401 || r.status == 403, r.body);
+        const QJsonArray bobs = call("GET", "/api/user/sessions", b).json().value("data").toArray();
+        QCOMPARE(bobs.size(), 1);
+        QCOMPARE(byId(bobs, QStringLiteral("sess_2shared")).value("revoked"), QJsonValue(false));
+    }
+
+    void adminRoutes()
+    {
+        FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
+        QVERIFY(tmdb.start());
+        start(ClerkKeySource::JwksUrl, [&tmdb](Config &c) {
+            c.tmdbApiKey = FakeTmdb::defaultApiKey();
+            c.tmdbBaseUrl = tmdb.baseUrl();
+        });
+        const QByteArray a = token(admin);
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(
+                call("GET", "/api/user/profile", token(QStringLiteral("user_2u%1").arg(i))).status,
+                200);
+
+        const HttpReply stats = call("GET", "/api/admin/stats", a);
+        QVERIFY2(stats.status == 200, stats.body);
+        const QJsonObject s = stats.json().value("data").toObject();
+        for (const char *key : {"requests", "cache", "users", "uptimeSeconds"})
+            QVERIFY2(s.contains(key), key);
+        const QJsonValue userCount = s.value("users");
+        QCOMPARE(
+            userCount.isObject() ? userCount.toObject().value("total") : userCount, QJsonValue(6));
+        QCOMPARE(stats.header("Cache-Control"), QByteArray("private, no-store"));
+
+        const HttpReply page2 = call("GET", "/api/admin/users?page=2&limit=2", a);
+        QVERIFY2(page2.status == 200, page2.body);
+        QCOMPARE(page2.json().value("data").toArray().size(), 2);
+        QCOMPARE(page2.header("Cache-Control"), QByteArray("private, no-store"));
+        const QJsonObject meta = page2.json().value("meta").toObject();
+        QCOMPARE(meta.value("page"), QJsonValue(2));
+        QCOMPARE(meta.value("limit"), QJsonValue(2));
+        QCOMPARE(meta.value("total"), QJsonValue(6)); // five users and the admin
+        QCOMPARE(meta.value("totalPages"), QJsonValue(3));
+        QCOMPARE(
+            call("GET", "/api/admin/users?page=4&limit=2", a).json().value("data").toArray().size(),
+            0);
+        QSet<QString> seen;
+        for (int page = 1; page <= 3; ++page) {
+            const QJsonArray users
+                = call("GET", "/api/admin/users?limit=2&page=" + QByteArray::number(page), a)
+                      .json()
+                      .value("data")
+                      .toArray();
+            for (const QJsonValue &u : users)
+                seen.insert(u.toObject().value("clerkId").toString());
+        }
+        QCOMPARE(seen.size(), 6); // pages neither overlap nor skip
+
+        // Purge: a cached catalogue entry is fetched again afterwards.
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("HIT"));
+        const HttpReply purge = call("POST", "/api/admin/cache/purge", a);
+        QVERIFY2(purge.status == 200, purge.body);
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
+    }
+
+    void adminValidation_data()
+    {
+        QTest::addColumn<QByteArray>("query");
+        QTest::newRow("page 0") << QByteArray("page=0");
+        QTest::newRow("page word") << QByteArray("page=two");
+        QTest::newRow("limit 0") << QByteArray("limit=0");
+        QTest::newRow("limit 101") << QByteArray("limit=101");
+        QTest::newRow("negative limit") << QByteArray("limit=-5");
+        QTest::newRow("unknown parameter") << QByteArray("role=admin");
+    }
+    void adminValidation()
+    {
+        QFETCH(QByteArray, query);
+        start();
+        verifyError(call("GET", "/api/admin/users?" + query, token(admin)), 400,
+            QStringLiteral("VALIDATION_ERROR"));
+    }
+
+    void adminIsForAdminsOnly_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        QTest::newRow("stats") << QByteArray("GET") << QByteArray("/api/admin/stats");
+        QTest::newRow("users") << QByteArray("GET") << QByteArray("/api/admin/users");
+        QTest::newRow("purge") << QByteArray("POST") << QByteArray("/api/admin/cache/purge");
+    }
+    void adminIsForAdminsOnly()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        start();
+        verifyError(call(method, path, {}), 401, QStringLiteral("UNAUTHENTICATED"));
+        verifyError(call(method, path, "not.a.token"), 401, QStringLiteral("UNAUTHENTICATED"));
+        verifyError(call(method, path, token(alice)), 403, QStringLiteral("FORBIDDEN"));
+        // An admin's id in a claim other than sub, or as a display name, grants nothing.
+        patch(token(bob), R"({"displayName":"user_admin"})");
+        verifyError(call(method, path, token(bob)), 403, QStringLiteral("FORBIDDEN"));
+        const QByteArray forged
+            = m_tokens->token(QStringLiteral("user_2eve"), QStringLiteral("sess_2eve"), 600,
+                {{QStringLiteral("user_id"), admin},
+                    {QStringLiteral("org_role"), QStringLiteral("admin")},
+                    {QStringLiteral("metadata"),
+                        QJsonObject {{QStringLiteral("role"), QStringLiteral("admin")}}}});
+        m_log.watchToken(forged);
+        verifyError(call(method, path, forged), 403, QStringLiteral("FORBIDDEN"));
+        // An admin whose session was revoked is refused too.
+        const QByteArray a = token(admin, QStringLiteral("sess_2adm"));
+        QCOMPARE(call(method, path, a).status, 200);
+        QCOMPARE(call("DELETE", "/api/user/sessions/sess_2adm", a).status, 200);
+        verifyError(call(method, path, a), 403, QStringLiteral("FORBIDDEN"));
+    }
+
+    void nonAdminPurgeChangesNothing()
+    {
+        FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
+        QVERIFY(tmdb.start());
+        start(ClerkKeySource::JwksUrl, [&tmdb](Config &c) {
+            c.tmdbApiKey = FakeTmdb::defaultApiKey();
+            c.tmdbBaseUrl = tmdb.baseUrl();
+        });
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
+        verifyError(
+            call("POST", "/api/admin/cache/purge", token(alice)), 403, QStringLiteral("FORBIDDEN"));
+        verifyError(
+            call("POST", "/api/admin/cache/purge", {}), 401, QStringLiteral("UNAUTHENTICATED"));
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("HIT"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUsers)
+#include "tst_users.moc"
