@@ -179,6 +179,52 @@ private slots:
         QCOMPARE(q.value(0).toInt(), 0);
     }
 
+    void groupCommitAnswersAfterTheCommit()
+    {
+        const DatabaseUrl url = freshUrl();
+        Database db(url);
+        QString error;
+        QVERIFY(db.open(&error));
+        QVERIFY(Migrator(db).apply(&error));
+        // No group open: the writer is answered at once.
+        bool immediate = false;
+        db.afterGroupCommit([&](bool ok) { immediate = ok; });
+        QVERIFY(immediate);
+
+        db.beginGroup();
+        QVERIFY(db.inGroup());
+        QVERIFY(exec(db,
+            QStringLiteral(
+                "INSERT INTO users (clerk_id, created_at, updated_at) VALUES ('user_g1', 1, 1)")));
+        int answered = 0;
+        db.afterGroupCommit([&](bool ok) { answered += ok ? 1 : 100; });
+        QCOMPARE(answered, 0); // not before the commit
+        {
+            // Another connection does not see the row yet: it is not committed.
+            Database other(url);
+            QVERIFY(other.open(&error));
+            QSqlQuery q(other.connection());
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM users")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 0);
+        }
+        QTRY_COMPARE(answered, 1); // the event loop turned: committed, then answered
+        QVERIFY(!db.inGroup());
+
+        // A transaction of its own first commits the open group instead of nesting in it.
+        db.beginGroup();
+        QVERIFY(exec(db,
+            QStringLiteral(
+                "INSERT INTO users (clerk_id, created_at, updated_at) VALUES ('user_g2', 1, 1)")));
+        db.afterGroupCommit([&](bool ok) { answered += ok ? 1 : 100; });
+        QVERIFY(db.transaction([](QSqlDatabase &c) {
+            return QSqlQuery(c).exec(QStringLiteral("UPDATE users SET email = 'x'"));
+        }));
+        QCOMPARE(answered, 2);
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM users WHERE email = 'x'")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 2);
+    }
+
     void impossibleLocationIsAClearError()
     {
         Database db(

@@ -142,7 +142,8 @@ ApiError notInList(ListKind kind)
 } // namespace
 
 ListsController::ListsController(Database &db, const ImageUrls &images)
-    : m_store(db)
+    : m_db(db)
+    , m_store(db)
     , m_images(images)
     , m_pageCacheEnabled(db.dialect() == SqlDialect::Sqlite)
 { }
@@ -162,7 +163,8 @@ void ListsController::registerRoutes(Router &router)
         .patch(QStringLiteral("/api/watchlist/{contentType}/{tmdbId}"),
             [this](const ExchangePtr &ex) {
                 forgetPages(ex->principal.userId);
-                answer(ex, [&] { return patchWatchlist(ex); });
+                answer(
+                    ex, [&] { return patchWatchlist(ex); }, true);
             })
         .withAccess(Access::User);
 }
@@ -173,9 +175,13 @@ void ListsController::registerList(Router &router, ListKind kind)
     using Action = HttpResponse (ListsController::*)(const ExchangePtr &, ListKind);
     auto route = [this, kind](Action action) {
         return [this, kind, action](const ExchangePtr &ex) {
-            if (ex->request().method != HttpMethod::Get)
+            const bool write = ex->request().method != HttpMethod::Get;
+            if (write) {
                 forgetPages(ex->principal.userId); // a write: cached pages of this user go
-            answer(ex, [&] { return (this->*action)(ex, kind); });
+                m_db.beginGroup();
+            }
+            answer(
+                ex, [&] { return (this->*action)(ex, kind); }, write);
         };
     };
     router.get(base, route(&ListsController::list)).withAccess(Access::User);
@@ -189,12 +195,31 @@ void ListsController::registerList(Router &router, ListKind kind)
         .withAccess(Access::User);
 }
 
-void ListsController::answer(const ExchangePtr &ex, const std::function<HttpResponse()> &action)
+void ListsController::answer(
+    const ExchangePtr &ex, const std::function<HttpResponse()> &action, bool durable)
 {
     try {
         HttpResponse response = action();
         response.setHeader("Cache-Control", kNoStore);
-        ex->respond(std::move(response));
+        if (!durable) {
+            ex->respond(std::move(response));
+            return;
+        }
+        // A write is answered once the group it joined is committed: a 2xx means durable.
+        m_db.afterGroupCommit([this, ex, response = std::move(response)](bool committed) mutable {
+            if (committed) {
+                ex->respond(std::move(response));
+                return;
+            }
+            // Pages read inside the failed group may show rows that never made it.
+            m_pages.clear();
+            m_pageKeysByUser.clear();
+            m_pageBytes = 0;
+            ApiError e(
+                ApiError::Code::ServiceUnavailable, QStringLiteral("The database is unavailable"));
+            e.headers.append(Header {"Cache-Control", kNoStore});
+            ex->fail(e);
+        });
     } catch (ApiError &e) {
         e.headers.append(Header {"Cache-Control", kNoStore});
         ex->fail(e);

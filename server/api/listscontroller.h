@@ -34,12 +34,14 @@ private:
     HttpResponse patchWatchlist(const ExchangePtr &ex);
 
     // Runs an action and answers with its response or its error, both marked private/no-store.
-    static void answer(const ExchangePtr &ex, const std::function<HttpResponse()> &action);
+    void answer(
+        const ExchangePtr &ex, const std::function<HttpResponse()> &action, bool durable = false);
     QJsonObject toJson(const ListItem &item, ListKind kind) const;
     void writeItem(JsonWriter &w, const ListItem &item, ListKind kind) const;
 
     void forgetPages(qint64 userId);
 
+    Database &m_db;
     ListStore m_store;
     const ImageUrls &m_images;
     // Serialised list pages per user, dropped on any write of theirs. Only where this process

@@ -160,6 +160,8 @@ void Database::closeThreadConnection()
 
 void Database::close()
 {
+    commitGroup();
+    m_groupTimerContext.reset();
     stopBackgroundCheckpoints();
     QMutexLocker lock(&m_mutex);
     m_closed = true;
@@ -183,8 +185,51 @@ bool Database::ping()
     return q.exec(QStringLiteral("SELECT 1")) && q.next();
 }
 
+void Database::beginGroup()
+{
+    if (m_groupOpen)
+        return;
+    QSqlDatabase db = connection();
+    if (!db.transaction()) {
+        qCWarning(lcStore) << "cannot begin a write group:" << db.lastError().text();
+        return; // writes then autocommit one by one
+    }
+    m_groupOpen = true;
+    if (!m_groupTimerContext)
+        m_groupTimerContext = std::make_unique<QObject>();
+    QTimer::singleShot(0, m_groupTimerContext.get(), [this] { commitGroup(); });
+}
+
+void Database::afterGroupCommit(std::function<void(bool)> done)
+{
+    if (!m_groupOpen) {
+        done(true);
+        return;
+    }
+    m_groupWaiters.append(std::move(done));
+    if (m_groupWaiters.size() >= 256)
+        commitGroup();
+}
+
+void Database::commitGroup()
+{
+    if (!m_groupOpen)
+        return;
+    m_groupOpen = false;
+    QSqlDatabase db = connection();
+    const bool ok = db.commit();
+    if (!ok) {
+        qCCritical(lcStore) << "group commit failed:" << db.lastError().text();
+        db.rollback();
+    }
+    const auto waiters = std::exchange(m_groupWaiters, {});
+    for (const auto &w : waiters)
+        w(ok);
+}
+
 bool Database::transaction(const std::function<bool(QSqlDatabase &)> &fn)
 {
+    commitGroup(); // a transaction of its own cannot nest inside an open group
     QSqlDatabase db = connection();
     if (!db.transaction()) {
         qCWarning(lcStore) << "cannot begin a transaction:" << db.lastError().text();

@@ -8,6 +8,7 @@
 #include <QThread>
 
 #include <functional>
+#include <memory>
 
 namespace marquee {
 
@@ -36,6 +37,16 @@ public:
     const DatabaseUrl &url() const { return m_url; }
     bool ping();
 
+    // Group commit: writes made while a group is open share one transaction, committed when the
+    // event loop next turns (or once 256 writers wait); each writer answers its client from
+    // afterGroupCommit(), i.e. only once its row is durable. One commit for many requests is
+    // what lets one event loop sustain high write rates on SQLite. Event-loop thread only.
+    void beginGroup();
+    void afterGroupCommit(
+        std::function<void(bool committed)> done); // at once when no group is open
+    void commitGroup();
+    bool inGroup() const { return m_groupOpen; }
+
     // Runs fn inside a transaction; commits when it returns true, rolls back otherwise or on throw.
     bool transaction(const std::function<bool(QSqlDatabase &)> &fn);
 
@@ -47,6 +58,9 @@ private:
     QStringList m_connectionNames;
     bool m_closed = false;
     QThread *m_checkpointThread = nullptr;
+    bool m_groupOpen = false;
+    QList<std::function<void(bool)>> m_groupWaiters;
+    std::unique_ptr<QObject> m_groupTimerContext; // cancels a pending commit with this object
     void closeThreadConnection(); // after close() no connection is opened again (late callbacks at
                                   // shutdown)
 };
