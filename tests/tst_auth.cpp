@@ -2,9 +2,8 @@
 // Clerk serving the JWKS, tokens minted here. Every rule of token verification has a request
 // here that the server must refuse (or accept) over HTTP.
 #include "log/logger.h"
-#include "support/fakeclerk.h"
+#include "support/authfixture.h"
 #include "support/faketmdb.h"
-#include "support/testserver.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -12,21 +11,14 @@
 #include <QJsonDocument>
 #include <QSqlQuery>
 #include <QTest>
-#include <QUuid>
-
-#include <cstdio>
 
 using namespace marquee;
 using namespace marquee::test;
 
-using Headers = QList<std::pair<QByteArray, QByteArray>>;
 Q_DECLARE_METATYPE(marquee::test::ClerkKeySource)
 
 namespace {
 
-const QString origin = QStringLiteral("http://localhost:5173");
-const QString issuer = QStringLiteral("https://fine-fox-12.clerk.accounts.dev");
-const QString alice = QStringLiteral("user_2alice");
 const QString mallory = QStringLiteral("user_2mallory");
 
 Headers bearer(const QByteArray &token)
@@ -34,50 +26,18 @@ Headers bearer(const QByteArray &token)
     return {ClerkTokens::bearer(token)};
 }
 
-QJsonObject with(QJsonObject object, const QString &key, const QJsonValue &value)
-{
-    object.insert(key, value);
-    return object;
-}
-
-QJsonObject without(QJsonObject object, const QString &key)
-{
-    object.remove(key);
-    return object;
-}
-
-QByteArray uniqueId()
-{
-    return QUuid::createUuid().toByteArray(QUuid::Id128);
-}
-
 } // namespace
 
-class TestAuth : public QObject
+class TestAuth
+    : public QObject
+    , public AuthFixture
 {
     Q_OBJECT
 
-    RsaKeyPair m_key; // the instance's signing key, published by the fake
     RsaKeyPair m_nextKey; // the key Clerk rotates to
     RsaKeyPair m_attackerKey; // a key that is not Clerk's
-    std::unique_ptr<ClerkTokens> m_tokens;
     QByteArray m_aliceToken; // valid for an hour; used to warm the token cache
-    std::unique_ptr<FakeClerk> m_clerk;
     std::unique_ptr<FakeClerk> m_evil; // where jku/x5u point: never to be contacted
-    std::unique_ptr<TestServer> m_ts;
-    LogWatch m_log;
-    std::FILE *m_devNull = nullptr;
-
-    // Clerk's sids are unique per user; a default one is derived from the subject.
-    QByteArray token(const QString &subject, const QString &sid = {}, qint64 lifetime = 600,
-        const QJsonObject &extra = {})
-    {
-        const QByteArray t
-            = m_tokens->token(subject, sid.isEmpty() ? QStringLiteral("sess_of_") + subject : sid,
-                lifetime, with(extra, QStringLiteral("jti"), QString::fromLatin1(uniqueId())));
-        m_log.watchToken(t);
-        return t;
-    }
 
     QByteArray signedBy(const RsaKeyPair &key, const QJsonObject &header, const QJsonObject &claims)
     {
@@ -97,15 +57,7 @@ class TestAuth : public QObject
     void start(ClerkKeySource source = ClerkKeySource::JwksUrl,
         const std::function<void(Config &)> &tweak = {})
     {
-        m_ts = std::make_unique<TestServer>();
-        useFakeClerk(m_ts->config, *m_clerk, source, m_key);
-        m_ts->config.http.allowedOrigins = {origin};
-        m_ts->config.adminUserIds = {QStringLiteral("user_admin")};
-        if (tweak)
-            tweak(m_ts->config);
-        for (const QString &secret : m_ts->config.secrets())
-            Logger::instance().addSecret(secret); // as the app does at start-up
-        QVERIFY(m_ts->start());
+        startServer(source, {admin}, tweak);
     }
 
     HttpReply profile(const Headers &headers = {})
@@ -155,14 +107,9 @@ class TestAuth : public QObject
 private slots:
     void initTestCase()
     {
-        m_devNull = std::fopen("/dev/null", "w");
-        QVERIFY(m_devNull);
-        Logger::instance().install(LogFormat::Text, LogLevel::Debug);
-        Logger::instance().setOutput(m_devNull);
-        m_key = RsaKeyPair::generate(2048, QStringLiteral("ins_2key1"));
+        initFixture();
         m_nextKey = RsaKeyPair::generate(2048, QStringLiteral("ins_2key2"));
         m_attackerKey = RsaKeyPair::generate(2048, QStringLiteral("attacker"));
-        m_tokens = std::make_unique<ClerkTokens>(m_key, issuer, origin);
         m_aliceToken = m_tokens->token(alice, QStringLiteral("sess_2alice"), 3600);
         // Serves the attacker's key, so following a jku/x5u would make the attack succeed.
         m_evil = std::make_unique<FakeClerk>();
@@ -172,34 +119,18 @@ private slots:
 
     void cleanupTestCase()
     {
-        m_ts.reset();
-        m_clerk.reset();
         m_evil.reset();
-        Logger::instance().setOutput(stderr);
-        if (m_devNull)
-            std::fclose(m_devNull);
+        cleanupFixture();
     }
 
     void init()
     {
-        // A fresh fake per test: a request a previous test's server left in flight must not
-        // count here.
-        m_clerk = std::make_unique<FakeClerk>();
-        QVERIFY(m_clerk->start());
-        m_clerk->setKeys({m_key.publicJwk()});
-        m_log.restart();
+        startClerk();
         m_log.watchToken(m_aliceToken);
         m_log.watch(FakeClerk::defaultSecretKey());
     }
 
-    // No token, claim value or secret is ever logged, whatever the test did.
-    void cleanup()
-    {
-        m_ts.reset();
-        m_clerk.reset();
-        const QStringList leaks = m_log.leaks();
-        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join('\n')));
-    }
+    void cleanup() { stopAndCheckTheLog(); }
 
     // The fake itself answers the way Clerk's APIs do (the tests below rely on it).
     void fakeClerkBehavesLikeClerk()
@@ -557,7 +488,6 @@ private slots:
         start();
         verifyAccepted(profile(bearer(m_aliceToken)), alice);
         m_clerk->setKeys({m_key.publicJwk(), m_nextKey.publicJwk()});
-        const QString bob = QStringLiteral("user_2bob");
         const QByteArray rotated = signedBy(m_nextKey, sessionHeader(m_nextKey), claimsFor(bob));
         // One refresh on the new kid; at most one per interval even if it came too early.
         QTRY_COMPARE_WITH_TIMEOUT(profile(bearer(rotated)).status, 200, 15000);

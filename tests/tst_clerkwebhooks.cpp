@@ -1,9 +1,7 @@
 // Clerk's webhooks end to end (POST /api/webhooks/clerk, API.md §4, issue 4): Svix-signed
 // deliveries over a real socket change users; anything unsigned, stale, tampered or replayed
 // changes nothing.
-#include "log/logger.h"
-#include "support/fakeclerk.h"
-#include "support/testserver.h"
+#include "support/authfixture.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -13,19 +11,10 @@
 #include <QTest>
 #include <QUuid>
 
-#include <cstdio>
-
 using namespace marquee;
 using namespace marquee::test;
 
-using Headers = QList<std::pair<QByteArray, QByteArray>>;
-
 namespace {
-
-const QString origin = QStringLiteral("http://localhost:5173");
-const QString issuer = QStringLiteral("https://fine-fox-12.clerk.accounts.dev");
-const QString alice = QStringLiteral("user_2alice");
-const QString bob = QStringLiteral("user_2bob");
 
 // A delivery as Clerk sends it: the event envelope around the object.
 QByteArray clerkEvent(const QString &type, const QJsonObject &data)
@@ -55,37 +44,20 @@ qint64 now()
 
 } // namespace
 
-class TestClerkWebhooks : public QObject
+class TestClerkWebhooks
+    : public QObject
+    , public AuthFixture
 {
     Q_OBJECT
 
-    RsaKeyPair m_key;
-    std::unique_ptr<ClerkTokens> m_tokens;
-    std::unique_ptr<FakeClerk> m_clerk;
-    std::unique_ptr<TestServer> m_ts;
     QByteArray m_secret;
-    LogWatch m_log;
-    std::FILE *m_devNull = nullptr;
-
-    QByteArray token(const QString &subject)
-    {
-        const QByteArray t = m_tokens->token(subject, QStringLiteral("sess_of_") + subject, 600,
-            {{QStringLiteral("jti"), QUuid::createUuid().toString(QUuid::Id128)}});
-        m_log.watchToken(t);
-        return t;
-    }
 
     void start(bool withSecret = true)
     {
-        m_ts = std::make_unique<TestServer>();
-        useFakeClerk(m_ts->config, *m_clerk, ClerkKeySource::JwksUrl);
-        m_ts->config.http.allowedOrigins = {origin};
-        m_ts->config.adminUserIds = {bob};
-        if (withSecret)
-            m_ts->config.clerkWebhookSecret = QString::fromLatin1(m_secret);
-        for (const QString &secret : m_ts->config.secrets())
-            Logger::instance().addSecret(secret);
-        QVERIFY(m_ts->start());
+        startServer(ClerkKeySource::JwksUrl, {bob}, [&](Config &config) {
+            if (withSecret)
+                config.clerkWebhookSecret = QString::fromLatin1(m_secret);
+        });
     }
 
     HttpReply deliver(const SignedWebhook &w)
@@ -104,19 +76,6 @@ class TestClerkWebhooks : public QObject
         return deliver(w);
     }
 
-    qint64 scalar(const QString &sql, const QVariantList &binds = {})
-    {
-        QSqlQuery q(m_ts->server().database().connection());
-        q.prepare(sql);
-        for (const QVariant &b : binds)
-            q.addBindValue(b);
-        if (!q.exec() || !q.next()) {
-            qWarning("query failed: %s", qPrintable(q.lastError().text()));
-            return -1;
-        }
-        return q.value(0).toLongLong();
-    }
-
     QString column(const QString &clerkId, const char *name)
     {
         QSqlQuery q(m_ts->server().database().connection());
@@ -124,14 +83,6 @@ class TestClerkWebhooks : public QObject
             QStringLiteral("SELECT %1 FROM users WHERE clerk_id = ?").arg(QLatin1String(name)));
         q.addBindValue(clerkId);
         return q.exec() && q.next() ? q.value(0).toString() : QStringLiteral("<no user>");
-    }
-
-    qint64 userId(const QString &clerkId)
-    {
-        QSqlQuery q(m_ts->server().database().connection());
-        q.prepare(QStringLiteral("SELECT id FROM users WHERE clerk_id = ?"));
-        q.addBindValue(clerkId);
-        return q.exec() && q.next() ? q.value(0).toLongLong() : -1;
     }
 
     qint64 users() { return scalar(QStringLiteral("SELECT COUNT(*) FROM users")); }
@@ -152,21 +103,6 @@ class TestClerkWebhooks : public QObject
         }
     }
 
-    qint64 rowsOf(const char *table, qint64 user)
-    {
-        return scalar(
-            QStringLiteral("SELECT COUNT(*) FROM %1 WHERE user_id = ?").arg(QLatin1String(table)),
-            {user});
-    }
-
-    QJsonObject profileOf(const QByteArray &t)
-    {
-        return m_ts->get("/api/user/profile", {ClerkTokens::bearer(t)})
-            .json()
-            .value("data")
-            .toObject();
-    }
-
     static QJsonObject user(const QString &id, const QString &email, const QString &first,
         const QString &last, const QString &image = {})
     {
@@ -174,45 +110,18 @@ class TestClerkWebhooks : public QObject
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_devNull = std::fopen("/dev/null", "w");
-        QVERIFY(m_devNull);
-        Logger::instance().install(LogFormat::Text, LogLevel::Debug);
-        Logger::instance().setOutput(m_devNull);
-        m_key = RsaKeyPair::generate(2048, QStringLiteral("ins_2key1"));
-        m_tokens = std::make_unique<ClerkTokens>(m_key, issuer, origin);
-    }
-
-    void cleanupTestCase()
-    {
-        m_ts.reset();
-        m_clerk.reset();
-        Logger::instance().setOutput(stderr);
-        if (m_devNull)
-            std::fclose(m_devNull);
-    }
+    void initTestCase() { initFixture(); }
+    void cleanupTestCase() { cleanupFixture(); }
 
     void init()
     {
         m_secret = newWebhookSecret();
-        // A fresh fake per test: a request a previous test's server left in flight must not
-        // count here.
-        m_clerk = std::make_unique<FakeClerk>();
-        QVERIFY(m_clerk->start());
-        m_clerk->setKeys({m_key.publicJwk()});
-        m_log.restart();
+        startClerk();
         m_log.watch(QString::fromLatin1(m_secret));
         m_log.watch(QString::fromLatin1(m_secret.mid(6)));
     }
 
-    void cleanup()
-    {
-        m_ts.reset();
-        m_clerk.reset();
-        const QStringList leaks = m_log.leaks();
-        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join('\n')));
-    }
+    void cleanup() { stopAndCheckTheLog(); }
 
     void userCreated()
     {

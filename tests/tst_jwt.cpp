@@ -28,18 +28,6 @@ const QString devOrigin = QStringLiteral("http://localhost:5173");
 const QString subject = QStringLiteral("user_2abcdef");
 const QString sessionId = QStringLiteral("sess_2abcdef");
 
-QJsonObject with(QJsonObject object, const QString &key, const QJsonValue &value)
-{
-    object.insert(key, value);
-    return object;
-}
-
-QJsonObject without(QJsonObject object, const QString &key)
-{
-    object.remove(key);
-    return object;
-}
-
 QJsonObject validClaims()
 {
     return sessionClaims(now, subject, issuer, appOrigin, sessionId);

@@ -54,6 +54,13 @@ bool hasDetail(const QJsonObject &body, const QString &field, const QString &iss
     return false;
 }
 
+// The field the first validation detail of an error answer names.
+QString firstDetailField(const QJsonObject &body)
+{
+    const QJsonArray details = body.value("error").toObject().value("details").toArray();
+    return details.first().toObject().value("field").toString();
+}
+
 QStringList titles(const QJsonObject &body)
 {
     QStringList out;
@@ -591,16 +598,7 @@ private slots:
         for (const QByteArray list : {"watchlist", "favorites"}) {
             const HttpReply r = get("/api/" + list + "/check?" + query);
             verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
-            QCOMPARE(r.json()
-                         .value("error")
-                         .toObject()
-                         .value("details")
-                         .toArray()
-                         .first()
-                         .toObject()
-                         .value("field")
-                         .toString(),
-                field);
+            QCOMPARE(firstDetailField(r.json()), field);
         }
     }
 
@@ -685,16 +683,7 @@ private slots:
             const HttpReply r = get("/api/" + list + "?" + query);
             verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
             verifyNoStore(r);
-            QCOMPARE(r.json()
-                         .value("error")
-                         .toObject()
-                         .value("details")
-                         .toArray()
-                         .first()
-                         .toObject()
-                         .value("field")
-                         .toString(),
-                field);
+            QCOMPARE(firstDetailField(r.json()), field);
         }
     }
 
@@ -704,35 +693,27 @@ private slots:
         QTest::addColumn<QByteArray>("query");
         QTest::addColumn<QStringList>("expected");
         // Added in this order: Casablanca/movie, Alien/tv, Brazil/movie, Dune/tv, Alien/movie.
+        const QStringList newestFirst {
+            "Alien/movie", "Dune/tv", "Brazil/movie", "Alien/tv", "Casablanca/movie"};
         for (const char *list : {"watchlist", "favorites"}) {
-            QTest::addRow("%s default", list)
-                << list << QByteArray()
-                << QStringList {
-                       "Alien/movie", "Dune/tv", "Brazil/movie", "Alien/tv", "Casablanca/movie"};
-            QTest::addRow("%s addedAt.desc", list)
-                << list << QByteArray("sort=addedAt.desc")
-                << QStringList {
-                       "Alien/movie", "Dune/tv", "Brazil/movie", "Alien/tv", "Casablanca/movie"};
-            QTest::addRow("%s addedAt.asc", list) << list << QByteArray("sort=addedAt.asc")
-                                                  << QStringList {"Casablanca/movie", "Alien/tv",
-                                                         "Brazil/movie", "Dune/tv", "Alien/movie"};
+            auto row
+                = [list](const char *name, const QByteArray &query, const QStringList &expected) {
+                      QTest::addRow("%s %s", list, name)
+                          << QString::fromLatin1(list) << query << expected;
+                  };
+            row("default", {}, newestFirst);
+            row("addedAt.desc", "sort=addedAt.desc", newestFirst);
+            row("addedAt.asc", "sort=addedAt.asc",
+                {"Casablanca/movie", "Alien/tv", "Brazil/movie", "Dune/tv", "Alien/movie"});
             // Equal titles keep the order they were added in (tie-break on id).
-            QTest::addRow("%s title.asc", list)
-                << list << QByteArray("sort=title.asc")
-                << QStringList {
-                       "Alien/tv", "Alien/movie", "Brazil/movie", "Casablanca/movie", "Dune/tv"};
-            QTest::addRow("%s title.desc", list) << list << QByteArray("sort=title.desc")
-                                                 << QStringList {"Dune/tv", "Casablanca/movie",
-                                                        "Brazil/movie", "Alien/movie", "Alien/tv"};
-            QTest::addRow("%s movies", list)
-                << list << QByteArray("contentType=movie")
-                << QStringList {"Alien/movie", "Brazil/movie", "Casablanca/movie"};
-            QTest::addRow("%s shows by title", list)
-                << list << QByteArray("contentType=tv&sort=title.asc")
-                << QStringList {"Alien/tv", "Dune/tv"};
-            QTest::addRow("%s movies by title, page 2 of 2", list)
-                << list << QByteArray("contentType=movie&sort=title.desc&limit=2&page=2")
-                << QStringList {"Alien/movie"};
+            row("title.asc", "sort=title.asc",
+                {"Alien/tv", "Alien/movie", "Brazil/movie", "Casablanca/movie", "Dune/tv"});
+            row("title.desc", "sort=title.desc",
+                {"Dune/tv", "Casablanca/movie", "Brazil/movie", "Alien/movie", "Alien/tv"});
+            row("movies", "contentType=movie", {"Alien/movie", "Brazil/movie", "Casablanca/movie"});
+            row("shows by title", "contentType=tv&sort=title.asc", {"Alien/tv", "Dune/tv"});
+            row("movies by title, page 2 of 2", "contentType=movie&sort=title.desc&limit=2&page=2",
+                {"Alien/movie"});
         }
     }
     void filterAndSortOrders()
@@ -940,23 +921,19 @@ private slots:
         QTest::addColumn<QByteArray>("path");
         QTest::addColumn<QString>("field");
         for (const char *list : {"watchlist", "favorites"}) {
-            const QByteArray base = QByteArray("/api/") + list;
-            QTest::addRow("%s id text", list) << base + "/abc"
-                                              << "id";
-            QTest::addRow("%s id zero", list) << base + "/0"
-                                              << "id";
-            QTest::addRow("%s id 2^31", list) << base + "/2147483648"
-                                              << "id";
-            QTest::addRow("%s id leading zero", list) << base + "/01"
-                                                      << "id";
-            QTest::addRow("%s type person", list) << base + "/person/550"
-                                                  << "contentType";
-            QTest::addRow("%s type case", list) << base + "/MOVIE/550"
-                                                << "contentType";
-            QTest::addRow("%s tmdbId text", list) << base + "/movie/x"
-                                                  << "tmdbId";
-            QTest::addRow("%s tmdbId zero", list) << base + "/tv/0"
-                                                  << "tmdbId";
+            // "<list> <name>": DELETE /api/<list><path> names `field` as invalid.
+            auto row = [list](const char *name, const char *path, const char *field) {
+                QTest::addRow("%s %s", list, name)
+                    << QByteArray("/api/") + list + path << QString::fromLatin1(field);
+            };
+            row("id text", "/abc", "id");
+            row("id zero", "/0", "id");
+            row("id 2^31", "/2147483648", "id");
+            row("id leading zero", "/01", "id");
+            row("type person", "/person/550", "contentType");
+            row("type case", "/MOVIE/550", "contentType");
+            row("tmdbId text", "/movie/x", "tmdbId");
+            row("tmdbId zero", "/tv/0", "tmdbId");
         }
     }
     void deleteValidatesThePath()

@@ -1,9 +1,7 @@
 // Users, profiles, sessions, the admin API and ownership end to end (API.md §4-§6, issue 4): the
 // real server on a socket, a fake Clerk for keys and profiles, tokens minted here.
-#include "log/logger.h"
-#include "support/fakeclerk.h"
+#include "support/authfixture.h"
 #include "support/faketmdb.h"
-#include "support/testserver.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -13,22 +11,11 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
-#include <QUuid>
-
-#include <cstdio>
 
 using namespace marquee;
 using namespace marquee::test;
 
-using Headers = QList<std::pair<QByteArray, QByteArray>>;
-
 namespace {
-
-const QString origin = QStringLiteral("http://localhost:5173");
-const QString issuer = QStringLiteral("https://fine-fox-12.clerk.accounts.dev");
-const QString admin = QStringLiteral("user_admin");
-const QString alice = QStringLiteral("user_2alice");
-const QString bob = QStringLiteral("user_2bob");
 
 bool isIsoTime(const QJsonValue &value)
 {
@@ -37,55 +24,16 @@ bool isIsoTime(const QJsonValue &value)
 
 } // namespace
 
-class TestUsers : public QObject
+class TestUsers
+    : public QObject
+    , public AuthFixture
 {
     Q_OBJECT
-
-    RsaKeyPair m_key;
-    std::unique_ptr<ClerkTokens> m_tokens;
-    std::unique_ptr<FakeClerk> m_clerk;
-    std::unique_ptr<TestServer> m_ts;
-    LogWatch m_log;
-    std::FILE *m_devNull = nullptr;
-
-    // sid defaults to one per subject (Clerk's sids belong to one user).
-    QByteArray token(const QString &subject, const QString &sid = {}, qint64 lifetime = 600)
-    {
-        const QByteArray t
-            = m_tokens->token(subject, sid.isEmpty() ? QStringLiteral("sess_of_") + subject : sid,
-                lifetime, {{QStringLiteral("jti"), QUuid::createUuid().toString(QUuid::Id128)}});
-        m_log.watchToken(t);
-        return t;
-    }
 
     void start(ClerkKeySource source = ClerkKeySource::JwksUrl,
         const std::function<void(Config &)> &tweak = {})
     {
-        m_ts = std::make_unique<TestServer>();
-        useFakeClerk(m_ts->config, *m_clerk, source, m_key);
-        m_ts->config.http.allowedOrigins = {origin};
-        m_ts->config.adminUserIds = {admin};
-        if (tweak)
-            tweak(m_ts->config);
-        for (const QString &secret : m_ts->config.secrets())
-            Logger::instance().addSecret(secret);
-        QVERIFY(m_ts->start());
-    }
-
-    HttpReply call(const QByteArray &method, const QByteArray &path, const QByteArray &token,
-        const QByteArray &body = {}, Headers headers = {})
-    {
-        if (!token.isEmpty())
-            headers.append(ClerkTokens::bearer(token));
-        if (!body.isEmpty())
-            headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
-        return m_ts->request(method, path, headers, body);
-    }
-
-    QJsonObject profileOf(const QByteArray &t)
-    {
-        const HttpReply r = call("GET", "/api/user/profile", t);
-        return r.status == 200 ? r.json().value("data").toObject() : QJsonObject();
+        startServer(source, {admin}, tweak);
     }
 
     QJsonObject patch(const QByteArray &t, const QByteArray &body, int expectedStatus = 200)
@@ -93,34 +41,6 @@ class TestUsers : public QObject
         const HttpReply r = call("PATCH", "/api/user/profile", t, body);
         [&] { QVERIFY2(r.status == expectedStatus, r.body); }();
         return r.json().value("data").toObject();
-    }
-
-    qint64 scalar(const QString &sql, const QVariantList &binds = {})
-    {
-        QSqlQuery q(m_ts->server().database().connection());
-        q.prepare(sql);
-        for (const QVariant &b : binds)
-            q.addBindValue(b);
-        if (!q.exec() || !q.next()) {
-            qWarning("query failed: %s", qPrintable(q.lastError().text()));
-            return -1;
-        }
-        return q.value(0).toLongLong();
-    }
-
-    qint64 userId(const QString &clerkId)
-    {
-        QSqlQuery q(m_ts->server().database().connection());
-        q.prepare(QStringLiteral("SELECT id FROM users WHERE clerk_id = ?"));
-        q.addBindValue(clerkId);
-        return q.exec() && q.next() ? q.value(0).toLongLong() : -1;
-    }
-
-    qint64 rowsOf(const char *table, qint64 user)
-    {
-        return scalar(
-            QStringLiteral("SELECT COUNT(*) FROM %1 WHERE user_id = ?").arg(QLatin1String(table)),
-            {user});
     }
 
     // List rows written straight to the database: the list routes are another issue's; here
@@ -159,43 +79,16 @@ class TestUsers : public QObject
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_devNull = std::fopen("/dev/null", "w");
-        QVERIFY(m_devNull);
-        Logger::instance().install(LogFormat::Text, LogLevel::Debug);
-        Logger::instance().setOutput(m_devNull);
-        m_key = RsaKeyPair::generate(2048, QStringLiteral("ins_2key1"));
-        m_tokens = std::make_unique<ClerkTokens>(m_key, issuer, origin);
-    }
-
-    void cleanupTestCase()
-    {
-        m_ts.reset();
-        m_clerk.reset();
-        Logger::instance().setOutput(stderr);
-        if (m_devNull)
-            std::fclose(m_devNull);
-    }
+    void initTestCase() { initFixture(); }
+    void cleanupTestCase() { cleanupFixture(); }
 
     void init()
     {
-        // A fresh fake per test: a request a previous test's server left in flight must not
-        // count here.
-        m_clerk = std::make_unique<FakeClerk>();
-        QVERIFY(m_clerk->start());
-        m_clerk->setKeys({m_key.publicJwk()});
-        m_log.restart();
+        startClerk();
         m_log.watch(FakeClerk::defaultSecretKey());
     }
 
-    void cleanup()
-    {
-        m_ts.reset();
-        m_clerk.reset();
-        const QStringList leaks = m_log.leaks();
-        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join('\n')));
-    }
+    void cleanup() { stopAndCheckTheLog(); }
 
     void firstRequestCreatesTheUser()
     {

@@ -4,71 +4,20 @@
 
 #include <QDateTime>
 #include <QHash>
-#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMetaObject>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
-#include <QUrl>
 
 #include <algorithm>
-#include <optional>
 
 namespace marquee::test {
 
 namespace {
 
-// A client that never ends its header block must not grow the buffer forever.
-constexpr qsizetype maxHeaderBytes = 64 * 1024;
-
 const QString wellKnownJwksPath = QStringLiteral("/.well-known/jwks.json");
 const QString backendJwksPath = QStringLiteral("/v1/jwks");
 const QString usersPrefix = QStringLiteral("/v1/users/");
 
-struct Reply
-{
-    int status = 200;
-    QByteArray body;
-    QList<QPair<QByteArray, QByteArray>> headers;
-};
-
-struct ParsedRequest
-{
-    FakeClerk::Request request;
-    bool keepAlive = true;
-};
-
-enum class ParseResult { Incomplete, Complete, Malformed };
-
-const char *reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 429:
-        return "Too Many Requests";
-    case 500:
-        return "Internal Server Error";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return "Status";
-    }
-}
+using Reply = FakeHttpServer::Reply;
 
 // Clerk's Backend API error shape: {"errors":[{message, long_message, code}], "clerk_trace_id"}.
 QByteArray clerkError(int status)
@@ -95,198 +44,21 @@ QByteArray clerkError(int status)
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
-QByteArray serialise(const Reply &reply, bool keepAlive)
-{
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(reply.status) + ' '
-        + reasonPhrase(reply.status)
-        + "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: "
-        + QByteArray::number(reply.body.size())
-        + (keepAlive ? "\r\nConnection: keep-alive\r\n" : "\r\nConnection: close\r\n");
-    for (const auto &[name, value] : reply.headers)
-        out += name + ": " + value + "\r\n";
-    return out + "\r\n" + reply.body;
-}
-
-ParseResult takeRequest(QByteArray &buffer, ParsedRequest &out)
-{
-    while (buffer.startsWith("\r\n")) // tolerated before a request line (RFC 9112 2.2)
-        buffer.remove(0, 2);
-    const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-    if (headerEnd < 0)
-        return buffer.size() > maxHeaderBytes ? ParseResult::Malformed : ParseResult::Incomplete;
-    const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
-    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-    if (requestLine.size() != 3 || !requestLine.at(2).startsWith("HTTP/1.")
-        || !requestLine.at(1).startsWith('/'))
-        return ParseResult::Malformed;
-    out = {};
-    out.request.method = requestLine.at(0);
-    out.keepAlive = requestLine.at(2) != "HTTP/1.0";
-    qint64 contentLength = 0;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines.at(i).indexOf(':');
-        if (colon <= 0)
-            return ParseResult::Malformed;
-        const QByteArray name = lines.at(i).left(colon).trimmed();
-        const QByteArray value = lines.at(i).mid(colon + 1).trimmed();
-        out.request.headers.append({name, value});
-        if (name.compare("content-length", Qt::CaseInsensitive) == 0) {
-            bool ok = false;
-            contentLength = value.toLongLong(&ok);
-            if (!ok || contentLength < 0)
-                return ParseResult::Malformed;
-        } else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
-            return ParseResult::Malformed; // nothing we serve takes a chunked body
-        } else if (name.compare("connection", Qt::CaseInsensitive) == 0) {
-            const QByteArray token = value.toLower();
-            if (token.contains("close"))
-                out.keepAlive = false;
-            else if (token.contains("keep-alive"))
-                out.keepAlive = true;
-        }
-    }
-    const qint64 total = headerEnd + 4 + contentLength;
-    if (buffer.size() < total)
-        return ParseResult::Incomplete;
-    const QByteArray target = requestLine.at(1);
-    const qsizetype question = target.indexOf('?');
-    out.request.path = QUrl::fromPercentEncoding(question < 0 ? target : target.left(question));
-    buffer.remove(0, total);
-    return ParseResult::Complete;
-}
-
 } // namespace
-
-QByteArray FakeClerk::Request::header(const QByteArray &name) const
-{
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return {};
-}
 
 struct FakeClerk::Private
 {
-    struct Connection
-    {
-        QByteArray buffer;
-        bool busy = false; // one request at a time keeps answers in request order
-        std::optional<ParsedRequest> parked;
-    };
-
-    explicit Private(FakeClerk *owner)
-        : q(owner)
-    { }
-
-    void acceptConnections();
-    void readFrom(QTcpSocket *socket);
-    void handle(QTcpSocket *socket, const ParsedRequest &parsed);
-    void answer(QTcpSocket *socket, const ParsedRequest &parsed);
-    void send(QTcpSocket *socket, const QByteArray &response, bool keepAlive);
-    void forget(QTcpSocket *socket);
     Reply replyFor(const Request &request);
     bool authorised(const Request &request) const;
 
-    FakeClerk *q;
-    QTcpServer *server = nullptr; // child of q
-    QHash<QTcpSocket *, Connection> connections;
     QList<QJsonObject> jwks;
     QString secretKey = FakeClerk::defaultSecretKey();
     QHash<QString, QJsonObject> users;
-    int delayMs = 0;
-    bool hang = false;
     int failCount = 0;
     int failStatus = 0;
     QList<Request> requests;
-    QString error;
+    FakeHttpServer http; // last: gone before what its callbacks use
 };
-
-void FakeClerk::Private::acceptConnections()
-{
-    while (QTcpSocket *socket = server->nextPendingConnection()) {
-        connections.insert(socket, {});
-        QObject::connect(socket, &QTcpSocket::readyRead, q, [this, socket] { readFrom(socket); });
-        QObject::connect(socket, &QTcpSocket::disconnected, q, [this, socket] { forget(socket); });
-    }
-}
-
-void FakeClerk::Private::readFrom(QTcpSocket *socket)
-{
-    for (;;) {
-        const auto it = connections.find(socket);
-        if (it == connections.end())
-            return;
-        it->buffer += socket->readAll();
-        if (it->busy)
-            return;
-        ParsedRequest parsed;
-        switch (takeRequest(it->buffer, parsed)) {
-        case ParseResult::Incomplete:
-            return;
-        case ParseResult::Malformed:
-            it->buffer.clear();
-            it->busy = true;
-            send(socket, serialise({400, clerkError(400), {}}, false), false);
-            return;
-        case ParseResult::Complete:
-            it->busy = true;
-            handle(socket, parsed);
-            break;
-        }
-    }
-}
-
-void FakeClerk::Private::handle(QTcpSocket *socket, const ParsedRequest &parsed)
-{
-    requests.append(parsed.request);
-    emit q->requestReceived(parsed.request.path);
-    if (!connections.contains(socket))
-        return;
-    if (hang) {
-        connections[socket].parked = parsed;
-        return;
-    }
-    answer(socket, parsed);
-}
-
-void FakeClerk::Private::answer(QTcpSocket *socket, const ParsedRequest &parsed)
-{
-    const QByteArray response = serialise(replyFor(parsed.request), parsed.keepAlive);
-    const bool keepAlive = parsed.keepAlive;
-    if (delayMs <= 0) {
-        send(socket, response, keepAlive);
-        return;
-    }
-    // The socket as context cancels the answer when the client has gone away meanwhile.
-    QTimer::singleShot(delayMs, Qt::PreciseTimer, socket,
-        [this, socket, response, keepAlive] { send(socket, response, keepAlive); });
-}
-
-void FakeClerk::Private::send(QTcpSocket *socket, const QByteArray &response, bool keepAlive)
-{
-    const auto it = connections.find(socket);
-    if (it == connections.end())
-        return;
-    socket->write(response);
-    if (!keepAlive) {
-        socket->disconnectFromHost(); // after the write is flushed
-        return;
-    }
-    it->busy = false;
-    // A request that arrived meanwhile is already buffered and would get no readyRead of its own.
-    if (!it->buffer.isEmpty())
-        QMetaObject::invokeMethod(
-            socket, [this, socket] { readFrom(socket); }, Qt::QueuedConnection);
-}
-
-void FakeClerk::Private::forget(QTcpSocket *socket)
-{
-    if (connections.remove(socket) == 0)
-        return;
-    socket->disconnect(q);
-    socket->deleteLater();
-}
 
 bool FakeClerk::Private::authorised(const Request &request) const
 {
@@ -330,40 +102,33 @@ Reply FakeClerk::Private::replyFor(const Request &request)
 
 FakeClerk::FakeClerk(QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<Private>(this))
+    , d(std::make_unique<Private>())
 {
-    d->server = new QTcpServer(this);
-    connect(d->server, &QTcpServer::newConnection, this, [this] { d->acceptConnections(); });
+    d->http.setBadRequestBody(clerkError(400));
+    d->http.setObserver([this](const Request &request) {
+        d->requests.append(request);
+        emit requestReceived(request.path);
+    });
+    d->http.setHandler([this](const Request &request, const FakeHttpServer::Responder &responder) {
+        responder.send(d->replyFor(request));
+    });
 }
 
-FakeClerk::~FakeClerk()
-{
-    // The server and sockets are QObject children and die after d; cut their signals first so
-    // that none reaches a half-destroyed fake.
-    d->server->disconnect(this);
-    for (auto it = d->connections.cbegin(); it != d->connections.cend(); ++it)
-        it.key()->disconnect(this);
-}
+FakeClerk::~FakeClerk() = default;
 
 bool FakeClerk::start()
 {
-    if (d->server->isListening())
-        return true;
-    if (!d->server->listen(QHostAddress::LocalHost, 0)) {
-        d->error = d->server->errorString();
-        return false;
-    }
-    return true;
+    return d->http.start();
 }
 
 QString FakeClerk::errorString() const
 {
-    return d->error;
+    return d->http.errorString();
 }
 
 quint16 FakeClerk::port() const
 {
-    return d->server->serverPort();
+    return d->http.port();
 }
 
 QString FakeClerk::baseUrl() const
@@ -464,23 +229,12 @@ QJsonObject FakeClerk::clerkUser(const QString &id, const QString &email, const 
 
 void FakeClerk::setDelay(int ms)
 {
-    d->delayMs = std::max(0, ms);
+    d->http.setDelay(ms);
 }
 
 void FakeClerk::setHang(bool hang)
 {
-    d->hang = hang;
-    if (hang)
-        return;
-    QList<QPair<QTcpSocket *, ParsedRequest>> parked;
-    for (auto it = d->connections.begin(); it != d->connections.end(); ++it) {
-        if (it->parked) {
-            parked.append({it.key(), *it->parked});
-            it->parked.reset();
-        }
-    }
-    for (const auto &[socket, request] : std::as_const(parked))
-        d->answer(socket, request);
+    d->http.setHang(hang);
 }
 
 void FakeClerk::failNext(int count, int status)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "fakehttpserver.h"
 #include "testkeys.h"
 
 #include <QByteArray>
@@ -25,14 +26,8 @@ class FakeClerk : public QObject
     Q_DISABLE_COPY_MOVE(FakeClerk)
 
 public:
-    struct Request
-    {
-        QByteArray method;
-        QString path; // percent-decoded, without the query
-        QList<QPair<QByteArray, QByteArray>> headers; // as sent (names keep their case)
-
-        QByteArray header(const QByteArray &name) const; // first one, case-insensitive
-    };
+    // method, path (percent-decoded, without the query), headers as sent, header(name).
+    using Request = FakeHttpServer::Request;
 
     explicit FakeClerk(QObject *parent = nullptr);
     ~FakeClerk() override;

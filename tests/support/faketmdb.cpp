@@ -3,19 +3,14 @@
 #include <QDate>
 #include <QFile>
 #include <QHash>
-#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
-#include <QMetaObject>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QRegularExpression>
 #include <QSet>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
 #include <QUrl>
 
 #include <algorithm>
@@ -26,8 +21,6 @@ namespace marquee::test {
 
 namespace {
 
-// A client that never ends its header block must not grow the buffer forever.
-constexpr qsizetype maxHeaderBytes = 64 * 1024;
 // TMDB documents append_to_response as "20 items max".
 constexpr int maxAppendedItems = 20;
 
@@ -73,12 +66,7 @@ struct Match
     QStringList values; // in the order of operation->pathParams
 };
 
-struct Reply
-{
-    int status = 200;
-    QByteArray body;
-    QList<QPair<QByteArray, QByteArray>> headers;
-};
+using Reply = FakeHttpServer::Reply;
 
 // OpenAPI allows a local $ref wherever a parameter, schema, response or example may stand.
 // TMDB's document has none today; a re-export could.
@@ -413,21 +401,20 @@ QString valueProblem(const ParamSpec &param, const QString &value)
     return {};
 }
 
-QString describe(const QByteArray &method, const FakeTmdb::Request &request)
+QString describe(const FakeTmdb::Request &request)
 {
     QUrlQuery shown = request.query;
     // A secret, even a fake one, stays out of test logs.
     shown.removeAllQueryItems(QStringLiteral("api_key"));
     const QString query = shown.toString(QUrl::FullyDecoded);
-    return QString::fromLatin1(method) + QLatin1Char(' ') + request.path
+    return QString::fromLatin1(request.method) + QLatin1Char(' ') + request.path
         + (query.isEmpty() ? QString() : QLatin1Char('?') + query);
 }
 
-QStringList problemsWith(
-    const Spec &spec, const QByteArray &method, const FakeTmdb::Request &request)
+QStringList problemsWith(const Spec &spec, const FakeTmdb::Request &request)
 {
     QStringList problems;
-    if (method != "GET")
+    if (request.method != "GET")
         problems << QStringLiteral("TMDB paths used here are GET only");
     const std::optional<Match> match = route(spec, request.path);
     if (!match) {
@@ -474,7 +461,7 @@ QStringList problemsWith(
                                 .arg(item, operation.pathTemplate);
         }
     }
-    const QString prefix = describe(method, request) + QStringLiteral(": ");
+    const QString prefix = describe(request) + QStringLiteral(": ");
     for (QString &problem : problems)
         problem.prepend(prefix);
     return problems;
@@ -536,27 +523,24 @@ QByteArray toJson(const QJsonValue &value)
 struct StatusInfo
 {
     int status;
-    const char *reason;
     int tmdbCode; // TMDB's documented status_code for the body
     const char *message;
 };
 
 // Bodies as TMDB sends them for these statuses; anything else gets its generic internal error.
 constexpr StatusInfo statusTable[] = {
-    {200, "OK", 1, "Success."},
-    {400, "Bad Request", 5, "Invalid parameters: Your request parameters are incorrect."},
-    {401, "Unauthorized", 7, "Invalid API key: You must be granted a valid key."},
-    {403, "Forbidden", 3,
-        "Authentication failed: You do not have permissions to access the service."},
-    {404, "Not Found", 34, "The resource you requested could not be found."},
-    {405, "Method Not Allowed", 2, "Invalid service: this service does not exist."},
-    {429, "Too Many Requests", 25, "Your request count (#) is over the allowed limit of (40)."},
-    {500, "Internal Server Error", 11, "Internal error: Something went wrong, contact TMDb."},
-    {501, "Not Implemented", 2, "Invalid service: this service does not exist."},
-    {502, "Bad Gateway", 43, "Couldn't connect to the backend server."},
-    {503, "Service Unavailable", 9,
-        "Service offline: This service is temporarily offline, try again later."},
-    {504, "Gateway Timeout", 24, "Your request to the backend server timed out. Try again."},
+    {200, 1, "Success."},
+    {400, 5, "Invalid parameters: Your request parameters are incorrect."},
+    {401, 7, "Invalid API key: You must be granted a valid key."},
+    {403, 3, "Authentication failed: You do not have permissions to access the service."},
+    {404, 34, "The resource you requested could not be found."},
+    {405, 2, "Invalid service: this service does not exist."},
+    {429, 25, "Your request count (#) is over the allowed limit of (40)."},
+    {500, 11, "Internal error: Something went wrong, contact TMDb."},
+    {501, 2, "Invalid service: this service does not exist."},
+    {502, 43, "Couldn't connect to the backend server."},
+    {503, 9, "Service offline: This service is temporarily offline, try again later."},
+    {504, 24, "Your request to the backend server timed out. Try again."},
 };
 
 StatusInfo statusInfo(int status)
@@ -565,7 +549,7 @@ StatusInfo statusInfo(int status)
         if (info.status == status)
             return info;
     }
-    return {status, "Status", 11, "Internal error: Something went wrong, contact TMDb."};
+    return {status, 11, "Internal error: Something went wrong, contact TMDb."};
 }
 
 QByteArray errorBody(int status)
@@ -575,18 +559,6 @@ QByteArray errorBody(int status)
         {QStringLiteral("status_code"), info.tmdbCode},
         {QStringLiteral("status_message"), QString::fromLatin1(info.message)}};
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
-}
-
-QByteArray serialise(const Reply &reply, bool keepAlive)
-{
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(reply.status) + ' '
-        + statusInfo(reply.status).reason
-        + "\r\nContent-Type: application/json;charset=utf-8\r\nContent-Length: "
-        + QByteArray::number(reply.body.size())
-        + (keepAlive ? "\r\nConnection: keep-alive\r\n" : "\r\nConnection: close\r\n");
-    for (const auto &[name, value] : reply.headers)
-        out += name + ": " + value + "\r\n";
-    return out + "\r\n" + reply.body;
 }
 
 bool authorised(const FakeTmdb::Request &request, const QString &key)
@@ -605,97 +577,14 @@ bool authorised(const FakeTmdb::Request &request, const QString &key)
     return false;
 }
 
-struct ParsedRequest
-{
-    QByteArray method;
-    FakeTmdb::Request request;
-    bool keepAlive = true;
-};
-
-enum class ParseResult { Incomplete, Complete, Malformed };
-
-ParseResult takeRequest(QByteArray &buffer, ParsedRequest &out)
-{
-    while (buffer.startsWith("\r\n")) // tolerated before a request line (RFC 9112 2.2)
-        buffer.remove(0, 2);
-    const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-    if (headerEnd < 0)
-        return buffer.size() > maxHeaderBytes ? ParseResult::Malformed : ParseResult::Incomplete;
-    const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
-    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-    if (requestLine.size() != 3 || !requestLine.at(2).startsWith("HTTP/1.")
-        || !requestLine.at(1).startsWith('/'))
-        return ParseResult::Malformed;
-    out = {};
-    out.method = requestLine.at(0);
-    const bool http10 = requestLine.at(2) == "HTTP/1.0";
-    out.keepAlive = !http10;
-    qint64 contentLength = 0;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines.at(i).indexOf(':');
-        if (colon <= 0)
-            return ParseResult::Malformed;
-        const QByteArray name = lines.at(i).left(colon).trimmed();
-        const QByteArray value = lines.at(i).mid(colon + 1).trimmed();
-        out.request.headers.append({name, value});
-        if (name.compare("content-length", Qt::CaseInsensitive) == 0) {
-            bool ok = false;
-            contentLength = value.toLongLong(&ok);
-            if (!ok || contentLength < 0)
-                return ParseResult::Malformed;
-        } else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
-            return ParseResult::Malformed; // no GET sends a chunked body
-        } else if (name.compare("connection", Qt::CaseInsensitive) == 0) {
-            const QByteArray token = value.toLower();
-            if (token.contains("close"))
-                out.keepAlive = false;
-            else if (token.contains("keep-alive"))
-                out.keepAlive = true;
-        }
-    }
-    const qint64 total = headerEnd + 4 + contentLength;
-    if (buffer.size() < total)
-        return ParseResult::Incomplete;
-    const QByteArray target = requestLine.at(1);
-    const qsizetype question = target.indexOf('?');
-    out.request.path = QUrl::fromPercentEncoding(question < 0 ? target : target.left(question));
-    if (question >= 0)
-        out.request.query = QUrlQuery(QString::fromUtf8(target.mid(question + 1)));
-    buffer.remove(0, total);
-    return ParseResult::Complete;
-}
-
 } // namespace
 
 struct FakeTmdb::Private
 {
-    struct Connection
-    {
-        QByteArray buffer;
-        bool busy = false; // one request at a time keeps answers in request order
-        std::optional<ParsedRequest> parked;
-    };
+    Reply replyFor(const Request &request);
 
-    explicit Private(FakeTmdb *owner)
-        : q(owner)
-    { }
-
-    void acceptConnections();
-    void readFrom(QTcpSocket *socket);
-    void handle(QTcpSocket *socket, const ParsedRequest &parsed);
-    void answer(QTcpSocket *socket, const ParsedRequest &parsed);
-    void send(QTcpSocket *socket, const QByteArray &response, bool keepAlive);
-    void forget(QTcpSocket *socket);
-    Reply replyFor(const ParsedRequest &parsed);
-
-    FakeTmdb *q;
     std::shared_ptr<const Spec> spec;
-    QTcpServer *server = nullptr; // child of q
-    QHash<QTcpSocket *, Connection> connections;
     QString apiKey = FakeTmdb::defaultApiKey();
-    int delayMs = 0;
-    bool hang = false;
-    bool drop = false;
     int failCount = 0;
     int failStatus = 0;
     int failRetryAfter = -1;
@@ -703,106 +592,12 @@ struct FakeTmdb::Private
     QSet<QString> notFound;
     QList<Request> requests;
     QStringList violations;
-    int connectionsAccepted = 0;
     QString error;
+    FakeHttpServer http; // last: gone before what its callbacks use
 };
 
-void FakeTmdb::Private::acceptConnections()
+Reply FakeTmdb::Private::replyFor(const Request &request)
 {
-    while (QTcpSocket *socket = server->nextPendingConnection()) {
-        ++connectionsAccepted;
-        connections.insert(socket, {});
-        QObject::connect(socket, &QTcpSocket::readyRead, q, [this, socket] { readFrom(socket); });
-        QObject::connect(socket, &QTcpSocket::disconnected, q, [this, socket] { forget(socket); });
-    }
-}
-
-void FakeTmdb::Private::readFrom(QTcpSocket *socket)
-{
-    for (;;) {
-        const auto it = connections.find(socket);
-        if (it == connections.end())
-            return; // dropped while handling the previous request
-        it->buffer += socket->readAll();
-        if (it->busy)
-            return;
-        ParsedRequest parsed;
-        switch (takeRequest(it->buffer, parsed)) {
-        case ParseResult::Incomplete:
-            return;
-        case ParseResult::Malformed:
-            it->buffer.clear();
-            it->busy = true;
-            send(socket, serialise({400, errorBody(400), {}}, false), false);
-            return;
-        case ParseResult::Complete:
-            it->busy = true;
-            handle(socket, parsed);
-            break;
-        }
-    }
-}
-
-void FakeTmdb::Private::handle(QTcpSocket *socket, const ParsedRequest &parsed)
-{
-    requests.append(parsed.request);
-    violations += problemsWith(*spec, parsed.method, parsed.request);
-    emit q->requestReceived(parsed.request.path);
-    if (!connections.contains(socket))
-        return;
-    if (drop) {
-        socket->abort();
-        forget(socket);
-        return;
-    }
-    if (hang) {
-        connections[socket].parked = parsed;
-        return;
-    }
-    answer(socket, parsed);
-}
-
-void FakeTmdb::Private::answer(QTcpSocket *socket, const ParsedRequest &parsed)
-{
-    const QByteArray response = serialise(replyFor(parsed), parsed.keepAlive);
-    const bool keepAlive = parsed.keepAlive;
-    if (delayMs <= 0) {
-        send(socket, response, keepAlive);
-        return;
-    }
-    // The socket as context cancels the answer when the client has gone away meanwhile.
-    QTimer::singleShot(delayMs, Qt::PreciseTimer, socket,
-        [this, socket, response, keepAlive] { send(socket, response, keepAlive); });
-}
-
-void FakeTmdb::Private::send(QTcpSocket *socket, const QByteArray &response, bool keepAlive)
-{
-    const auto it = connections.find(socket);
-    if (it == connections.end())
-        return;
-    socket->write(response);
-    if (!keepAlive) {
-        socket->disconnectFromHost(); // after the write is flushed
-        return;
-    }
-    it->busy = false;
-    // A request that arrived meanwhile is already buffered and would get no readyRead of its own.
-    if (!it->buffer.isEmpty())
-        QMetaObject::invokeMethod(
-            socket, [this, socket] { readFrom(socket); }, Qt::QueuedConnection);
-}
-
-void FakeTmdb::Private::forget(QTcpSocket *socket)
-{
-    if (connections.remove(socket) == 0)
-        return;
-    socket->disconnect(q);
-    socket->deleteLater();
-}
-
-Reply FakeTmdb::Private::replyFor(const ParsedRequest &parsed)
-{
-    const Request &request = parsed.request;
     if (failCount > 0) {
         --failCount;
         Reply reply {failStatus, errorBody(failStatus), {}};
@@ -812,7 +607,7 @@ Reply FakeTmdb::Private::replyFor(const ParsedRequest &parsed)
     }
     if (!authorised(request, apiKey))
         return {401, spec->unauthorizedBody, {}};
-    if (parsed.method != "GET")
+    if (request.method != "GET")
         return {405, errorBody(405), {{"Allow", "GET"}}};
     if (const auto it = overrides.constFind(request.path); it != overrides.constEnd())
         return *it;
@@ -826,21 +621,22 @@ Reply FakeTmdb::Private::replyFor(const ParsedRequest &parsed)
 
 FakeTmdb::FakeTmdb(const QString &specPath, QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<Private>(this))
+    , d(std::make_unique<Private>())
 {
     d->spec = sharedSpec(specPath);
-    d->server = new QTcpServer(this);
-    connect(d->server, &QTcpServer::newConnection, this, [this] { d->acceptConnections(); });
+    d->http.setContentType("application/json;charset=utf-8"); // as TMDB writes it
+    d->http.setBadRequestBody(errorBody(400));
+    d->http.setObserver([this](const Request &request) {
+        d->requests.append(request);
+        d->violations += problemsWith(*d->spec, request);
+        emit requestReceived(request.path);
+    });
+    d->http.setHandler([this](const Request &request, const FakeHttpServer::Responder &responder) {
+        responder.send(d->replyFor(request));
+    });
 }
 
-FakeTmdb::~FakeTmdb()
-{
-    // The server and sockets are QObject children and die after d; cut their signals first so
-    // that none reaches a half-destroyed fake.
-    d->server->disconnect(this);
-    for (auto it = d->connections.cbegin(); it != d->connections.cend(); ++it)
-        it.key()->disconnect(this);
-}
+FakeTmdb::~FakeTmdb() = default;
 
 bool FakeTmdb::start()
 {
@@ -848,10 +644,8 @@ bool FakeTmdb::start()
         d->error = d->spec->error;
         return false;
     }
-    if (d->server->isListening())
-        return true;
-    if (!d->server->listen(QHostAddress::LocalHost, 0)) {
-        d->error = d->server->errorString();
+    if (!d->http.start()) {
+        d->error = d->http.errorString();
         return false;
     }
     return true;
@@ -864,7 +658,7 @@ QString FakeTmdb::errorString() const
 
 quint16 FakeTmdb::port() const
 {
-    return d->server->serverPort();
+    return d->http.port();
 }
 
 QString FakeTmdb::baseUrl() const
@@ -889,23 +683,12 @@ QString FakeTmdb::defaultApiKey()
 
 void FakeTmdb::setDelay(int ms)
 {
-    d->delayMs = std::max(0, ms);
+    d->http.setDelay(ms);
 }
 
 void FakeTmdb::setHang(bool hang)
 {
-    d->hang = hang;
-    if (hang)
-        return;
-    QList<QPair<QTcpSocket *, ParsedRequest>> parked;
-    for (auto it = d->connections.begin(); it != d->connections.end(); ++it) {
-        if (it->parked) {
-            parked.append({it.key(), *it->parked});
-            it->parked.reset();
-        }
-    }
-    for (const auto &[socket, request] : std::as_const(parked))
-        d->answer(socket, request);
+    d->http.setHang(hang);
 }
 
 void FakeTmdb::failNext(int count, int status, int retryAfterSeconds)
@@ -927,7 +710,7 @@ void FakeTmdb::setResponse(const QString &path, int status, const QByteArray &bo
 
 void FakeTmdb::setDropConnections(bool drop)
 {
-    d->drop = drop;
+    d->http.setDropConnections(drop);
 }
 
 int FakeTmdb::callCount() const
@@ -963,7 +746,7 @@ void FakeTmdb::clearViolations()
 
 int FakeTmdb::connectionCount() const
 {
-    return d->connectionsAccepted;
+    return d->http.connectionCount();
 }
 
 QStringList FakeTmdb::specNotes() const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "fakehttpserver.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
@@ -22,12 +24,8 @@ class FakeTmdb : public QObject
     Q_DISABLE_COPY_MOVE(FakeTmdb)
 
 public:
-    struct Request
-    {
-        QString path; // percent-decoded, without the query, e.g. "/3/movie/550"
-        QUrlQuery query;
-        QList<QPair<QByteArray, QByteArray>> headers; // as sent (names keep their case)
-    };
+    // path is percent-decoded and without the query, e.g. "/3/movie/550"; headers are as sent.
+    using Request = FakeHttpServer::Request;
 
     // The spec is parsed once per process and path, however many fakes are created.
     explicit FakeTmdb(const QString &specPath, QObject *parent = nullptr);

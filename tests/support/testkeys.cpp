@@ -165,6 +165,18 @@ QByteArray compactJson(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
+QJsonObject with(QJsonObject object, const QString &key, const QJsonValue &value)
+{
+    object.insert(key, value);
+    return object;
+}
+
+QJsonObject without(QJsonObject object, const QString &key)
+{
+    object.remove(key);
+    return object;
+}
+
 QByteArray signRsa(const RsaKeyPair &key, const QString &alg, const QByteArray &data)
 {
     const MdCtxPtr ctx(EVP_MD_CTX_new());

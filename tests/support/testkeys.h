@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 
@@ -45,6 +46,10 @@ QByteArray jwksDocument(const QList<QJsonObject> &jwks); // {"keys":[...]}
 
 QByteArray base64Url(const QByteArray &data); // unpadded base64url
 QByteArray compactJson(const QJsonObject &object);
+
+// A copy of a JSON object (a token's header or claims) with one member set, or removed.
+QJsonObject with(QJsonObject object, const QString &key, const QJsonValue &value);
+QJsonObject without(QJsonObject object, const QString &key);
 
 // RSASSA-PKCS1-v1_5 with SHA-256/384/512 for "RS256"/"RS384"/"RS512".
 QByteArray signRsa(const RsaKeyPair &key, const QString &alg, const QByteArray &data);
