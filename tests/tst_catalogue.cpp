@@ -2,9 +2,11 @@
 // 3).
 #include "log/logger.h"
 #include "support/faketmdb.h"
+#include "support/testkeys.h"
 #include "support/testserver.h"
 #include "tmdb/catalogueservice.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -566,6 +568,39 @@ private slots:
         QCOMPARE(missing.header("X-Marquee-Catalogue"), QByteArray("demo"));
         // Demo answers never land in the database cache (a key added later must not see them).
         QCOMPARE(cacheRows(QStringLiteral("%")), 0);
+    }
+
+    void plusInQueryIsASpace()
+    {
+        start();
+        QCOMPARE(m_ts->get("/api/movies/search?query=star+wars").status, 200);
+        QCOMPARE(m_fake->requests().last().query.queryItemValue("query", QUrl::FullyDecoded),
+            QStringLiteral("star wars"));
+        QCOMPARE(m_ts->get("/api/movies/search?query=c%2B%2B").status, 200);
+        QCOMPARE(m_fake->requests().last().query.queryItemValue("query", QUrl::FullyDecoded),
+            QStringLiteral("c++"));
+    }
+
+    void signedInAnswersAreNotSharedCacheable()
+    {
+        const RsaKeyPair key = RsaKeyPair::generate();
+        start([&key](Config &c) {
+            c.clerkJwtKey = QString::fromLatin1(key.publicPem());
+            c.http.allowedOrigins = {QStringLiteral("http://localhost:5173")};
+        });
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QByteArray token = mintRsaToken(sessionHeader(key),
+            sessionClaims(now, QStringLiteral("user_p"), QString(),
+                QStringLiteral("http://localhost:5173"), QString(), 600),
+            key);
+        const HttpReply anonymous = m_ts->get("/api/movies/popular");
+        QVERIFY(anonymous.header("Cache-Control").startsWith("public, "));
+        const HttpReply personal
+            = m_ts->get("/api/movies/popular", {{"Authorization", "Bearer " + token}});
+        QCOMPARE(personal.status, 200);
+        QVERIFY2(personal.header("Cache-Control").startsWith("private, max-age="),
+            personal.header("Cache-Control").constData());
+        QCOMPARE(personal.header("Vary"), QByteArray("Authorization"));
     }
 
     void healthReportsTmdbAndCache()

@@ -93,6 +93,13 @@ private slots:
             }
         }
         QVERIFY(sawAccess);
+        // A decoded control character in the path cannot forge a second log line.
+        const quint64 mark = Logger::instance().buffer()->entriesAfter(0).last().id;
+        QCOMPARE(ts.get("/x%0A2026-01-01T00:00:00.000Z%20INFO%20forged").status, 404);
+        for (const auto &e : Logger::instance().buffer()->entriesAfter(mark)) {
+            if (e.category == QLatin1String("marquee.access"))
+                QVERIFY2(!e.message.contains(QLatin1Char('\n')), qPrintable(e.message));
+        }
         for (const char *secret :
             {"header.secret.value", "cookiesecret", "querysecret123", "token=abc"})
             QVERIFY2(!lines.contains(QLatin1String(secret)), secret);

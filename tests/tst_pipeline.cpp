@@ -3,6 +3,7 @@
 #include "http/validation.h"
 #include "support/testserver.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
@@ -191,6 +192,58 @@ private slots:
         QCOMPARE(
             r.json().value("data").toObject().value("name").toString(), QStringLiteral("chunk"));
         QCOMPARE(c.get("/health").status, 200); // framing kept in step for the next request
+    }
+
+    void ambiguousFramingIsRefused_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<int>("status");
+        const QByteArray start
+            = "POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+        // A bare LF ends the header block for Qt's parser: the oversized length must be seen.
+        QTest::newRow("bare LF hides a length")
+            << start + "Content-Length: 1000000000\r\n\nContent-Length: 0\r\n\r\n"
+            << 413;
+        QTest::newRow("two lengths")
+            << start + "Content-Length: 12\r\nContent-Length: 12\r\n\r\n{\"name\":\"a\"}" << 400;
+        QTest::newRow("length and chunked")
+            << start + "Content-Length: 12\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            << 400;
+        QTest::newRow("unreadable length")
+            << start + "Content-Length: 12abc\r\n\r\n{\"name\":\"a\"}" << 400;
+        QTest::newRow("folded length") << start + "Content-Length:\r\n 99999999\r\n\r\n" << 400;
+    }
+    void ambiguousFramingIsRefused()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(int, status);
+        HttpClient c(m_ts->port());
+        const HttpReply r = c.sendRaw(request);
+        QCOMPARE(r.status, status);
+        QVERIFY(c.waitForClose(2000));
+    }
+
+    void bareLfRequestsStillWork()
+    {
+        HttpClient c(m_ts->port());
+        const HttpReply r = c.sendRaw("GET /health HTTP/1.1\nHost: x\n\n");
+        QCOMPARE(r.status, 200);
+    }
+
+    void trickledHeadersAreCutOff()
+    {
+        startServer([](Config &c) { c.http.idleTimeoutMs = 300; });
+        HttpClient slow(m_ts->port());
+        QVERIFY(slow.connectToServer());
+        // One byte every 100 ms keeps the connection active, but the header block never ends.
+        QElapsedTimer t;
+        t.start();
+        while (slow.isConnected() && t.elapsed() < 3000) {
+            slow.socket()->write("x");
+            QTest::qWait(100);
+        }
+        QVERIFY(!slow.isConnected());
+        QVERIFY(t.elapsed() < 3000);
     }
 
     void bodyJustUnderLimitIsRead()

@@ -236,7 +236,14 @@ void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &re
             HttpResponse r;
             r.body = transform ? HttpResponse::okRaw(transform(a.data)).body : a.envelope;
             r.setHeader("ETag", a.etag);
-            r.setHeader("Cache-Control", "public, max-age=" + QByteArray::number(a.maxAgeSeconds));
+            // An answer for a signed-in user may carry their saved language, region or adult
+            // setting: a shared cache must not hand it to someone else.
+            const bool personal = ex->principal.isAuthenticated();
+            r.setHeader("Cache-Control",
+                (personal ? "private, max-age=" : "public, max-age=")
+                    + QByteArray::number(a.maxAgeSeconds));
+            if (personal)
+                r.setHeader("Vary", "Authorization");
             r.setHeader("X-Cache",
                 a.source == CatalogueAnswer::Source::Hit        ? "HIT"
                     : a.source == CatalogueAnswer::Source::Miss ? "MISS"

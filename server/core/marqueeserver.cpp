@@ -36,6 +36,7 @@ MarqueeServer::~MarqueeServer()
 {
     delete m_http; // before the database and the controllers it calls into
     m_http = nullptr;
+    m_db->commitGroup(); // its callbacks reach into the lists controller
     m_controllers.clear();
     m_catalogue.reset();
     m_users.reset();

@@ -5,8 +5,11 @@
 #include "log/categories.h"
 #include "wire.h"
 
+#include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
+
+#include <functional>
 
 namespace marquee {
 
@@ -15,9 +18,17 @@ namespace marquee {
 class ConnectionState : public QObject
 {
 public:
-    explicit ConnectionState(QTcpSocket *socket)
+    explicit ConnectionState(QTcpSocket *socket, std::function<void()> gone)
         : QObject(socket)
+        , m_gone(std::move(gone))
     { }
+    // Counted down here, not on the socket's destroyed() signal: Qt 6.4 disconnects every
+    // signal of a socket whose request it cannot parse.
+    ~ConnectionState() override
+    {
+        if (m_gone)
+            m_gone();
+    }
 
     enum class Phase { Head, Body, ChunkSize, ChunkData, ChunkEnd, Trailers, Rejected };
     Phase phase = Phase::Head;
@@ -26,6 +37,12 @@ public:
     qint64 bodySoFar = 0;
     int inFlight = 0;
     qint64 lastActivityMs = 0; // on the guard's monotonic clock
+    qint64 headStartedMs = 0; // when the header block being collected began
+
+private:
+    std::function<void()> m_gone;
+
+public:
 };
 
 static const char kStateProperty[] = "_marquee_connection_state";
@@ -73,8 +90,17 @@ void ConnectionGuard::closeExpired()
     const auto sockets = findChildren<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
     for (QTcpSocket *socket : sockets) {
         auto *s = stateOf(socket);
-        if (s && s->inFlight == 0 && now - s->lastActivityMs >= m_options.idleTimeoutMs
-            && socket->state() == QAbstractSocket::ConnectedState)
+        if (!s)
+            continue;
+        if (socket->state() == QAbstractSocket::UnconnectedState) {
+            socket->deleteLater(); // whatever happened to its signals, the slot comes back
+            continue;
+        }
+        const bool idle = s->inFlight == 0 && now - s->lastActivityMs >= m_options.idleTimeoutMs;
+        // A header block must arrive whole within the idle time, however slowly it trickles.
+        const bool slowHead
+            = !s->head.isEmpty() && now - s->headStartedMs >= m_options.idleTimeoutMs;
+        if (idle || slowHead)
             socket->disconnectFromHost();
     }
 }
@@ -113,10 +139,14 @@ void ConnectionGuard::incomingConnection(qintptr handle)
         return;
     }
     ++m_active;
-    auto *state = new ConnectionState(socket);
+    QPointer<ConnectionGuard> self(this);
+    auto *state = new ConnectionState(socket, [self] {
+        if (self)
+            --self->m_active;
+    });
     socket->setProperty(kStateProperty, QVariant::fromValue<QObject *>(state));
     state->lastActivityMs = m_clock.elapsed();
-    connect(socket, &QObject::destroyed, this, [this] { --m_active; });
+
     // Connected before Qt's own readyRead handler (which is connected once this socket is
     // taken from the pending queue), so every byte is seen here first.
     connect(socket, &QTcpSocket::readyRead, this,
@@ -126,13 +156,37 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     addPendingConnection(socket);
 }
 
+// Index of the empty line that ends a header block ("\r\n\r\n", "\n\n", "\n\r\n", "\r\n\n"),
+// or -1; *length is the terminator's size.
+static qint64 headerEnd(const QByteArray &head, qint64 from, qint64 *length)
+{
+    for (qint64 i = head.indexOf('\n', from); i >= 0; i = head.indexOf('\n', i + 1)) {
+        if (i + 1 < head.size() && head.at(i + 1) == '\n') {
+            *length = 2;
+            return i;
+        }
+        if (i + 2 < head.size() && head.at(i + 1) == '\r' && head.at(i + 2) == '\n') {
+            *length = 3;
+            return i;
+        }
+    }
+    return -1;
+}
+
 static qint64 parseContentLength(
     const QByteArray &head, bool *chunked, bool *expectContinue, bool *bad)
 {
     qint64 length = 0;
+    int lengths = 0;
+    bool transferEncoding = false;
     const QList<QByteArray> lines = head.split('\n');
     for (int i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines.at(i).trimmed();
+        const QByteArray &raw = lines.at(i);
+        if (!raw.isEmpty() && (raw.at(0) == ' ' || raw.at(0) == '\t')) {
+            *bad = true; // obsolete line folding: a value the parser may read differently
+            continue;
+        }
+        const QByteArray line = raw.trimmed();
         const int colon = line.indexOf(':');
         if (colon <= 0)
             continue;
@@ -141,14 +195,17 @@ static qint64 parseContentLength(
         if (name == "content-length") {
             bool ok = false;
             length = value.toLongLong(&ok);
-            if (!ok || length < 0)
+            if (!ok || length < 0 || ++lengths > 1)
                 *bad = true;
         } else if (name == "transfer-encoding") {
+            transferEncoding = true;
             *chunked = value.toLower().contains("chunked");
         } else if (name == "expect") {
             *expectContinue = value.toLower() == "100-continue";
         }
     }
+    if (lengths > 0 && transferEncoding)
+        *bad = true;
     return length;
 }
 
@@ -175,10 +232,15 @@ void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
                     break;
             }
             const qint64 oldSize = state->head.size();
+            if (oldSize == 0)
+                state->headStartedMs = m_clock.elapsed();
             const qint64 room = m_options.maxHeaderBytes + 4 - oldSize;
             state->head.append(data.constData() + pos, qMin(room, n - pos));
-            const qint64 end = state->head.indexOf("\r\n\r\n", qMax<qint64>(0, oldSize - 3));
-            if (end < 0 || end + 4 > m_options.maxHeaderBytes + 4) {
+            // The header block ends at an empty line, CRLF or a bare LF (as Qt's parser reads
+            // it): the guard must never disagree with the parser about where a body starts.
+            qint64 terminator = 0;
+            const qint64 end = headerEnd(state->head, qMax<qint64>(0, oldSize - 3), &terminator);
+            if (end < 0 || end + terminator > m_options.maxHeaderBytes + 4) {
                 if (state->head.size() > m_options.maxHeaderBytes) {
                     reject(socket, state, 431,
                         QStringLiteral("Request header block exceeds %1 bytes")
@@ -188,11 +250,17 @@ void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
                 pos = n;
                 break;
             }
-            pos += end + 4 - oldSize;
+            pos += end + terminator - oldSize;
             bool chunked = false, expectContinue = false, bad = false;
             const qint64 length
                 = parseContentLength(state->head.left(end), &chunked, &expectContinue, &bad);
-            if (!bad && !chunked && length > m_options.maxBodyBytes) {
+            if (bad) {
+                // Ambiguous framing (a second or unreadable Content-Length, Content-Length with
+                // Transfer-Encoding, folded header lines) is how bodies get smuggled past a limit.
+                reject(socket, state, 400, QStringLiteral("Malformed request headers"));
+                return;
+            }
+            if (!chunked && length > m_options.maxBodyBytes) {
                 reject(socket, state, 413,
                     QStringLiteral("Request body exceeds the limit of %1 bytes")
                         .arg(m_options.maxBodyBytes));
@@ -294,8 +362,9 @@ void ConnectionGuard::reject(
         socket->rollbackTransaction();
     socket->readAll();
     const QByteArray rid = newRequestId();
-    const auto code
-        = status == 431 ? ApiError::Code::HeaderTooLarge : ApiError::Code::PayloadTooLarge;
+    const auto code = status == 431 ? ApiError::Code::HeaderTooLarge
+        : status == 400             ? ApiError::Code::ValidationError
+                                    : ApiError::Code::PayloadTooLarge;
     const HttpResponse r = HttpResponse::error(ApiError(code, message), rid);
     QList<std::pair<QByteArray, QByteArray>> headers {
         {"Content-Type", r.contentType}, {"X-Request-Id", rid}, {"Connection", "close"}};

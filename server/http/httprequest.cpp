@@ -59,7 +59,10 @@ HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request)
     r.path = url.path(QUrl::FullyDecoded);
     if (r.path.isEmpty())
         r.path = QStringLiteral("/");
-    r.query = QUrlQuery(url.query(QUrl::FullyEncoded));
+    // Form-style '+' means a space (axios encodes spaces so and Express decoded them); a literal
+    // plus arrives as %2B and stays one.
+    r.query
+        = QUrlQuery(url.query(QUrl::FullyEncoded).replace(QLatin1Char('+'), QLatin1String("%20")));
     const auto headers = request.headers();
     r.headers.reserve(headers.size());
     for (const auto &h : headers)

@@ -240,11 +240,12 @@ void Logger::logAccess(const AccessRecord &r)
         r.durationMs, static_cast<long long>(r.bytes));
     QByteArray message;
     message.reserve(r.path.size() + r.requestId.size() + 96);
-    message.append(r.method)
-        .append(' ')
-        .append(r.path.toUtf8())
-        .append(numbers, n)
-        .append(r.requestId);
+    QByteArray path = r.path.toUtf8();
+    for (char &c : path) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = '?'; // a decoded %0A must not forge a log line
+    }
+    message.append(r.method).append(' ').append(path).append(numbers, n).append(r.requestId);
     if (r.userId > 0)
         message.append(" user=").append(QByteArray::number(r.userId));
     if (r.clientGone)

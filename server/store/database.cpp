@@ -187,7 +187,9 @@ bool Database::ping()
 
 void Database::beginGroup()
 {
-    if (m_groupOpen)
+    // PostgreSQL aborts a whole transaction on one failed statement (a duplicate key would undo
+    // the group), and several servers may share it: there every write commits on its own.
+    if (m_groupOpen || m_url.dialect != SqlDialect::Sqlite)
         return;
     QSqlDatabase db = connection();
     if (!db.transaction()) {

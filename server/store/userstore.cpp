@@ -133,6 +133,7 @@ bool UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, bool crea
         m_lastError = q.lastError().text();
         return false;
     }
+    m_db.commitGroup(); // answered as done: must not wait in an open write group
     return q.numRowsAffected() > 0;
 }
 
@@ -155,6 +156,7 @@ bool UserStore::updateSettings(qint64 userId, const std::optional<QString> &disp
         m_lastError = q.lastError().text();
         return false;
     }
+    m_db.commitGroup(); // answered as done: must not wait in an open write group
     return true;
 }
 
@@ -288,7 +290,9 @@ bool UserStore::revokeSession(qint64 userId, const QString &sid, qint64 nowMs)
     q.addBindValue(nowMs);
     q.addBindValue(sid);
     q.addBindValue(userId);
-    return q.exec() && q.numRowsAffected() > 0;
+    const bool revoked = q.exec() && q.numRowsAffected() > 0;
+    m_db.commitGroup(); // a revocation must be durable before it is acknowledged
+    return revoked;
 }
 
 bool UserStore::webhookSeen(const QString &id)
@@ -307,7 +311,9 @@ bool UserStore::recordWebhook(const QString &id, const QString &type, qint64 now
     q.addBindValue(id);
     q.addBindValue(type);
     q.addBindValue(nowMs);
-    return q.exec() && q.numRowsAffected() > 0;
+    const bool recorded = q.exec() && q.numRowsAffected() > 0;
+    m_db.commitGroup(); // the webhook is acknowledged next: its effects must be durable
+    return recorded;
 }
 
 } // namespace marquee
