@@ -570,6 +570,49 @@ private slots:
         QCOMPARE(cacheRows(QStringLiteral("%")), 0);
     }
 
+    void queuedMissesHaveADeadline()
+    {
+        // One upstream call a second: the second and third miss would wait longer than the
+        // upstream timeout for the throttle, so they are answered 504 instead of waiting on.
+        start([](Config &c) {
+            c.tmdbRatePerSecond = 1;
+            c.tmdbTimeoutMs = 300;
+        });
+        std::vector<std::unique_ptr<HttpClient>> clients;
+        for (int i = 0; i < 3; ++i) {
+            clients.push_back(std::make_unique<HttpClient>(m_ts->port()));
+            QVERIFY(clients.back()->connectToServer());
+            clients.back()->socket()->write(
+                "GET /api/movies/" + QByteArray::number(700 + i) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        QList<int> statuses;
+        for (auto &c : clients)
+            statuses << c->readReply(false, 5000).status;
+        std::sort(statuses.begin(), statuses.end());
+        QCOMPARE(statuses, (QList<int> {200, 504, 504}));
+        QCOMPARE(m_fake->callCount(), 1);
+    }
+
+    void databaseCacheIsCapped()
+    {
+        start();
+        ContentCache &cache = m_ts->server().catalogue()->cache();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (int i = 0; i < 10; ++i) {
+            CacheEntry e;
+            e.body = "{}";
+            e.etag = "\"x\"";
+            e.category = QStringLiteral("lists");
+            e.fetchedAt = now;
+            e.expiresAt = now + 60000 + i * 1000; // entry 0 expires first
+            cache.put(QStringLiteral("/capped/%1").arg(i), e, true);
+        }
+        QCOMPARE(cache.prune(CatalogueService::kPruneAfterDeadMs, 4), 6);
+        QCOMPARE(cacheRows(QStringLiteral("/capped/%")), 4);
+        QCOMPARE(cacheRows(QStringLiteral("/capped/9")), 1); // the longest-lived stay
+        QCOMPARE(cacheRows(QStringLiteral("/capped/0")), 0);
+    }
+
     void plusInQueryIsASpace()
     {
         start();

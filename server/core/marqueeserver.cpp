@@ -111,7 +111,7 @@ HealthSnapshot MarqueeServer::health()
     if (m_catalogue) {
         h.tmdb = m_catalogue->status();
         h.cacheEntries = m_catalogue->isDemo() ? m_catalogue->cache().memoryEntries()
-                                               : m_catalogue->cache().databaseEntries();
+                                               : m_catalogue->cache().approximateEntries();
         h.cacheHitRatio = m_catalogue->stats().hitRatio();
     } else {
         h.tmdb = m_config.tmdbApiKey.isEmpty() ? QStringLiteral("demo") : QStringLiteral("ok");

@@ -58,7 +58,7 @@ CatalogueService::~CatalogueService() = default;
 
 int CatalogueService::prune()
 {
-    const int removed = m_cache.prune(kPruneAfterDeadMs);
+    const int removed = m_cache.prune(kPruneAfterDeadMs, kMaxDatabaseEntries);
     if (removed > 0)
         qCInfo(lcCache) << "pruned" << removed << "long-expired cache rows";
     return removed;

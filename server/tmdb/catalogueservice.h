@@ -75,6 +75,7 @@ public:
 
     static constexpr qint64 kNotFoundMemoMs = 5 * 60 * 1000;
     static constexpr qint64 kPruneAfterDeadMs = 7LL * 24 * 3600 * 1000;
+    static constexpr qint64 kMaxDatabaseEntries = 200000;
 
 private:
     qint64 ttlMs(CacheCategory category) const;

@@ -108,7 +108,7 @@ void ContentCache::clear()
         QSqlQuery(m_db->connection()).exec(QStringLiteral("DELETE FROM content_cache"));
 }
 
-int ContentCache::prune(qint64 deadForMs)
+int ContentCache::prune(qint64 deadForMs, qint64 maxRows)
 {
     if (!m_db)
         return 0;
@@ -119,7 +119,20 @@ int ContentCache::prune(qint64 deadForMs)
         qCWarning(lcCache) << "cache prune failed:" << q.lastError().text();
         return 0;
     }
-    return q.numRowsAffected();
+    int removed = q.numRowsAffected();
+    // The key space is the clients' to choose (discover filters): the table is capped, and the
+    // entries that expire first go first.
+    const qint64 excess = databaseEntries() - maxRows;
+    if (maxRows > 0 && excess > 0) {
+        q.prepare(
+            QStringLiteral("DELETE FROM content_cache WHERE cache_key IN "
+                           "(SELECT cache_key FROM content_cache ORDER BY expires_at LIMIT ?)"));
+        q.addBindValue(excess);
+        if (q.exec())
+            removed += q.numRowsAffected();
+    }
+    m_countedAtMs = -1;
+    return removed;
 }
 
 QList<ContentCache::CategoryStats> ContentCache::databaseStats()
@@ -148,6 +161,17 @@ qint64 ContentCache::databaseEntries()
     if (q.exec(QStringLiteral("SELECT COUNT(*) FROM content_cache")) && q.next())
         return q.value(0).toLongLong();
     return 0;
+}
+
+qint64 ContentCache::approximateEntries()
+{
+    // /health is unauthenticated and unlimited: it must not count a large table on every call.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_countedAtMs < 0 || now - m_countedAtMs > 10000) {
+        m_counted = databaseEntries();
+        m_countedAtMs = now;
+    }
+    return m_counted;
 }
 
 } // namespace marquee

@@ -35,7 +35,9 @@ public:
     std::optional<CacheEntry> get(const QString &key);
     void put(const QString &key, const CacheEntry &entry, bool persist);
     void clear(); // both layers
-    int prune(qint64 deadForMs); // rows expired longer than that; returns rows removed
+    // Rows expired longer than deadForMs, then the soonest-expiring beyond maxRows; returns rows
+    // removed.
+    int prune(qint64 deadForMs, qint64 maxRows = 0);
     qint64 memoryBytes() const { return m_memoryBytes; }
     int memoryEntries() const { return int(m_index.size()); }
 
@@ -48,6 +50,7 @@ public:
     };
     QList<CategoryStats> databaseStats();
     qint64 databaseEntries();
+    qint64 approximateEntries(); // databaseEntries(), counted at most every 10 s
 
     static QByteArray makeEtag(const QByteArray &body);
 
@@ -58,6 +61,8 @@ private:
     Database *m_db;
     qint64 m_budget;
     qint64 m_memoryBytes = 0;
+    qint64 m_counted = 0;
+    qint64 m_countedAtMs = -1;
     Lru m_lru; // front = most recently used
     QHash<QString, Lru::iterator> m_index;
 };

@@ -38,7 +38,16 @@ bool TmdbClient::isV3Key(const QString &key)
 
 void TmdbClient::get(const UpstreamRequest &request, Callback done)
 {
-    m_queue.push_back(Pending {request, std::move(done), 0});
+    // The throttle's queue is bounded, and a request does not wait in it longer than it would
+    // wait for TMDB itself: a flood of misses cannot make everyone else wait without end.
+    if (int(m_queue.size()) >= kMaxQueued) {
+        UpstreamResult r;
+        r.kind = UpstreamResult::Kind::Timeout;
+        r.detail = QStringLiteral("upstream queue full");
+        done(r);
+        return;
+    }
+    m_queue.push_back(Pending {request, std::move(done), 0, m_clock.elapsed()});
     pump();
 }
 
@@ -52,6 +61,14 @@ void TmdbClient::pump()
         m_tokens -= 1.0;
         Pending p = std::move(m_queue.front());
         m_queue.pop_front();
+        if (now - p.queuedAtMs > m_options.timeoutMs) {
+            m_tokens += 1.0; // nothing was sent
+            UpstreamResult r;
+            r.kind = UpstreamResult::Kind::Timeout;
+            r.detail = QStringLiteral("waited %1 ms for the throttle").arg(now - p.queuedAtMs);
+            p.done(r);
+            continue;
+        }
         send(std::move(p));
     }
     if (!m_queue.empty() && !m_pumpTimer.isActive())
@@ -138,8 +155,9 @@ void TmdbClient::finish(Pending &pending, UpstreamResult result, int retryAfterS
         qCWarning(lcTmdb).noquote() << QStringLiteral("TMDB rate limit on %1; retrying in %2 ms")
                                            .arg(pending.request.path)
                                            .arg(waitMs);
-        Pending again {pending.request, std::move(pending.done), pending.attempt + 1};
+        Pending again {pending.request, std::move(pending.done), pending.attempt + 1, 0};
         QTimer::singleShot(waitMs, this, [this, again = std::move(again)]() mutable {
+            again.queuedAtMs = m_clock.elapsed();
             m_queue.push_front(std::move(again));
             pump();
         });

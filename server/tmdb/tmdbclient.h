@@ -51,7 +51,9 @@ private:
         UpstreamRequest request;
         Callback done;
         int attempt = 0;
+        qint64 queuedAtMs = 0;
     };
+    static constexpr int kMaxQueued = 2000;
     void pump();
     void send(Pending pending);
     void finish(Pending &pending, UpstreamResult result, int retryAfterSeconds);
