@@ -415,6 +415,25 @@ private slots:
         QCOMPARE(r.interim, QList<int> {100});
     }
 
+    void pipelinedAnswersKeepRequestOrder()
+    {
+        HttpClient c(m_ts->port());
+        QVERIFY(c.connectToServer());
+        // A slow asynchronous answer first, then two that are ready at once.
+        c.socket()->write("GET /test/slow?ms=200 HTTP/1.1\r\nHost: x\r\nX-Request-Id: first\r\n\r\n"
+                          "GET /health HTTP/1.1\r\nHost: x\r\nX-Request-Id: second\r\n\r\n"
+                          "GET /api/nope HTTP/1.1\r\nHost: x\r\nX-Request-Id: third\r\n\r\n");
+        const HttpReply a = c.readReply(false, 3000);
+        const HttpReply b = c.readReply(false, 3000);
+        const HttpReply d = c.readReply(false, 3000);
+        QCOMPARE(a.header("X-Request-Id"), QByteArray("first"));
+        QCOMPARE(a.status, 200);
+        QCOMPARE(b.header("X-Request-Id"), QByteArray("second"));
+        QCOMPARE(d.header("X-Request-Id"), QByteArray("third"));
+        QCOMPARE(d.status, 404);
+        QCOMPARE(c.get("/health").status, 200); // the connection is still in step
+    }
+
     void connectionCloseIsHonoured()
     {
         HttpClient c(m_ts->port());

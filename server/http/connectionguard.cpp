@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <map>
 
 namespace marquee {
 
@@ -36,6 +37,9 @@ public:
     qint64 remaining = 0;
     qint64 bodySoFar = 0;
     int inFlight = 0;
+    quint64 nextSequence = 0; // given to the next request read on this connection
+    quint64 nextToWrite = 0; // the request whose answer goes out next
+    std::map<quint64, std::pair<QByteArray, bool>> parked; // ready answers waiting their turn
     qint64 lastActivityMs = 0; // on the guard's monotonic clock
     qint64 headStartedMs = 0; // when the header block being collected began
 
@@ -70,10 +74,41 @@ ConnectionGuard::ConnectionGuard(const HttpOptions &options, QObject *parent)
 
 ConnectionGuard::~ConnectionGuard() = default;
 
-void ConnectionGuard::requestStarted(QTcpSocket *socket)
+quint64 ConnectionGuard::requestStarted(QTcpSocket *socket)
 {
-    if (auto *s = stateOf(socket))
-        ++s->inFlight;
+    auto *s = stateOf(socket);
+    if (!s)
+        return 0;
+    ++s->inFlight;
+    return s->nextSequence++;
+}
+
+void ConnectionGuard::deliver(QTcpSocket *socket, quint64 sequence, QByteArray bytes, bool close)
+{
+    auto *s = stateOf(socket);
+    if (!s) {
+        socket->write(bytes);
+        socket->flush();
+        if (close)
+            socket->disconnectFromHost();
+        return;
+    }
+    // HTTP/1.1 answers pipelined requests in the order they came: an answer that is ready
+    // before an earlier one waits for it.
+    s->parked.emplace(sequence, std::make_pair(std::move(bytes), close));
+    while (!s->parked.empty() && s->parked.begin()->first == s->nextToWrite) {
+        auto [data, closeAfter] = std::move(s->parked.begin()->second);
+        s->parked.erase(s->parked.begin());
+        ++s->nextToWrite;
+        socket->write(data);
+        if (closeAfter) {
+            s->parked.clear();
+            socket->flush();
+            socket->disconnectFromHost();
+            return;
+        }
+    }
+    socket->flush();
 }
 
 void ConnectionGuard::requestFinished(QTcpSocket *socket)

@@ -26,7 +26,10 @@ public:
 
     int activeConnections() const { return m_active; }
     // Requests being answered on a socket keep it from being closed as idle.
-    static void requestStarted(QTcpSocket *socket);
+    // Returns the request's place in its connection's order.
+    static quint64 requestStarted(QTcpSocket *socket);
+    // Writes an answer in request order (pipelining); close: close the connection after it.
+    static void deliver(QTcpSocket *socket, quint64 sequence, QByteArray bytes, bool close);
     static void requestFinished(QTcpSocket *socket);
     // Closes every connection that has no request in flight (used at shutdown).
     void closeIdleConnections();

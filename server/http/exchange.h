@@ -77,6 +77,7 @@ private:
     QList<std::pair<QByteArray, QByteArray>> m_extraHeaders;
     QElapsedTimer m_timer;
     bool m_answered = false;
+    quint64 m_sequence = 0; // place in its connection's request order
 };
 
 using ExchangePtr = std::shared_ptr<Exchange>;

@@ -66,8 +66,9 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (!isValidRequestId(rid))
         rid = newRequestId();
     ++m_inFlight;
-    ConnectionGuard::requestStarted(socket);
+    const quint64 sequence = ConnectionGuard::requestStarted(socket);
     auto ex = std::make_shared<Exchange>(this, socket, std::move(req), std::move(rid));
+    ex->m_sequence = sequence;
     ex->guard([&] { dispatch(ex); });
     return true;
 }
@@ -205,10 +206,8 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
         // One buffer, one write(2): QAbstractSocket sends each buffered chunk with its own
         // syscall, which costs more than copying the body once. flush() sends now rather
         // than on the next pass of the event loop.
-        socket->write(serializeResponse(response.status, headers, response.body, !isHead));
-        socket->flush();
-        if (close)
-            socket->disconnectFromHost();
+        ConnectionGuard::deliver(socket, ex.m_sequence,
+            serializeResponse(response.status, headers, response.body, !isHead), close);
     }
 
     AccessRecord rec;
