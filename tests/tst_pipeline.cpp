@@ -479,6 +479,19 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(later.get("/health").status, 200, 3000);
     }
 
+    void perClientConnectionCap()
+    {
+        startServer([](Config &c) { c.http.maxConnectionsPerClient = 2; });
+        HttpClient a(m_ts->port()), b(m_ts->port()), extra(m_ts->port());
+        QCOMPARE(a.get("/health").status, 200);
+        QCOMPARE(b.get("/health").status, 200);
+        QVERIFY(extra.connectToServer());
+        verifyEnvelopeError(extra.readReply(), 503, QStringLiteral("SERVICE_UNAVAILABLE"));
+        b.disconnect();
+        HttpClient later(m_ts->port());
+        QTRY_COMPARE_WITH_TIMEOUT(later.get("/health").status, 200, 3000);
+    }
+
     void etagGivesNotModified()
     {
         const HttpReply first = m_ts->get("/test/etag");

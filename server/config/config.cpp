@@ -154,6 +154,7 @@ QStringList knownConfigVariables()
         QStringLiteral("RATE_LIMIT_SEARCH"), QStringLiteral("RATE_LIMIT_SENSITIVE"),
         QStringLiteral("MARQUEE_MAX_BODY"), QStringLiteral("MARQUEE_MAX_HEADER"),
         QStringLiteral("MARQUEE_IDLE_TIMEOUT"), QStringLiteral("MARQUEE_MAX_CONNECTIONS"),
+        QStringLiteral("MARQUEE_MAX_CONNECTIONS_PER_CLIENT"),
         QStringLiteral("MARQUEE_SHUTDOWN_GRACE"), QStringLiteral("MARQUEE_TMDB_TIMEOUT"),
         QStringLiteral("MARQUEE_TMDB_RATE"), QStringLiteral("MARQUEE_CACHE_MEMORY_MB")};
 }
@@ -272,6 +273,9 @@ static void load(const Reader &r, Config &c)
         = durationMs(r, QStringLiteral("MARQUEE_IDLE_TIMEOUT"), c.http.idleTimeoutMs, 100, 3600000);
     c.http.maxConnections = int(
         integer(r, QStringLiteral("MARQUEE_MAX_CONNECTIONS"), c.http.maxConnections, 1, 100000));
+    c.http.maxConnectionsPerClient
+        = int(integer(r, QStringLiteral("MARQUEE_MAX_CONNECTIONS_PER_CLIENT"),
+            c.http.maxConnectionsPerClient, 1, 100000));
     c.shutdownGraceMs
         = durationMs(r, QStringLiteral("MARQUEE_SHUTDOWN_GRACE"), c.shutdownGraceMs, 0, 600000);
 }

@@ -158,9 +158,15 @@ void ConnectionGuard::incomingConnection(qintptr handle)
         return;
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    if (m_active >= m_options.maxConnections) {
-        qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnections
-                          << "reached";
+    const QString client = socket->peerAddress().toString();
+    const bool clientFull = m_perClient.value(client) >= m_options.maxConnectionsPerClient;
+    if (m_active >= m_options.maxConnections || clientFull) {
+        if (clientFull)
+            qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnectionsPerClient
+                              << "connections per client reached";
+        else
+            qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnections
+                              << "reached";
         const QByteArray rid = newRequestId();
         const HttpResponse r = HttpResponse::error(
             ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Too many connections")),
@@ -174,10 +180,14 @@ void ConnectionGuard::incomingConnection(qintptr handle)
         return;
     }
     ++m_active;
+    ++m_perClient[client];
     QPointer<ConnectionGuard> self(this);
-    auto *state = new ConnectionState(socket, [self] {
-        if (self)
-            --self->m_active;
+    auto *state = new ConnectionState(socket, [self, client] {
+        if (!self)
+            return;
+        --self->m_active;
+        if (--self->m_perClient[client] <= 0)
+            self->m_perClient.remove(client);
     });
     socket->setProperty(kStateProperty, QVariant::fromValue<QObject *>(state));
     state->lastActivityMs = m_clock.elapsed();

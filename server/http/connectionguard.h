@@ -3,6 +3,7 @@
 #include "httpoptions.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QTcpServer>
 #include <QTimer>
 
@@ -48,6 +49,7 @@ private:
 
     HttpOptions m_options;
     int m_active = 0;
+    QHash<QString, int> m_perClient; // open connections per remote address
     QElapsedTimer m_clock;
     QTimer m_sweep;
 };

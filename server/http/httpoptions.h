@@ -11,6 +11,7 @@ struct HttpOptions
     qint64 maxHeaderBytes = 16 * 1024;
     int idleTimeoutMs = 30000;
     int maxConnections = 1000;
+    int maxConnectionsPerClient = 100; // per remote address, so one client cannot take every slot
     int listenBacklog = 1024;
     QStringList allowedOrigins {QStringLiteral("http://localhost:5173")};
     int corsMaxAgeSeconds = 600;
