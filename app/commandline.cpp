@@ -80,18 +80,20 @@ QString CommandLine::usage()
 Marquee: a self-hosted backend for a Netflix-style app (TMDB catalogue, watchlists, favorites).
 
 Commands:
-  (none)                 start the server (with the tray/admin window when a display is present)
+  (none)                 start the server (no window yet: this build always runs headless)
   migrate                apply pending database migrations
-  migrate status         show applied and pending migrations
+  migrate status         show applied and pending migrations (exit 1 while any is pending)
   db reset --yes         delete ALL data and re-create the schema (refuses without --yes)
   cache stats            catalogue cache entries and bytes per category
   cache clear            empty the catalogue cache
   cache prune            remove expired catalogue cache entries
   users list             list the users this server knows
   routes                 print every route the server answers (METHOD /pattern)
+Only the server, migrate and db reset change the schema: the other commands refuse
+(exit 1) on a database that needs migrating.
 
 Options:
-  --headless             never open a window
+  --headless             never open a window (accepted today; the window comes later)
   -p, --port <port>      listen port (PORT, default 3000)
   --host <address>       listen address (HOST, default 127.0.0.1; 0.0.0.0 for the LAN)
   --database-url <url>   sqlite:///abs/path.db, file:./dev.db or postgresql://user:pass@host/db

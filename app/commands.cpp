@@ -8,11 +8,13 @@
 #include "signalwatcher.h"
 #include "store/migrations.h"
 #include "store/userstore.h"
+#include "tmdb/catalogueservice.h"
 #include "tmdb/contentcache.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
 
@@ -81,55 +83,104 @@ bool openDatabase(Database &db)
     return true;
 }
 
-// Opens the database and brings its schema up to date, as the server does at start-up.
-bool openMigrated(Database &db)
+// An SQLite file that is not there yet would be created by opening it; the commands that only
+// read (and the cache commands) must not leave a new database behind.
+bool databaseMissing(const DatabaseUrl &url)
 {
+    return url.dialect == SqlDialect::Sqlite && !QFileInfo::exists(url.path);
+}
+
+// Opens an existing database whose schema is current. Only the server, `migrate` and `db reset`
+// change the schema; every other command says what is wrong and leaves the database alone.
+bool openUpToDate(Database &db, const DatabaseUrl &url)
+{
+    if (databaseMissing(url)) {
+        printLine(stderr,
+            QStringLiteral("marquee: there is no database at %1 yet: start the server or run "
+                           "\"marquee migrate\" to create it")
+                .arg(url.describe()));
+        return false;
+    }
     if (!openDatabase(db))
         return false;
     QString error;
-    if (!Migrator(db).apply(&error)) {
+    const int pending = Migrator(db).pendingCount(&error);
+    if (pending < 0) {
         printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+        return false;
+    }
+    if (pending > 0) {
+        printLine(stderr,
+            QStringLiteral("marquee: the database needs migrating (%1 pending migration(s)); "
+                           "run \"marquee migrate\" first")
+                .arg(pending));
         return false;
     }
     return true;
 }
 
-int migrate(const Config &config, const QStringList &rest)
+// Lists every migration as applied or pending. Like `prisma migrate status`, it exits 1 while
+// any is pending, so a script can ask before it migrates; it never changes the database.
+int migrationStatus(const Config &config)
 {
-    Database db(config.database);
-    if (!openDatabase(db))
-        return 1;
-    Migrator migrator(db);
-    QString error;
-    if (rest.value(0) == QLatin1String("status")) {
-        const auto list = migrator.status(&error);
+    QList<MigrationInfo> list;
+    const bool missing = databaseMissing(config.database);
+    if (missing) {
+        list = Migrator::all();
+    } else {
+        Database db(config.database);
+        if (!openDatabase(db))
+            return 1;
+        QString error;
+        list = Migrator(db).status(&error);
         if (!error.isEmpty()) {
             printLine(stderr, QStringLiteral("marquee: %1").arg(error));
             return 1;
         }
-        printLine(stdout, QStringLiteral("database: %1").arg(config.database.describe()));
-        for (const auto &m : list) {
-            const QString when = m.appliedAt
-                ? QDateTime::fromMSecsSinceEpoch(m.appliedAt, Qt::UTC).toString(Qt::ISODate)
-                : QString();
-            printLine(stdout,
-                QStringLiteral("%1  %2  %3%4")
-                    .arg(m.version, 4)
-                    .arg(m.appliedAt ? QStringLiteral("applied") : QStringLiteral("pending"),
-                        m.name,
-                        when.isEmpty() ? QString()
-                                       : QStringLiteral("  (") + when + QLatin1Char(')')));
-        }
-        return 0;
     }
+    printLine(stdout,
+        QStringLiteral("database: %1%2")
+            .arg(config.database.describe(),
+                missing ? QStringLiteral(" (does not exist yet)") : QString()));
+    int pending = 0;
+    for (const auto &m : list) {
+        pending += m.appliedAt ? 0 : 1;
+        const QString when = m.appliedAt
+            ? QDateTime::fromMSecsSinceEpoch(m.appliedAt, Qt::UTC).toString(Qt::ISODate)
+            : QString();
+        printLine(stdout,
+            QStringLiteral("%1  %2  %3%4")
+                .arg(m.version, 4)
+                .arg(m.appliedAt ? QStringLiteral("applied") : QStringLiteral("pending"), m.name,
+                    when.isEmpty() ? QString() : QStringLiteral("  (") + when + QLatin1Char(')')));
+    }
+    if (pending > 0) {
+        printLine(stdout,
+            QStringLiteral("%1 migration(s) pending: run \"marquee migrate\" to apply them")
+                .arg(pending));
+        return 1;
+    }
+    printLine(
+        stdout, QStringLiteral("schema is up to date (version %1)").arg(Migrator::latestVersion()));
+    return 0;
+}
+
+int migrate(const Config &config, const QStringList &rest)
+{
+    if (rest.value(0) == QLatin1String("status") && rest.size() == 1)
+        return migrationStatus(config);
     if (!rest.isEmpty()) {
         printLine(stderr,
             QStringLiteral("marquee: unknown migrate subcommand \"%1\" (migrate | migrate status)")
                 .arg(rest.first()));
         return 2;
     }
+    Database db(config.database);
+    if (!openDatabase(db))
+        return 1;
+    QString error;
     int applied = 0;
-    if (!migrator.apply(&error, &applied)) {
+    if (!Migrator(db).apply(&error, &applied)) {
         printLine(stderr, QStringLiteral("marquee: %1").arg(error));
         return 1;
     }
@@ -179,7 +230,7 @@ int cacheCommand(const Config &config, const QStringList &rest)
         return 2;
     }
     Database db(config.database);
-    if (!openMigrated(db))
+    if (!openUpToDate(db, config.database))
         return 1;
     ContentCache cache(&db, 0);
     if (sub == QLatin1String("clear")) {
@@ -216,6 +267,8 @@ int cacheCommand(const Config &config, const QStringList &rest)
             .arg(entries, 8)
             .arg(bytes, 12)
             .arg(expired, 8));
+    if (config.tmdbApiKey.isEmpty())
+        printLine(stdout, QStringLiteral("note: ") + QString::fromLatin1(kDemoCacheNote));
     return 0;
 }
 
@@ -226,7 +279,7 @@ int usersCommand(const Config &config, const QStringList &rest)
         return 2;
     }
     Database db(config.database);
-    if (!openMigrated(db))
+    if (!openUpToDate(db, config.database))
         return 1;
     UserStore users(db);
     qint64 total = 0;

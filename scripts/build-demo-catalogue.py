@@ -16,9 +16,9 @@ import os
 import sys
 from datetime import date, timedelta
 
-SPEC = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/tmdb/tmdb-api.json"
-OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "resources", "demo")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+SPEC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "tmdb-api.json")
+OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "resources", "demo")
 
 # ---------------------------------------------------------------------------------------------
 # The selection. Facts not in the spec (runtime, tagline, US certification, IMDb id, season

@@ -120,16 +120,36 @@ for (const { path, method, op, item } of operations) {
 
     const responses = op.responses ?? {};
     if (!Object.keys(responses).some((s) => /^2\d\d$/.test(s))) problem(`${where}: no 2xx response`);
+    const security = op.security ?? doc.security;
+    // Headers the server always sends are `required`, so a validator of real answers catches a
+    // regression: every answer's X-Request-Id and Date; the rate-limit headers on /api 2xx
+    // answers; ETag, X-Cache, Vary and Cache-Control on a catalogue (optional-token) 200, whose
+    // Cache-Control must say both public (anonymous) and private (signed in).
+    const mustHave = (status, resolved, name) => {
+        const h = deref(resolved?.headers?.[name]);
+        if (!h) problem(`${where}: response ${status} does not list the ${name} header`);
+        else if (h.required !== true) problem(`${where}: response ${status}: header ${name} must be required`);
+        return h;
+    };
+    const tierOn = op['x-rate-tier'] && op['x-rate-tier'] !== 'none';
     for (const [status, r] of Object.entries(responses)) {
         const resolved = deref(r);
-        if (!resolved?.headers?.['X-Request-Id']) problem(`${where}: response ${status} does not list the X-Request-Id header`);
+        mustHave(status, resolved, 'X-Request-Id');
+        mustHave(status, resolved, 'Date');
+        if (/^2\d\d$/.test(status) && path.startsWith('/api/') && tierOn)
+            for (const name of ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']) mustHave(status, resolved, name);
+        if (status === '200' && isOptionalAuth(security)) {
+            for (const name of ['ETag', 'X-Cache', 'Vary']) mustHave(status, resolved, name);
+            const cc = mustHave(status, resolved, 'Cache-Control');
+            if (cc && !(/public/.test(cc.description ?? '') && /private/.test(cc.description ?? '')))
+                problem(`${where}: response 200: Cache-Control must describe both public (anonymous) and private (signed-in) answers`);
+        }
     }
-    const security = op.security ?? doc.security;
     if (needsToken(security) && !responses['401']) problem(`${where}: requires a token but has no 401 response`);
     const tier = op['x-rate-tier'];
     if (!TIERS.includes(tier)) problem(`${where}: x-rate-tier must be one of ${TIERS.join(', ')}`);
     else if (tier !== 'none' && !responses['429']) problem(`${where}: rate tier ${tier} but no 429 response`);
-    if (path.startsWith('/api/') && tier === 'none') problem(`${where}: /api routes are rate limited (API.md §8)`);
+    if (path.startsWith('/api/') && tier === 'none') problem(`${where}: /api routes are rate limited (docs/api.md, "Rate limits")`);
 }
 
 // 3. The server's routes against the document.

@@ -212,7 +212,7 @@ void TestFakeTmdb::embedsAppendedSubResources()
 void TestFakeTmdb::catalogueCallsConformToSpec_data()
 {
     QTest::addColumn<QString>("target");
-    // The TMDB calls behind API.md section 3.
+    // The TMDB calls behind the catalogue routes (docs/api.md, "Catalogue routes").
     const char *targets[] = {"/trending/movie/week", "/trending/tv/day", "/trending/all/week",
         "/movie/popular?page=2&language=en-US&region=US", "/movie/top_rated", "/movie/now_playing",
         "/movie/upcoming", "/genre/movie/list", "/genre/tv/list",

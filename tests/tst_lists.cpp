@@ -1,19 +1,19 @@
-// Watchlist and favorites end to end (API.md §5, issue 5): real server, real SQLite, real RS256
-// tokens; a fresh server and database for every test row, so no test sees another's rows.
+// Watchlist and favorites end to end (docs/api.md, "User routes"; docs/lists.md; issue 5): real
+// server, real SQLite, real RS256 tokens; a fresh server and database for every test row, so no
+// test sees another's rows.
+#include "support/check.h"
+#include "support/fakeclerk.h"
 #include "support/httpclient.h"
+#include "support/marqueeprocess.h"
 #include "support/testkeys.h"
 #include "support/testserver.h"
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTest>
-
-#include <csignal>
-#include <sys/types.h>
 
 using namespace marquee;
 using namespace marquee::test;
@@ -45,7 +45,7 @@ QByteArray member(const char *name, const QByteArray &value)
 
 bool hasDetail(const QJsonObject &body, const QString &field, const QString &issue)
 {
-    const QJsonArray details = body.value("error").toObject().value("details").toArray();
+    const QJsonArray details = body.value("details").toArray();
     for (const auto &d : details) {
         if (d.toObject().value("field").toString() == field
             && d.toObject().value("issue").toString() == issue)
@@ -57,7 +57,7 @@ bool hasDetail(const QJsonObject &body, const QString &field, const QString &iss
 // The field the first validation detail of an error answer names.
 QString firstDetailField(const QJsonObject &body)
 {
-    const QJsonArray details = body.value("error").toObject().value("details").toArray();
+    const QJsonArray details = body.value("details").toArray();
     return details.first().toObject().value("field").toString();
 }
 
@@ -92,17 +92,10 @@ class TestLists : public QObject
     Q_OBJECT
 
     RsaKeyPair m_key;
+    std::unique_ptr<ClerkTokens> m_tokens; // signed with m_key, the server's CLERK_JWT_KEY
     std::unique_ptr<TestServer> m_ts;
     QByteArray m_alice;
     QByteArray m_bob;
-
-    QByteArray token(const QString &subject, const QString &session, qint64 lifetime = 600) const
-    {
-        const qint64 now = QDateTime::currentSecsSinceEpoch();
-        return mintRsaToken(sessionHeader(m_key),
-            sessionClaims(now, subject, QString(), QString::fromLatin1(kOrigin), session, lifetime),
-            m_key);
-    }
 
     HttpReply call(const QByteArray &method, const QByteArray &path, const QByteArray &bearer,
         const QByteArray &body = {}, const QByteArray &contentType = "application/json")
@@ -118,46 +111,50 @@ class TestLists : public QObject
     {
         return call("GET", path, bearer.isEmpty() ? m_alice : bearer);
     }
-    // POSTs and requires 201; returns the item.
+    // POSTs and requires 201 (else the test fails: call through CHECK(), or RETURN_IF_FAILED()
+    // after using the item); returns the item.
     QJsonObject add(const QString &list, const QJsonObject &item, const QByteArray &bearer = {})
     {
         const HttpReply r = call(
             "POST", "/api/" + list.toLatin1(), bearer.isEmpty() ? m_alice : bearer, compact(item));
         if (r.status != 201)
-            qWarning(
-                "POST /api/%s answered %d: %s", qPrintable(list), r.status, r.body.constData());
+            QTest::qFail(qPrintable(QStringLiteral("setup: POST /api/%1 answered %2: %3")
+                                        .arg(list)
+                                        .arg(r.status)
+                                        .arg(QString::fromUtf8(r.body))),
+                __FILE__, __LINE__);
         return r.json().value("data").toObject();
     }
     qint64 rows(const QString &table)
     {
+        if (!m_ts->isRunning())
+            return -1;
         QSqlQuery q(m_ts->server().database().connection());
         return q.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) && q.next()
             ? q.value(0).toLongLong()
             : -1;
     }
 
-    static void verifyError(const HttpReply &r, int status, const QString &code)
-    {
-        QVERIFY2(r.status == status, r.body.constData());
-        QCOMPARE(r.json().value("success").toBool(true), false);
-        QCOMPARE(r.json().value("error").toObject().value("code").toString(), code);
-    }
     static void verifyNoStore(const HttpReply &r)
     {
         QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
     }
 
 private slots:
-    void initTestCase() { m_key = RsaKeyPair::generate(); }
+    void initTestCase()
+    {
+        m_key = RsaKeyPair::generate();
+        m_tokens = std::make_unique<ClerkTokens>(m_key, QString(), QString::fromLatin1(kOrigin));
+    }
 
     void init()
     {
         m_ts = std::make_unique<TestServer>();
         m_ts->config.clerkJwtKey = QString::fromLatin1(m_key.publicPem());
         m_ts->config.http.allowedOrigins = {QString::fromLatin1(kOrigin)};
-        QVERIFY(m_ts->start());
-        m_alice = token(QStringLiteral("user_alice"), QStringLiteral("sess_a"));
-        m_bob = token(QStringLiteral("user_bob"), QStringLiteral("sess_b"));
+        QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
+        m_alice = m_tokens->token(QStringLiteral("user_alice"), QStringLiteral("sess_a"), 600);
+        m_bob = m_tokens->token(QStringLiteral("user_bob"), QStringLiteral("sess_b"), 600);
     }
 
     void cleanup() { m_ts.reset(); }
@@ -187,9 +184,9 @@ private slots:
         const QByteArray body = method == "POST" ? compact(movie(550, "Fight Club"))
             : method == "PATCH"                  ? QByteArray(R"({"watched":true})")
                                                  : QByteArray();
-        verifyError(call(method, path, {}, body), 401, QStringLiteral("UNAUTHENTICATED"));
-        verifyError(
-            call(method, path, "not.a.token", body), 401, QStringLiteral("UNAUTHENTICATED"));
+        CHECK(verifyError(call(method, path, {}, body), 401, QStringLiteral("UNAUTHENTICATED")));
+        CHECK(verifyError(
+            call(method, path, "not.a.token", body), 401, QStringLiteral("UNAUTHENTICATED")));
         QCOMPARE(rows(QStringLiteral("watchlist")) + rows(QStringLiteral("favorites")), 0);
     }
 
@@ -213,7 +210,7 @@ private slots:
         const qint64 before = QDateTime::currentMSecsSinceEpoch();
         const HttpReply r = call("POST", "/api/" + list.toLatin1(), m_alice, compact(body));
         QVERIFY2(r.status == 201, r.body.constData());
-        verifyNoStore(r);
+        CHECK(verifyNoStore(r));
         QCOMPARE(r.header("Content-Type"), QByteArray("application/json; charset=utf-8"));
         const QJsonObject answer = r.json();
         QCOMPARE(answer.value("success").toBool(), true);
@@ -253,10 +250,11 @@ private slots:
         // The list answers the same item, with meta.
         const HttpReply listed = get("/api/" + list.toLatin1());
         QCOMPARE(listed.status, 200);
-        verifyNoStore(listed);
+        CHECK(verifyNoStore(listed));
         QCOMPARE(listed.json().value("success").toBool(), true);
         QCOMPARE(listed.json().value("data").toArray(), QJsonArray {item});
-        QCOMPARE(listed.json().value("meta").toObject(), meta(1, 20, 1, 1));
+        // Unpaged: the whole list, so the limit is the per-user cap.
+        QCOMPARE(listed.json().value("meta").toObject(), meta(1, 5000, 1, 1));
         QCOMPARE(rows(list), 1);
     }
 
@@ -265,6 +263,7 @@ private slots:
         QJsonObject body = movie(603, QStringLiteral("The Matrix"));
         body.insert("backdropPath", "/fNG7i7RqMErkcqhohV2a6cV1Ehy.jpg");
         const QJsonObject item = add(QStringLiteral("favorites"), body);
+        RETURN_IF_FAILED();
         QCOMPARE(item.value("posterUrl").toString(),
             QStringLiteral("https://image.tmdb.org/t/p/w500/p603.jpg"));
         QCOMPARE(item.value("backdropUrl").toString(),
@@ -343,6 +342,7 @@ private slots:
     void largestTmdbIdIsAccepted()
     {
         const QJsonObject item = add(QStringLiteral("watchlist"), movie(2147483647, "Max"));
+        RETURN_IF_FAILED();
         QCOMPARE(item.value("tmdbId").toInteger(), 2147483647LL);
         QCOMPARE(get("/api/watchlist/check?tmdbId=2147483647&contentType=movie")
                      .json()
@@ -444,13 +444,13 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(QString, field);
         QFETCH(QString, issue);
-        add(list, movie(1, QStringLiteral("Already there"))); // failures must not touch it
+        CHECK(add(list, movie(1, QStringLiteral("Already there")))); // failures must not touch it
         const QJsonObject before = get("/api/" + list.toLatin1()).json();
         const HttpReply r = call("POST", "/api/" + list.toLatin1(), m_alice, body);
-        verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
-        verifyNoStore(r);
+        CHECK(verifyError(r, 400, QStringLiteral("VALIDATION_ERROR")));
+        CHECK(verifyNoStore(r));
         QVERIFY2(hasDetail(r.json(), field, issue), r.body.constData());
-        QVERIFY(!r.json().value("error").toObject().value("message").toString().isEmpty());
+        QVERIFY(!r.json().value("error").toString().isEmpty());
         QCOMPARE(rows(list), 1);
         QCOMPARE(get("/api/" + list.toLatin1()).json(), before);
     }
@@ -486,7 +486,7 @@ private slots:
         QFETCH(QString, code);
         for (const QByteArray list : {"watchlist", "favorites"}) {
             const HttpReply r = call("POST", "/api/" + list, m_alice, body, contentType);
-            verifyError(r, status, code);
+            CHECK(verifyError(r, status, code));
             QCOMPARE(rows(QString::fromLatin1(list)), 0);
         }
     }
@@ -498,11 +498,12 @@ private slots:
     {
         QFETCH(QString, list);
         const QJsonObject first = add(list, movie(550, QStringLiteral("Fight Club")));
+        RETURN_IF_FAILED();
         QVERIFY(!first.isEmpty());
         const HttpReply again = call("POST", "/api/" + list.toLatin1(), m_alice,
             compact(movie(550, QStringLiteral("Another title"))));
-        verifyError(again, 409, QStringLiteral("CONFLICT"));
-        verifyNoStore(again);
+        CHECK(verifyError(again, 409, QStringLiteral("CONFLICT")));
+        CHECK(verifyNoStore(again));
         QVERIFY(hasDetail(again.json(), QStringLiteral("tmdbId"), QStringLiteral("duplicate")));
         QCOMPARE(again.json().value("data").toObject(), first);
         QCOMPARE(rows(list), 1);
@@ -515,8 +516,10 @@ private slots:
         QFETCH(QString, list);
         const QByteArray base = "/api/" + list.toLatin1();
         const QJsonObject film = add(list, movie(1399, QStringLiteral("A film")));
+        RETURN_IF_FAILED();
         const QJsonObject show
             = add(list, movie(1399, QStringLiteral("A show"), QStringLiteral("tv")));
+        RETURN_IF_FAILED();
         QVERIFY(!film.isEmpty() && !show.isEmpty());
         QVERIFY(film.value("id") != show.value("id"));
         QCOMPARE(get(base).json().value("meta").toObject().value("total").toInt(), 2);
@@ -529,8 +532,8 @@ private slots:
         const HttpReply removed = call("DELETE", base + "/movie/1399", m_alice);
         QCOMPARE(removed.status, 200);
         QCOMPARE(get(base).json().value("data").toArray(), QJsonArray {show});
-        verifyError(
-            call("DELETE", base + "/movie/1399", m_alice), 404, QStringLiteral("NOT_FOUND"));
+        CHECK(verifyError(
+            call("DELETE", base + "/movie/1399", m_alice), 404, QStringLiteral("NOT_FOUND")));
     }
 
     // ---- GET /check
@@ -555,7 +558,7 @@ private slots:
         const QByteArray path = "/api/" + list.toLatin1() + "/check?tmdbId=550&contentType=movie";
         HttpReply r = get(path);
         QCOMPARE(r.status, 200);
-        verifyNoStore(r);
+        CHECK(verifyNoStore(r));
         QJsonObject body = r.json();
         QCOMPARE(body.value("success").toBool(), true);
         QCOMPARE(body.value(flag), QJsonValue(false));
@@ -563,6 +566,7 @@ private slots:
         QVERIFY(!body.contains(otherFlag));
 
         const QJsonObject item = add(list, movie(550, QStringLiteral("Fight Club")));
+        RETURN_IF_FAILED();
         body = get(path).json();
         QCOMPARE(body.value(flag), QJsonValue(true));
         QCOMPARE(body.value("data").toObject(), item);
@@ -597,7 +601,7 @@ private slots:
         QFETCH(QString, field);
         for (const QByteArray list : {"watchlist", "favorites"}) {
             const HttpReply r = get("/api/" + list + "/check?" + query);
-            verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
+            CHECK(verifyError(r, 400, QStringLiteral("VALIDATION_ERROR")));
             QCOMPARE(firstDetailField(r.json()), field);
         }
     }
@@ -611,6 +615,7 @@ private slots:
             ids << add(QStringLiteral("watchlist"), movie(i, QStringLiteral("Title %1").arg(i)))
                        .value("id")
                        .toInteger();
+        RETURN_IF_FAILED();
         QCOMPARE(rows(QStringLiteral("watchlist")), 25);
 
         struct Case
@@ -620,7 +625,7 @@ private slots:
             QJsonObject meta;
         };
         const Case cases[] = {
-            {"", 20, meta(1, 20, 25, 2)},
+            {"", 25, meta(1, 5000, 25, 1)}, // no page and no limit: the whole list
             {"?page=2", 5, meta(2, 20, 25, 2)},
             {"?page=3", 0, meta(3, 20, 25, 2)},
             {"?page=10000", 0, meta(10000, 20, 25, 2)},
@@ -651,8 +656,45 @@ private slots:
         QList<qint64> newestFirst(ids.rbegin(), ids.rend());
         QCOMPARE(walked, newestFirst);
         // An empty list: total 0, no pages.
-        QCOMPARE(get("/api/favorites").json().value("meta").toObject(), meta(1, 20, 0, 0));
+        QCOMPARE(get("/api/favorites").json().value("meta").toObject(), meta(1, 5000, 0, 0));
         QCOMPARE(get("/api/favorites?page=2").json().value("meta").toObject(), meta(2, 20, 0, 0));
+    }
+
+    // The original frontend reads `data` of an unpaged GET as the whole list: no title may go
+    // missing there, so every list is capped (MARQUEE_LIST_MAX_ITEMS) and the cap is the limit.
+    void unpagedReadIsTheWholeListUpToTheCap()
+    {
+        m_ts = std::make_unique<TestServer>();
+        m_ts->config.clerkJwtKey = QString::fromLatin1(m_key.publicPem());
+        m_ts->config.listMaxItems = 3;
+        QVERIFY2(m_ts->start(), qPrintable(m_ts->startError()));
+        for (int i = 1; i <= 3; ++i)
+            QVERIFY(!add(QStringLiteral("watchlist"), movie(i, QStringLiteral("T%1").arg(i)))
+                         .isEmpty());
+
+        HttpReply r = call("POST", "/api/watchlist", m_alice, compact(movie(4, "Fourth")));
+        QVERIFY2(r.status == 409, r.body);
+        QCOMPARE(r.json().value("code").toString(), QStringLiteral("CONFLICT"));
+        QVERIFY(r.json().value("error").toString().contains(QLatin1String("full")));
+        QCOMPARE(r.json().value("details").toArray().first().toObject().value("issue").toString(),
+            QStringLiteral("full"));
+        // A title already there is still a duplicate, with the item, when the list is full.
+        r = call("POST", "/api/watchlist", m_alice, compact(movie(2, "T2")));
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.json().value("details").toArray().first().toObject().value("issue").toString(),
+            QStringLiteral("duplicate"));
+        QCOMPARE(r.json().value("data").toObject().value("tmdbId").toInteger(), 2);
+        QCOMPARE(rows(QStringLiteral("watchlist")), 3);
+
+        r = get("/api/watchlist");
+        QCOMPARE(r.json().value("data").toArray().size(), 3);
+        QCOMPARE(r.json().value("meta").toObject(), meta(1, 3, 3, 1));
+        // The cap is per user and per list.
+        QVERIFY(!add(QStringLiteral("favorites"), movie(4, "Fourth")).isEmpty());
+        QVERIFY(!add(QStringLiteral("watchlist"), movie(4, "Fourth"), m_bob).isEmpty());
+        // Room again after a removal.
+        QCOMPARE(call("DELETE", "/api/watchlist/movie/1", m_alice).status, 200);
+        QVERIFY(!add(QStringLiteral("watchlist"), movie(4, "Fourth")).isEmpty());
     }
 
     void listValidatesItsQuery_data()
@@ -681,8 +723,8 @@ private slots:
         QFETCH(QString, field);
         for (const QByteArray list : {"watchlist", "favorites"}) {
             const HttpReply r = get("/api/" + list + "?" + query);
-            verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
-            verifyNoStore(r);
+            CHECK(verifyError(r, 400, QStringLiteral("VALIDATION_ERROR")));
+            CHECK(verifyNoStore(r));
             QCOMPARE(firstDetailField(r.json()), field);
         }
     }
@@ -721,11 +763,11 @@ private slots:
         QFETCH(QString, list);
         QFETCH(QByteArray, query);
         QFETCH(QStringList, expected);
-        add(list, movie(10, QStringLiteral("Casablanca")));
-        add(list, movie(11, QStringLiteral("Alien"), QStringLiteral("tv")));
-        add(list, movie(12, QStringLiteral("Brazil")));
-        add(list, movie(13, QStringLiteral("Dune"), QStringLiteral("tv")));
-        add(list, movie(14, QStringLiteral("Alien")));
+        CHECK(add(list, movie(10, QStringLiteral("Casablanca"))));
+        CHECK(add(list, movie(11, QStringLiteral("Alien"), QStringLiteral("tv"))));
+        CHECK(add(list, movie(12, QStringLiteral("Brazil"))));
+        CHECK(add(list, movie(13, QStringLiteral("Dune"), QStringLiteral("tv"))));
+        CHECK(add(list, movie(14, QStringLiteral("Alien"))));
         const HttpReply r = get("/api/" + list.toLatin1() + (query.isEmpty() ? "" : "?" + query));
         QCOMPARE(r.status, 200);
         QCOMPARE(titles(r.json()), expected);
@@ -735,21 +777,67 @@ private slots:
         QCOMPARE(r.json().value("meta").toObject().value("total").toInt(), total);
     }
 
+    // The total of a filtered read counts that content type only, also when the page is full
+    // (a partly filled page tells the total by itself; a full one needs the count).
+    void filteredTotalCountsOnlyThatType_data() { addAnswersTheItem_data(); }
+    void filteredTotalCountsOnlyThatType()
+    {
+        QFETCH(QString, list);
+        const QByteArray base = "/api/" + list.toLatin1();
+        for (int i = 1; i <= 3; ++i)
+            CHECK(add(list, movie(100 + i, QStringLiteral("Film %1").arg(i))));
+        for (int i = 1; i <= 2; ++i)
+            CHECK(
+                add(list, movie(200 + i, QStringLiteral("Show %1").arg(i), QStringLiteral("tv"))));
+        struct Case
+        {
+            const char *query;
+            int count;
+            QJsonObject meta;
+        };
+        const Case cases[] = {
+            {"?contentType=movie&limit=2", 2, meta(1, 2, 3, 2)},
+            {"?contentType=movie&limit=2&page=2", 1, meta(2, 2, 3, 2)},
+            {"?contentType=movie&limit=3", 3, meta(1, 3, 3, 1)},
+            {"?contentType=movie&limit=1&page=3", 1, meta(3, 1, 3, 3)},
+            {"?contentType=tv&limit=2", 2, meta(1, 2, 2, 1)},
+            {"?contentType=tv&limit=1", 1, meta(1, 1, 2, 2)},
+            {"?contentType=tv&limit=1&page=3", 0, meta(3, 1, 2, 2)},
+            {"?limit=2", 2, meta(1, 2, 5, 3)},
+        };
+        for (const Case &c : cases) {
+            const HttpReply r = get(base + c.query);
+            QVERIFY2(r.status == 200, c.query);
+            QVERIFY2(r.json().value("data").toArray().size() == c.count, c.query);
+            QVERIFY2(r.json().value("meta").toObject() == c.meta,
+                qPrintable(QString::fromLatin1(c.query) + QStringLiteral(": ")
+                    + QString::fromUtf8(compact(r.json().value("meta").toObject()))));
+        }
+    }
+
     // ---- PATCH (watchlist only)
 
     void patchSetsWatchedAndNote()
     {
         const QJsonObject added = add(QStringLiteral("watchlist"), movie(550, "Fight Club"));
+        RETURN_IF_FAILED();
         const QByteArray path = "/api/watchlist/movie/550";
+        // Requires 200 and no-store (else fails the test: RETURN_IF_FAILED() after it).
         auto patch = [&](const QByteArray &body) {
             const HttpReply r = call("PATCH", path, m_alice, body);
-            verifyNoStore(r);
-            if (r.status != 200)
-                qWarning("PATCH %s: %d %s", body.constData(), r.status, r.body.constData());
+            if (r.status != 200 || r.header("Cache-Control") != "private, no-store")
+                QTest::qFail(
+                    qPrintable(QStringLiteral("PATCH %1 answered %2 (Cache-Control %3): %4")
+                                   .arg(QString::fromUtf8(body))
+                                   .arg(r.status)
+                                   .arg(QString::fromLatin1(r.header("Cache-Control")),
+                                       QString::fromUtf8(r.body))),
+                    __FILE__, __LINE__);
             return r.json().value("data").toObject();
         };
         const qint64 before = QDateTime::currentMSecsSinceEpoch();
         const QJsonObject watched = patch(R"({"watched":true})");
+        RETURN_IF_FAILED();
         QCOMPARE(watched.value("watched").toBool(), true);
         const QString watchedAt = watched.value("watchedAt").toString();
         QVERIFY2(kIsoMs.match(watchedAt).hasMatch(), qPrintable(watchedAt));
@@ -766,25 +854,70 @@ private slots:
 
         QTest::qWait(5);
         const QJsonObject again = patch(R"({"watched":true})");
+        RETURN_IF_FAILED();
         QCOMPARE(again.value("watchedAt").toString(), watchedAt); // idempotent
 
         const QJsonObject noted = patch(R"({"note":"rewatch with Sam"})");
+        RETURN_IF_FAILED();
         QCOMPARE(noted.value("note").toString(), QStringLiteral("rewatch with Sam"));
         QCOMPARE(noted.value("watched").toBool(), true);
         QCOMPARE(noted.value("watchedAt").toString(), watchedAt);
 
         const QJsonObject unnoted = patch(R"({"note":null})");
+        RETURN_IF_FAILED();
         QVERIFY(unnoted.value("note").isNull());
 
         const QJsonObject unwatched = patch(R"({"watched":false})");
+        RETURN_IF_FAILED();
         QCOMPARE(unwatched.value("watched").toBool(true), false);
         QVERIFY(unwatched.value("watchedAt").isNull());
 
         const QJsonObject both = patch(R"({"watched":true,"note":"both"})");
+        RETURN_IF_FAILED();
         QCOMPARE(both.value("watched").toBool(), true);
         QVERIFY(!both.value("watchedAt").isNull());
         QCOMPARE(both.value("note").toString(), QStringLiteral("both"));
         QCOMPARE(get("/api/watchlist").json().value("data").toArray(), QJsonArray {both});
+    }
+
+    // A list page read before a PATCH is not answered again after it: the change shows.
+    void patchIsSeenByTheNextListRead()
+    {
+        CHECK(add(QStringLiteral("watchlist"), movie(551, "Other")));
+        CHECK(add(QStringLiteral("watchlist"), movie(550, "Fight Club")));
+        for (const QByteArray query : {"", "?limit=20", "?contentType=movie&sort=title.asc"}) {
+            const QJsonArray before = get("/api/watchlist" + query).json().value("data").toArray();
+            QCOMPARE(before.size(), 2);
+            QCOMPARE(get("/api/watchlist" + query).json().value("data").toArray(), before);
+        }
+        auto item550 = [this](const QByteArray &query) {
+            for (const auto &v : get("/api/watchlist" + query).json().value("data").toArray()) {
+                if (v.toObject().value("tmdbId").toInteger() == 550)
+                    return v.toObject();
+            }
+            return QJsonObject();
+        };
+
+        QCOMPARE(
+            call("PATCH", "/api/watchlist/movie/550", m_alice, R"({"watched":true})").status, 200);
+        for (const QByteArray query : {"", "?limit=20", "?contentType=movie&sort=title.asc"}) {
+            const QJsonObject item = item550(query);
+            QVERIFY2(item.value("watched").toBool(), query.constData());
+            QVERIFY2(!item.value("watchedAt").isNull(), query.constData());
+        }
+        QCOMPARE(
+            call("PATCH", "/api/watchlist/movie/550", m_alice, R"({"note":"with Sam"})").status,
+            200);
+        for (const QByteArray query : {"", "?limit=20", "?contentType=movie&sort=title.asc"})
+            QCOMPARE(item550(query).value("note").toString(), QStringLiteral("with Sam"));
+        // A refused PATCH changes nothing, and the pages read after it say so.
+        CHECK(verifyError(call("PATCH", "/api/watchlist/movie/550", m_alice, R"({"watched":1})"),
+            400, QStringLiteral("VALIDATION_ERROR")));
+        QCOMPARE(item550("?limit=20").value("note").toString(), QStringLiteral("with Sam"));
+        QCOMPARE(
+            call("PATCH", "/api/watchlist/movie/550", m_alice, R"({"watched":false})").status, 200);
+        QCOMPARE(item550("?limit=20").value("watched").toBool(true), false);
+        QVERIFY(item550("?limit=20").value("watchedAt").isNull());
     }
 
     void patchRefusesBadRequests_data()
@@ -856,20 +989,20 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(int, status);
         QFETCH(QString, code);
-        add(QStringLiteral("watchlist"), movie(550, "Fight Club"));
-        add(QStringLiteral("favorites"), movie(550, "Fight Club"));
+        CHECK(add(QStringLiteral("watchlist"), movie(550, "Fight Club")));
+        CHECK(add(QStringLiteral("favorites"), movie(550, "Fight Club")));
         const QByteArray check = "/api/watchlist/check?tmdbId=550&contentType=movie";
         const QJsonObject before = get(check).json();
-        verifyError(call(method, path, m_alice, body), status, code);
+        CHECK(verifyError(call(method, path, m_alice, body), status, code));
         QCOMPARE(get(check).json(), before);
     }
 
     void patchNeedsAJsonContentType()
     {
-        add(QStringLiteral("watchlist"), movie(550, "Fight Club"));
-        verifyError(
+        CHECK(add(QStringLiteral("watchlist"), movie(550, "Fight Club")));
+        CHECK(verifyError(
             call("PATCH", "/api/watchlist/movie/550", m_alice, R"({"watched":true})", "text/plain"),
-            415, QStringLiteral("UNSUPPORTED_MEDIA_TYPE"));
+            415, QStringLiteral("UNSUPPORTED_MEDIA_TYPE")));
     }
 
     // ---- DELETE
@@ -880,10 +1013,12 @@ private slots:
         QFETCH(QString, list);
         const QByteArray base = "/api/" + list.toLatin1();
         const qint64 keep = add(list, movie(1, "Keep")).value("id").toInteger();
+        RETURN_IF_FAILED();
         const qint64 drop = add(list, movie(2, "Drop")).value("id").toInteger();
+        RETURN_IF_FAILED();
         const HttpReply r = call("DELETE", base + "/" + QByteArray::number(drop), m_alice);
         QCOMPARE(r.status, 200);
-        verifyNoStore(r);
+        CHECK(verifyNoStore(r));
         QCOMPARE(
             r.json(), (QJsonObject {{"success", true}, {"data", QJsonObject {{"removed", true}}}}));
         QCOMPARE(rows(list), 1);
@@ -891,9 +1026,10 @@ private slots:
             get(base).json().value("data").toArray().first().toObject().value("id").toInteger(),
             keep);
         const HttpReply again = call("DELETE", base + "/" + QByteArray::number(drop), m_alice);
-        verifyError(again, 404, QStringLiteral("NOT_FOUND"));
-        verifyNoStore(again);
-        verifyError(call("DELETE", base + "/999999", m_alice), 404, QStringLiteral("NOT_FOUND"));
+        CHECK(verifyError(again, 404, QStringLiteral("NOT_FOUND")));
+        CHECK(verifyNoStore(again));
+        CHECK(verifyError(
+            call("DELETE", base + "/999999", m_alice), 404, QStringLiteral("NOT_FOUND")));
         QCOMPARE(rows(list), 1);
     }
 
@@ -902,17 +1038,19 @@ private slots:
     {
         QFETCH(QString, list);
         const QByteArray base = "/api/" + list.toLatin1();
-        add(list, movie(550, "Fight Club"));
-        add(list, movie(551, "Other"));
+        CHECK(add(list, movie(550, "Fight Club")));
+        CHECK(add(list, movie(551, "Other")));
         const HttpReply r = call("DELETE", base + "/movie/550", m_alice);
         QCOMPARE(r.status, 200);
-        verifyNoStore(r);
+        CHECK(verifyNoStore(r));
         QCOMPARE(
             r.json(), (QJsonObject {{"success", true}, {"data", QJsonObject {{"removed", true}}}}));
         QCOMPARE(get(base + "/check?tmdbId=550&contentType=movie").json().value("data"),
             QJsonValue(QJsonValue::Null));
-        verifyError(call("DELETE", base + "/movie/550", m_alice), 404, QStringLiteral("NOT_FOUND"));
-        verifyError(call("DELETE", base + "/tv/551", m_alice), 404, QStringLiteral("NOT_FOUND"));
+        CHECK(verifyError(
+            call("DELETE", base + "/movie/550", m_alice), 404, QStringLiteral("NOT_FOUND")));
+        CHECK(verifyError(
+            call("DELETE", base + "/tv/551", m_alice), 404, QStringLiteral("NOT_FOUND")));
         QCOMPARE(rows(list), 1);
     }
 
@@ -940,10 +1078,10 @@ private slots:
     {
         QFETCH(QByteArray, path);
         QFETCH(QString, field);
-        add(QStringLiteral("watchlist"), movie(550, "Fight Club"));
-        add(QStringLiteral("favorites"), movie(550, "Fight Club"));
+        CHECK(add(QStringLiteral("watchlist"), movie(550, "Fight Club")));
+        CHECK(add(QStringLiteral("favorites"), movie(550, "Fight Club")));
         const HttpReply r = call("DELETE", path, m_alice);
-        verifyError(r, 400, QStringLiteral("VALIDATION_ERROR"));
+        CHECK(verifyError(r, 400, QStringLiteral("VALIDATION_ERROR")));
         QVERIFY2(hasDetail(r.json(), field, QStringLiteral("invalid_id"))
                 || hasDetail(r.json(), field, QStringLiteral("invalid_value")),
             r.body.constData());
@@ -958,35 +1096,39 @@ private slots:
         QFETCH(QString, list);
         const QByteArray base = "/api/" + list.toLatin1();
         const QJsonObject alices = add(list, movie(550, "Fight Club"));
-        add(list, movie(1399, "Thrones", QStringLiteral("tv")));
+        RETURN_IF_FAILED();
+        CHECK(add(list, movie(1399, "Thrones", QStringLiteral("tv"))));
         const QByteArray id = QByteArray::number(alices.value("id").toInteger());
 
         HttpReply r = get(base, m_bob);
         QCOMPARE(r.status, 200);
         QCOMPARE(r.json().value("data").toArray(), QJsonArray());
-        QCOMPARE(r.json().value("meta").toObject(), meta(1, 20, 0, 0));
+        QCOMPARE(r.json().value("meta").toObject(), meta(1, 5000, 0, 0));
         r = get(base + "/check?tmdbId=550&contentType=movie", m_bob);
         QCOMPARE(r.status, 200);
         QVERIFY(r.json().value("data").isNull());
-        verifyError(call("DELETE", base + "/" + id, m_bob), 404, QStringLiteral("NOT_FOUND"));
-        verifyError(call("DELETE", base + "/movie/550", m_bob), 404, QStringLiteral("NOT_FOUND"));
+        CHECK(
+            verifyError(call("DELETE", base + "/" + id, m_bob), 404, QStringLiteral("NOT_FOUND")));
+        CHECK(verifyError(
+            call("DELETE", base + "/movie/550", m_bob), 404, QStringLiteral("NOT_FOUND")));
         if (list == QLatin1String("watchlist"))
-            verifyError(
+            CHECK(verifyError(
                 call("PATCH", base + "/movie/550", m_bob, R"({"watched":true,"note":"mine"})"), 404,
-                QStringLiteral("NOT_FOUND"));
+                QStringLiteral("NOT_FOUND")));
         QCOMPARE(get(base + "/check?tmdbId=550&contentType=movie").json().value("data").toObject(),
             alices);
 
         // Bob's own copy of the same title is his: no 409, a new id, counted only for him.
         const QJsonObject bobs = add(list, movie(550, "Fight Club"), m_bob);
+        RETURN_IF_FAILED();
         QVERIFY(!bobs.isEmpty());
         QVERIFY(bobs.value("id") != alices.value("id"));
         QCOMPARE(get(base).json().value("meta").toObject().value("total").toInt(), 2);
         QCOMPARE(get(base, m_bob).json().value("data").toArray(), QJsonArray {bobs});
         // Alice cannot delete Bob's by id either, and deleting her own leaves his.
-        verifyError(
+        CHECK(verifyError(
             call("DELETE", base + "/" + QByteArray::number(bobs.value("id").toInteger()), m_alice),
-            404, QStringLiteral("NOT_FOUND"));
+            404, QStringLiteral("NOT_FOUND")));
         QCOMPARE(call("DELETE", base + "/movie/550", m_alice).status, 200);
         QCOMPARE(get(base, m_bob).json().value("data").toArray(), QJsonArray {bobs});
         QCOMPARE(rows(list), 2); // Alice's show and Bob's film
@@ -997,50 +1139,18 @@ private slots:
     void acknowledgedWritesSurviveKill9()
     {
         QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const QString &k : env.keys()) {
-            if (k.startsWith(QLatin1String("TMDB_")) || k.startsWith(QLatin1String("CLERK_"))
-                || k.startsWith(QLatin1String("RATE_LIMIT_")) || k == QLatin1String("NODE_ENV"))
-                env.remove(k);
-        }
-        env.insert(QStringLiteral("HOME"), dir.path());
-        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.path() + QStringLiteral("/data"));
-        env.insert(
-            QStringLiteral("DATABASE_URL"), QStringLiteral("sqlite://%1/x.db").arg(dir.path()));
-        env.insert(QStringLiteral("PORT"), QStringLiteral("0"));
-        env.insert(QStringLiteral("CLERK_JWT_KEY"), QString::fromLatin1(m_key.publicPem()));
-        env.insert(QStringLiteral("ALLOWED_ORIGINS"), QString::fromLatin1(kOrigin));
-        env.insert(QStringLiteral("TMDB_BASE_URL"), QStringLiteral("http://127.0.0.1:9/3"));
+        QVERIFY2(dir.isValid(), qPrintable(dir.errorString()));
+        const QProcessEnvironment env = MarqueeProcess::cleanEnvironment(dir.path(),
+            {{QStringLiteral("DATABASE_URL"), QStringLiteral("sqlite://%1/x.db").arg(dir.path())},
+                {QStringLiteral("PORT"), QStringLiteral("0")},
+                {QStringLiteral("CLERK_JWT_KEY"), QString::fromLatin1(m_key.publicPem())},
+                {QStringLiteral("ALLOWED_ORIGINS"), QString::fromLatin1(kOrigin)}});
 
-        auto startServer = [&](QProcess &p) -> quint16 {
-            p.setProcessEnvironment(env);
-            p.setWorkingDirectory(dir.path());
-            p.start(QStringLiteral(MARQUEE_BINARY), {QStringLiteral("--headless")});
-            if (!p.waitForStarted())
-                return 0;
-            static const QRegularExpression listening(
-                QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-            QString err;
-            quint16 port = 0;
-            QElapsedTimer t;
-            t.start();
-            while (port == 0 && t.elapsed() < 10000 && p.state() == QProcess::Running) {
-                p.waitForReadyRead(100);
-                err += QString::fromUtf8(p.readAllStandardError());
-                port = quint16(listening.match(err).captured(1).toUInt());
-            }
-            if (port == 0)
-                qWarning("marquee did not start: %s", qPrintable(err));
-            return port;
-        };
-
-        QProcess first;
-        const quint16 port = startServer(first);
-        QVERIFY(port > 0);
+        MarqueeProcess first;
+        QVERIFY2(first.start(env, dir.path()), qPrintable(first.errorString()));
         QList<QJsonObject> acknowledged;
         {
-            HttpClient client(port);
+            HttpClient client(first.port());
             for (int i = 1; i <= 20; ++i) {
                 QJsonObject body = movie(i, QStringLiteral("Title %1").arg(i));
                 body.insert("note", QStringLiteral("note %1").arg(i));
@@ -1055,16 +1165,14 @@ private slots:
                 compact(movie(550, "Fight Club")));
             QCOMPARE(fav.status, 201);
             // The last 201 is on the wire: kill at once, no chance to flush anything.
-            ::kill(pid_t(first.processId()), SIGKILL);
+            QVERIFY(first.kill9());
         }
-        QVERIFY(first.waitForFinished(10000));
-        QCOMPARE(first.exitStatus(), QProcess::CrashExit);
+        QCOMPARE(first.process().exitStatus(), QProcess::CrashExit);
 
-        QProcess second;
-        const quint16 port2 = startServer(second);
-        QVERIFY(port2 > 0);
+        MarqueeProcess second;
+        QVERIFY2(second.start(env, dir.path()), qPrintable(second.errorString()));
         {
-            HttpClient client(port2);
+            HttpClient client(second.port());
             const HttpReply list = client.request(
                 "GET", "/api/watchlist?limit=100", {{"Authorization", "Bearer " + m_alice}});
             QCOMPARE(list.status, 200);
@@ -1077,8 +1185,7 @@ private slots:
                     {{"Authorization", "Bearer " + m_alice}});
             QCOMPARE(fav.json().value("isFavorite").toBool(), true);
         }
-        ::kill(pid_t(second.processId()), SIGTERM);
-        QVERIFY(second.waitForFinished(10000));
+        QVERIFY(second.terminate());
     }
 };
 

@@ -1,6 +1,7 @@
 // Logging: redaction everywhere, the access log, JSON lines, the bounded buffer (issue 2).
 #include "log/categories.h"
 #include "log/logger.h"
+#include "support/check.h"
 #include "support/testserver.h"
 
 #include <QJsonDocument>
@@ -71,18 +72,38 @@ private slots:
     void accessLogNeverShowsAuthorizationOrQuery()
     {
         TestServer ts;
-        QVERIFY(ts.start());
+        QVERIFY2(ts.start(), notStarted("server", ts.startError()));
+        // A careless route that logs the request as it came, headers and query included: what
+        // the log must still never show, whoever writes the line.
+        ts.server().router().get(QStringLiteral("/test/careless"), [](const ExchangePtr &ex) {
+            QString dump = QStringLiteral("request: GET /test/careless?")
+                + ex->request().query.toString(QUrl::FullyEncoded);
+            for (const auto &[name, value] : ex->request().headers)
+                dump += QStringLiteral("\n  ") + QString::fromLatin1(name) + QStringLiteral(": ")
+                    + QString::fromLatin1(value);
+            qCInfo(lcHttp).noquote() << dump;
+            ex->respond(HttpResponse::ok(true));
+        });
         const quint64 before = Logger::instance().buffer()->entriesAfter(0).isEmpty()
             ? 0
             : Logger::instance().buffer()->entriesAfter(0).last().id;
+        const QList<std::pair<QByteArray, QByteArray>> secrets {
+            {"Authorization", "Bearer header.secret.value"}, {"Cookie", "__session=cookiesecret"}};
         const HttpReply r = ts.get("/health?api_key=querysecret123&token=abc",
-            {{"Authorization", "Bearer header.secret.value"}, {"Cookie", "__session=cookiesecret"},
-                {"X-Request-Id", "log-test-1"}});
+            secrets + QList<std::pair<QByteArray, QByteArray>> {{"X-Request-Id", "log-test-1"}});
         QCOMPARE(r.status, 200);
+        const HttpReply careless = ts.get("/test/careless?api_key=querysecret123&token=abc",
+            secrets + QList<std::pair<QByteArray, QByteArray>> {{"X-Request-Id", "log-test-2"}});
+        QCOMPARE(careless.status, 200);
         QString lines;
         bool sawAccess = false;
+        int headerLines = 0; // lines that did carry the headers, with their values redacted
         for (const auto &e : Logger::instance().buffer()->entriesAfter(before)) {
             lines += e.message + QLatin1Char('\n');
+            if (e.message.contains(QLatin1String("Authorization"))
+                && e.message.contains(QLatin1String("Cookie"))
+                && e.message.contains(QLatin1String("[REDACTED]")))
+                ++headerLines;
             if (e.category == QLatin1String("marquee.access")
                 && e.message.contains(QLatin1String("log-test-1"))) {
                 sawAccess = true;
@@ -93,6 +114,7 @@ private slots:
             }
         }
         QVERIFY(sawAccess);
+        QCOMPARE(headerLines, 1); // so the check below did look at a line holding the headers
         // A decoded control character in the path cannot forge a second log line.
         const quint64 mark = Logger::instance().buffer()->entriesAfter(0).last().id;
         QCOMPARE(ts.get("/x%0A2026-01-01T00:00:00.000Z%20INFO%20forged").status, 404);

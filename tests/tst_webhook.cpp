@@ -99,6 +99,30 @@ void TestWebhook::verify_data()
         WebhookError::BadSignature);
     row("signature with trailing garbage", m_secret, messageId, time, good + "AA", body,
         WebhookError::BadSignature);
+    // Every byte counts: the comparison must not stop short of the end, nor accept a prefix.
+    const auto withChar = [](QByteArray signature, qsizetype at) {
+        signature[at] = signature.at(at) == 'A' ? 'B' : 'A';
+        return signature;
+    };
+    row("last character changed", m_secret, messageId, time, withChar(good, good.size() - 1), body,
+        WebhookError::BadSignature);
+    row("first character changed", m_secret, messageId, time, withChar(good, 3), body,
+        WebhookError::BadSignature);
+    QByteArray mac = QByteArray::fromBase64(goodValue);
+    QCOMPARE(mac.size(), 32);
+    mac[31] = char(mac.at(31) ^ 0x01);
+    row("last MAC byte changed", m_secret, messageId, time, "v1," + mac.toBase64(), body,
+        WebhookError::BadSignature);
+    row("last character missing", m_secret, messageId, time, good.chopped(1), body,
+        WebhookError::BadSignature);
+    row("one character appended", m_secret, messageId, time, good + "A", body,
+        WebhookError::BadSignature);
+    row("one MAC byte appended", m_secret, messageId, time,
+        "v1," + (QByteArray::fromBase64(goodValue) + 'x').toBase64(), body,
+        WebhookError::BadSignature);
+    row("MAC without its last byte", m_secret, messageId, time,
+        "v1," + QByteArray::fromBase64(goodValue).chopped(1).toBase64(), body,
+        WebhookError::BadSignature);
 
     row("tampered body", m_secret, messageId, time, good, QByteArray(body).replace("Ada", "Eve"),
         WebhookError::BadSignature);

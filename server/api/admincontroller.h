@@ -7,7 +7,7 @@ namespace marquee {
 class MarqueeServer;
 class UserStore;
 
-// Admin routes (API.md §6): only users in ADMIN_USER_IDS.
+// Admin routes (docs/api.md, "Operational routes"): only users in ADMIN_USER_IDS.
 class AdminController : public Controller
 {
 public:

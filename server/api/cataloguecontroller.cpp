@@ -18,7 +18,8 @@ QString mediaPath(bool movie)
 
 } // namespace
 
-// Validated query -> upstream parameters. Unknown parameters are refused (API.md §1).
+// Validated query -> upstream parameters. Unknown parameters are refused (docs/api.md, "Catalogue
+// routes").
 class CatalogueParams
 {
 public:
@@ -237,13 +238,13 @@ void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &re
             r.body = transform ? HttpResponse::okRaw(transform(a.data)).body : a.envelope;
             r.setHeader("ETag", a.etag);
             // An answer for a signed-in user may carry their saved language, region or adult
-            // setting: a shared cache must not hand it to someone else.
+            // setting: a shared cache must not hand it to someone else. The anonymous answer
+            // varies by Authorization too, or a shared cache would serve it to signed-in users.
             const bool personal = ex->principal.isAuthenticated();
             r.setHeader("Cache-Control",
                 (personal ? "private, max-age=" : "public, max-age=")
                     + QByteArray::number(a.maxAgeSeconds));
-            if (personal)
-                r.setHeader("Vary", "Authorization");
+            r.setHeader("Vary", "Authorization");
             r.setHeader("X-Cache",
                 a.source == CatalogueAnswer::Source::Hit        ? "HIT"
                     : a.source == CatalogueAnswer::Source::Miss ? "MISS"

@@ -7,9 +7,9 @@ namespace marquee {
 
 class CatalogueParams;
 
-// Every public catalogue route of API.md §3: movies, TV, trending, search, people, image
-// configuration. Each action validates its query (before any upstream call), names the TMDB
-// path and cache class, and hands over to the CatalogueService.
+// Every public catalogue route (docs/api.md, "Catalogue routes"): movies, TV, trending, search,
+// people, image configuration. Each action validates its query (before any upstream call), names
+// the TMDB path and cache class, and hands over to the CatalogueService.
 class CatalogueController : public Controller
 {
 public:

@@ -3,6 +3,7 @@
 #include "core/marqueeserver.h"
 #include "core/version.h"
 #include "http/apierror.h"
+#include "tmdb/catalogueservice.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -27,13 +28,17 @@ void HealthController::health(const ExchangePtr &ex)
         throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"),
             QJsonArray {QJsonObject {{"field", "database"}, {"issue", "unavailable"}}});
     const bool degraded = h.tmdb == QLatin1String("offline");
+    QJsonObject cache {
+        {"entries", h.cacheEntries}, {"hitRatio", h.cacheHitRatio}, {"scope", h.cacheScope}};
+    if (h.cacheScope == QLatin1String("memory"))
+        cache.insert(QStringLiteral("note"), QString::fromLatin1(kDemoCacheNote));
     ex->respond(HttpResponse::ok(QJsonObject {
         {"status", degraded ? "degraded" : "ok"},
         {"version", MARQUEE_VERSION},
         {"uptimeSeconds", h.uptimeSeconds},
         {"database", "ok"},
         {"tmdb", h.tmdb},
-        {"cache", QJsonObject {{"entries", h.cacheEntries}, {"hitRatio", h.cacheHitRatio}}},
+        {"cache", cache},
     }));
 }
 

@@ -6,7 +6,7 @@ namespace marquee {
 
 class MarqueeServer;
 
-// GET /health (API.md §6) and GET /api/openapi.json.
+// GET /health and GET /api/openapi.json (docs/api.md, "Operational routes").
 class HealthController : public Controller
 {
 public:

@@ -141,10 +141,11 @@ ApiError notInList(ListKind kind)
 
 } // namespace
 
-ListsController::ListsController(Database &db, const ImageUrls &images)
+ListsController::ListsController(Database &db, const ImageUrls &images, int maxItems)
     : m_db(db)
     , m_store(db)
     , m_images(images)
+    , m_maxItems(maxItems)
     , m_pageCacheEnabled(db.dialect() == SqlDialect::Sqlite)
 { }
 
@@ -241,8 +242,13 @@ HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
         QStringLiteral("sort")});
     ListQuery query;
     query.userId = ex->principal.userId;
-    query.page = int(q.integer(QStringLiteral("page"), false, 1, 10000).value_or(1));
-    query.limit = int(q.integer(QStringLiteral("limit"), false, 1, 100).value_or(20));
+    const auto page = q.integer(QStringLiteral("page"), false, 1, 10000);
+    const auto limit = q.integer(QStringLiteral("limit"), false, 1, 100);
+    // The original frontend has no paging: it shows `data` as the whole list. So a read without
+    // page and limit is the whole list (at most the cap); paging starts when the client asks.
+    const bool paged = page || limit;
+    query.page = int(page.value_or(1));
+    query.limit = paged ? int(limit.value_or(20)) : m_maxItems;
     query.contentType = q.oneOf(QStringLiteral("contentType"), false, kContentTypes);
     query.sort = sortFrom(q.oneOf(QStringLiteral("sort"), false, kSorts).value_or(QString()));
     q.finish();
@@ -261,17 +267,17 @@ HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
             return cached;
         }
     }
-    const ListPage page = m_store.list(kind, query);
-    const qint64 totalPages = (page.total + query.limit - 1) / query.limit;
+    const ListPage rows = m_store.list(kind, query);
+    const qint64 totalPages = (rows.total + query.limit - 1) / query.limit;
     // Written straight to bytes: building QJsonObjects dominated the cost of a list read.
     HttpResponse r;
-    r.body.reserve(256 + page.items.size() * 400);
+    r.body.reserve(256 + rows.items.size() * 400);
     JsonWriter w(&r.body);
     w.beginObject().field("success", true).key("data").beginArray();
-    for (const ListItem &item : page.items)
+    for (const ListItem &item : rows.items)
         writeItem(w, item, kind);
     w.endArray().key("meta").beginObject();
-    w.field("page", query.page).field("limit", query.limit).field("total", page.total);
+    w.field("page", query.page).field("limit", query.limit).field("total", rows.total);
     w.field("totalPages", totalPages).endObject().endObject();
     if (m_pageCacheEnabled) {
         if (m_pageBytes > 32 * 1024 * 1024 || m_pages.size() > 20000) { // bounded: start over
@@ -305,14 +311,28 @@ HttpResponse ListsController::check(const ExchangePtr &ex, ListKind kind)
 HttpResponse ListsController::add(const ExchangePtr &ex, ListKind kind)
 {
     const ListItem item = parseNewItem(ex->request(), kind);
-    const ListStore::AddResult result = m_store.add(kind, ex->principal.userId, item);
-    if (!result.created) {
+    const qint64 userId = ex->principal.userId;
+    const auto duplicate = [&](const ListItem &existing) {
         ApiError e(ApiError::Code::Conflict,
             QStringLiteral("This title is already in your %1").arg(listName(kind)),
             QJsonArray {QJsonObject {{"field", "tmdbId"}, {"issue", "duplicate"}}});
-        e.extra.insert(QStringLiteral("data"), toJson(result.item, kind));
-        throw e;
+        e.extra.insert(QStringLiteral("data"), toJson(existing, kind));
+        return e;
+    };
+    // The cap keeps the unpaged read (the whole list) bounded. Several servers on one PostgreSQL
+    // database may overshoot it by the writes they make at the same moment; nothing else.
+    if (m_store.count(kind, userId) >= m_maxItems) {
+        if (const auto existing = m_store.find(kind, userId, item.contentType, item.tmdbId))
+            throw duplicate(*existing);
+        throw ApiError(ApiError::Code::Conflict,
+            QStringLiteral("Your %1 is full (%2 titles): remove a title to add another")
+                .arg(listName(kind))
+                .arg(m_maxItems),
+            QJsonArray {QJsonObject {{"field", "list"}, {"issue", "full"}}});
     }
+    const ListStore::AddResult result = m_store.add(kind, userId, item);
+    if (!result.created)
+        throw duplicate(result.item);
     HttpResponse r;
     r.status = 201;
     JsonWriter w(&r.body);

@@ -15,12 +15,12 @@ class JsonWriter;
 class Database;
 class ImageUrls;
 
-// The watchlist and favorites of API.md §5 (docs/lists.md): one route table for both lists,
-// every route for the token's user only. Another user's item is answered like an absent one.
+// The watchlist and favorites (docs/api.md, "User routes"; docs/lists.md): one route table for both
+// lists, every route for the token's user only. Another user's item is answered like an absent one.
 class ListsController : public Controller
 {
 public:
-    ListsController(Database &db, const ImageUrls &images);
+    ListsController(Database &db, const ImageUrls &images, int maxItems);
     void registerRoutes(Router &router) override;
 
 private:
@@ -44,6 +44,7 @@ private:
     Database &m_db;
     ListStore m_store;
     const ImageUrls &m_images;
+    const int m_maxItems; // per user and list
     // Serialised list pages per user, dropped on any write of theirs. Only where this process
     // is the database's only writer (SQLite); several servers on PostgreSQL read through.
     bool m_pageCacheEnabled;

@@ -10,7 +10,8 @@ class ClerkAuthenticator;
 class UserStore;
 struct UserRecord;
 
-// The caller's own account (API.md §5): profile, settings, export, Clerk sync, sessions.
+// The caller's own account (docs/api.md, "User routes"): profile, settings, export, Clerk sync,
+// sessions.
 class UserController : public Controller
 {
 public:

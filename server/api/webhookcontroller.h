@@ -7,7 +7,7 @@ namespace marquee {
 class ClerkAuthenticator;
 class UserStore;
 
-// POST /api/webhooks/clerk: Clerk's user events, signed with Svix (API.md §4).
+// POST /api/webhooks/clerk: Clerk's user events, signed with Svix (docs/api.md, "Authentication").
 class WebhookController : public Controller
 {
 public:

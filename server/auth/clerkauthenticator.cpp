@@ -56,6 +56,8 @@ void ClerkAuthenticator::authenticate(
     if (header.isEmpty()) {
         if (access == Access::OptionalUser)
             proceed();
+        else if (!m_clerk.canVerify())
+            ex->fail(unauthenticated(QString::fromLatin1(kAuthNotConfiguredMessage)));
         else
             ex->fail(unauthenticated(
                 QStringLiteral("Authentication required: send Authorization: Bearer <token>")));
@@ -68,13 +70,12 @@ void ClerkAuthenticator::authenticate(
         return;
     }
     if (!m_clerk.canVerify()) {
-        reject(
-            ex, access, QStringLiteral("Authentication is not configured on this server"), proceed);
+        reject(ex, access, QString::fromLatin1(kAuthNotConfiguredMessage), proceed);
         return;
     }
     const QByteArray &key
         = token; // QHash compares the whole token, so no two tokens share an entry
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 now = nowSeconds();
     if (auto it = m_tokens.constFind(key); it != m_tokens.constEnd()) {
         if (it->expiresAt + m_policy.clockSkewSeconds > now) {
             admit(ex, *it, access, proceed);
@@ -90,8 +91,7 @@ void ClerkAuthenticator::verify(
 {
     m_clerk.withKeys([this, ex, token, access, proceed](const KeySet &keys) {
         ex->guard([&] {
-            const JwtResult r
-                = verifyJwt(token, keys, m_policy, QDateTime::currentSecsSinceEpoch());
+            const JwtResult r = verifyJwt(token, keys, m_policy, nowSeconds());
             auto finish = [this, ex, token, access, proceed](const JwtResult &result) {
                 if (!result.ok()) {
                     qCInfo(lcAuth).noquote() << "token refused:" << jwtErrorName(result.error);
@@ -106,10 +106,7 @@ void ClerkAuthenticator::verify(
             };
             if (r.error == JwtError::UnknownKey && !r.keyId.isEmpty()) {
                 m_clerk.refreshForUnknownKey([ex, token, finish, this](const KeySet &fresh) {
-                    ex->guard([&] {
-                        finish(
-                            verifyJwt(token, fresh, m_policy, QDateTime::currentSecsSinceEpoch()));
-                    });
+                    ex->guard([&] { finish(verifyJwt(token, fresh, m_policy, nowSeconds())); });
                 });
                 return;
             }
@@ -154,7 +151,7 @@ ClerkAuthenticator::CachedUser *ClerkAuthenticator::userFor(const QString &clerk
 void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token, Access access,
     const std::function<void()> &proceed)
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = nowMs();
     CachedUser *user = userFor(token.subject, now);
     if (!user)
         throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
@@ -225,8 +222,7 @@ void ClerkAuthenticator::syncProfile(const QString &clerkId, std::function<void(
         [this, clerkId, done = std::move(done)](const std::optional<ClerkProfile> &profile) {
             bool ok = false;
             if (profile && profile->clerkId == clerkId)
-                ok = m_users.applyClerkProfile(
-                    *profile, QDateTime::currentMSecsSinceEpoch(), false);
+                ok = m_users.applyClerkProfile(*profile, nowMs(), false);
             if (done)
                 done(ok);
         });

@@ -3,10 +3,13 @@
 #include "http/pipeline.h"
 #include "jwt.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
+
+#include <functional>
 
 namespace marquee {
 
@@ -14,10 +17,11 @@ struct Config;
 class ClerkClient;
 class UserStore;
 
-// The authentication step of the pipeline (API.md §4). Bearer tokens are verified with our own
-// RS256 verifier against Clerk's keys, then the token's `sub` becomes a user (created on first
-// sight) and its `sid` a session (a revoked one is refused). Verified tokens, users and sessions
-// are remembered in memory so a request normally costs no RSA operation and no database write.
+// The authentication step of the pipeline (docs/api.md, "Authentication"). Bearer tokens are
+// verified with our own RS256 verifier against Clerk's keys, then the token's `sub` becomes a user
+// (created on first sight) and its `sid` a session (a revoked one is refused). Verified tokens,
+// users and sessions are remembered in memory so a request normally costs no RSA operation and no
+// database write.
 class ClerkAuthenticator
     : public QObject
     , public Authenticator
@@ -37,6 +41,10 @@ public:
     void forgetSession(const QString &sid);
     // Re-reads the profile from Clerk now; done() runs when it is stored (or failed).
     void syncProfile(const QString &clerkId, std::function<void(bool)> done);
+
+    // The time tokens are judged by (ms since the epoch: exp, nbf, iat, the verified-token
+    // cache) and users and sessions are touched at: the real time unless a test sets a clock.
+    void setClock(std::function<qint64()> nowMs) { m_clock = std::move(nowMs); }
 
     static constexpr int kMaxCachedTokens = 10000;
     static constexpr qint64 kTouchIntervalMs = 60 * 1000;
@@ -65,6 +73,8 @@ private:
     void reject(const ExchangePtr &ex, Access access, const QString &message,
         const std::function<void()> &proceed);
     CachedUser *userFor(const QString &clerkId, qint64 nowMs);
+    qint64 nowMs() const { return m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch(); }
+    qint64 nowSeconds() const { return nowMs() / 1000; }
 
     const Config &m_config;
     UserStore &m_users;
@@ -75,6 +85,7 @@ private:
     QHash<QString, CachedUser> m_userCache; // clerk id -> user
     QHash<QString, CachedSession> m_sessionCache;
     QSet<QString> m_syncing;
+    std::function<qint64()> m_clock; // empty: the real time
 };
 
 } // namespace marquee

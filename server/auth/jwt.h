@@ -62,8 +62,8 @@ struct JwtResult
     bool ok() const { return error == JwtError::None; }
 };
 
-// Verifies a compact JWS the way Clerk's verifyToken does (see API.md §4): the header is
-// checked, the key picked by kid, the RSASSA-PKCS1-v1_5 signature verified, and only then
+// Verifies a compact JWS the way Clerk's verifyToken does (docs/api.md, "Authentication"): the
+// header is checked, the key picked by kid, the RSASSA-PKCS1-v1_5 signature verified, and only then
 // is the payload parsed and its claims believed. Times are whole seconds since the epoch;
 // fractional NumericDates are truncated, as JavaScript's Date does.
 // Thread-safe: a KeySet is immutable and each call uses its own OpenSSL contexts.

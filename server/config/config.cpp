@@ -156,7 +156,8 @@ QStringList knownConfigVariables()
         QStringLiteral("MARQUEE_IDLE_TIMEOUT"), QStringLiteral("MARQUEE_MAX_CONNECTIONS"),
         QStringLiteral("MARQUEE_MAX_CONNECTIONS_PER_CLIENT"),
         QStringLiteral("MARQUEE_SHUTDOWN_GRACE"), QStringLiteral("MARQUEE_TMDB_TIMEOUT"),
-        QStringLiteral("MARQUEE_TMDB_RATE"), QStringLiteral("MARQUEE_CACHE_MEMORY_MB")};
+        QStringLiteral("MARQUEE_TMDB_RATE"), QStringLiteral("MARQUEE_CACHE_MEMORY_MB"),
+        QStringLiteral("MARQUEE_LIST_MAX_ITEMS")};
 }
 
 static void load(const Reader &r, Config &c)
@@ -248,6 +249,8 @@ static void load(const Reader &r, Config &c)
             QStringLiteral("must be at most 10m (search results are only memoised briefly)"));
     c.cacheMemoryMb
         = int(integer(r, QStringLiteral("MARQUEE_CACHE_MEMORY_MB"), c.cacheMemoryMb, 0, 65536));
+    c.listMaxItems
+        = int(integer(r, QStringLiteral("MARQUEE_LIST_MAX_ITEMS"), c.listMaxItems, 1, 100000));
 
     c.rateLimitGeneral
         = int(integer(r, QStringLiteral("RATE_LIMIT_GENERAL"), c.rateLimitGeneral, 0, 1000000));

@@ -41,7 +41,7 @@ struct Config
     RunEnvironment environment = RunEnvironment::Development;
     LogLevel logLevel = LogLevel::Info;
 
-    // Cache freshness (seconds), API.md §3.
+    // Cache freshness in seconds (docs/api.md, "Cache policy").
     qint64 ttlTrending = 3 * 3600;
     qint64 ttlLists = 6 * 3600;
     qint64 ttlDetails = 7 * 86400;
@@ -49,7 +49,10 @@ struct Config
     qint64 ttlSearch = 10 * 60;
     int cacheMemoryMb = 64;
 
-    // Requests per minute per client, API.md §8; 0 = off.
+    // Titles one user may keep in each list; a list read without paging answers all of them.
+    int listMaxItems = 5000;
+
+    // Requests per minute per client (docs/api.md, "Rate limits"); 0 = off.
     int rateLimitGeneral = 300;
     int rateLimitSearch = 30;
     int rateLimitSensitive = 20;

@@ -95,7 +95,8 @@ void MarqueeServer::registerRoutes()
     m_controllers.push_back(std::make_unique<HealthController>(*this));
     m_controllers.push_back(std::make_unique<CatalogueController>(*m_catalogue));
     m_controllers.push_back(std::make_unique<UserController>(*m_users, *m_auth));
-    m_controllers.push_back(std::make_unique<ListsController>(*m_db, m_catalogue->images()));
+    m_controllers.push_back(
+        std::make_unique<ListsController>(*m_db, m_catalogue->images(), m_config.listMaxItems));
     m_controllers.push_back(
         std::make_unique<WebhookController>(m_config.clerkWebhookSecret, *m_users, *m_auth));
     m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users));
@@ -112,6 +113,8 @@ HealthSnapshot MarqueeServer::health()
         h.tmdb = m_catalogue->status();
         h.cacheEntries = m_catalogue->isDemo() ? m_catalogue->cache().memoryEntries()
                                                : m_catalogue->cache().approximateEntries();
+        if (m_catalogue->isDemo())
+            h.cacheScope = QStringLiteral("memory");
         h.cacheHitRatio = m_catalogue->stats().hitRatio();
     } else {
         h.tmdb = m_config.tmdbApiKey.isEmpty() ? QStringLiteral("demo") : QStringLiteral("ok");

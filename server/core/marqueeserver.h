@@ -29,6 +29,9 @@ struct HealthSnapshot
     bool shuttingDown = false;
     QString tmdb; // ok | offline | demo | unconfigured
     qint64 cacheEntries = 0;
+    // Where cacheEntries were counted: "database" (what `marquee cache stats` shows), or
+    // "memory" for the demo catalogue, whose answers are never written to the database.
+    QString cacheScope = QStringLiteral("database");
     double cacheHitRatio = 0;
     qint64 uptimeSeconds = 0;
     quint64 requestsServed = 0;
@@ -56,6 +59,7 @@ public:
     HttpServer &http() { return *m_http; }
     Router &router() { return m_router; }
     CatalogueService *catalogue() { return m_catalogue.get(); }
+    ClerkAuthenticator *authenticator() { return m_auth; }
     HealthSnapshot health();
     qint64 uptimeSeconds() const { return m_uptime.elapsed() / 1000; }
 

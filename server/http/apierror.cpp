@@ -77,7 +77,7 @@ QByteArray ApiError::codeName() const
     case Code::UnsupportedMediaType:
         return "UNSUPPORTED_MEDIA_TYPE";
     case Code::HeaderTooLarge:
-        return "PAYLOAD_TOO_LARGE"; // API.md has no code of its own for 431
+        return "PAYLOAD_TOO_LARGE"; // no code of its own for 431 (docs/api.md)
     case Code::RateLimited:
         return "RATE_LIMITED";
     case Code::Internal:

@@ -9,8 +9,9 @@
 
 namespace marquee {
 
-// The one error type of the HTTP layer: thrown by routes, validation helpers and services that
-// know about the API, mapped to the error envelope of API.md §1 in exactly one place (Exchange).
+// The one error type of the HTTP layer: thrown by routes, validation helpers and services that know
+// about the API, mapped to the error envelope (docs/api.md, "Envelope and errors") in exactly one
+// place (Exchange).
 class ApiError : public std::exception
 {
 public:

@@ -14,9 +14,10 @@ namespace marquee {
 class ConnectionState;
 
 // The listening socket handed to QHttpServer::bind(). QtHttpServer 6.4 has no limits of its own
-// (QT64-NOTES): this guard watches every connection's byte stream ahead of Qt's parser and answers
-// 431 for an oversized header block, 413 for an oversized body (declared or chunked), sends
-// "100 Continue" when asked, closes idle connections and caps concurrent ones.
+// (docs/qt64.md, "QHttpServer has no limits"): this guard watches every connection's byte stream
+// ahead of Qt's parser and answers 431 for an oversized header block, 413 for an oversized body
+// (declared or chunked), sends "100 Continue" when asked, closes idle connections and caps
+// concurrent ones.
 class ConnectionGuard : public QTcpServer
 {
     Q_OBJECT

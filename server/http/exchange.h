@@ -31,9 +31,10 @@ struct Principal
     bool isAuthenticated() const { return userId > 0; }
 };
 
-// One request and the promise of exactly one answer. Routes answer synchronously or keep the
-// shared pointer and answer later; the socket is guarded, so an answer for a client that has gone
-// is dropped (QT64-NOTES: writing to a dead responder crashes). Never return QFuture from a route.
+// One request and the promise of exactly one answer. Routes answer synchronously or keep the shared
+// pointer and answer later; the socket is guarded, so an answer for a client that has gone is
+// dropped (writing to a dead responder crashes). Never return QFuture from a route (docs/qt64.md,
+// "Asynchronous answers: QFuture and QPromise routes crash").
 class Exchange : public std::enable_shared_from_this<Exchange>
 {
 public:

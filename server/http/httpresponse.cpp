@@ -71,14 +71,15 @@ HttpResponse HttpResponse::object(const QJsonObject &body, int status)
 
 HttpResponse HttpResponse::error(const ApiError &error, const QByteArray &requestId)
 {
-    QJsonObject err {{"code", QString::fromLatin1(error.codeName())}, {"message", error.message()},
-        {"requestId", QString::fromLatin1(requestId)}};
-    if (!error.details().isEmpty())
-        err.insert("details", error.details());
-    // Written by hand so "success" comes first, as in every other envelope.
+    // `error` is the human message (the original frontend shows it in a toast as it is); the
+    // structure sits beside it. Written by hand so the keys keep this order in every answer.
     HttpResponse r;
     r.status = error.status();
-    r.body = "{\"success\":false,\"error\":" + compactJson(err);
+    r.body = "{\"success\":false,\"error\":" + compactJson(error.message()) + ",\"code\":\""
+        + error.codeName() + '"';
+    if (!error.details().isEmpty())
+        r.body += ",\"details\":" + compactJson(error.details());
+    r.body += ",\"requestId\":" + compactJson(QString::fromLatin1(requestId));
     for (auto it = error.extra.begin(); it != error.extra.end(); ++it)
         r.body += ",\"" + it.key().toUtf8() + "\":" + compactJson(it.value());
     r.body += '}';

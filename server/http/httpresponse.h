@@ -27,7 +27,8 @@ struct HttpResponse
     static HttpResponse ok(const QJsonValue &data, const QJsonObject &meta, int status = 200);
     // A success envelope whose data is already serialised JSON (cached catalogue bodies).
     static HttpResponse okRaw(const QByteArray &dataJson, int status = 200);
-    // Any JSON object as the whole body (for the few shapes API.md fixes, e.g. /check).
+    // Any JSON object as the whole body (the original backend's own shapes, e.g. /check:
+    // docs/api.md, "Envelope and errors").
     static HttpResponse object(const QJsonObject &body, int status = 200);
     static HttpResponse error(const ApiError &error, const QByteArray &requestId);
     static HttpResponse empty(int status);

@@ -119,8 +119,8 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     const Access access = match.route->access;
     if (access == Access::Public || !m_authenticator) {
         if (access == Access::User || access == Access::Admin)
-            throw ApiError(ApiError::Code::Unauthenticated,
-                QStringLiteral("Authentication is not configured"));
+            throw ApiError(
+                ApiError::Code::Unauthenticated, QString::fromLatin1(kAuthNotConfiguredMessage));
         runRoute(ex);
         return;
     }

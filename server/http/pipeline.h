@@ -9,6 +9,12 @@ namespace marquee {
 
 // Pluggable pipeline steps. Each either lets the request go on (calls proceed) or answers it.
 
+// What a client is told when a route needs a token and the server has no way to verify one: no
+// token could ever work, so "send a token" would send the user in a circle.
+inline const char *const kAuthNotConfiguredMessage
+    = "Authentication is not configured on this server: its operator can enable it by setting "
+      "CLERK_JWKS_URL, CLERK_SECRET_KEY or CLERK_JWT_KEY";
+
 // Resolves the caller from the Authorization header; asynchronous because keys may need fetching.
 class Authenticator
 {

@@ -37,12 +37,12 @@ struct RateLimitKey
 
 size_t qHash(const RateLimitKey &key, size_t seed = 0) noexcept;
 
-// API.md §8: three tiers of requests per minute, per (client, tier), with a sliding-window
-// counter (the current and the previous fixed minute, the previous one weighted by how much of
-// it still overlaps the sliding minute). That needs 16 bytes per client and tier whatever the
-// limit, where an exact log of timestamps needs one entry per allowed request; its error is
-// small for the steady traffic a limiter is for, and a burst at the start of a minute is held
-// back a little longer than a precise window would (never less). Rejected requests are not
+// docs/api.md, "Rate limits": three tiers of requests per minute, per (client, tier), with a
+// sliding-window counter (the current and the previous fixed minute, the previous one weighted by
+// how much of it still overlaps the sliding minute). That needs 16 bytes per client and tier
+// whatever the limit, where an exact log of timestamps needs one entry per allowed request; its
+// error is small for the steady traffic a limiter is for, and a burst at the start of a minute is
+// held back a little longer than a precise window would (never less). Rejected requests are not
 // counted, so a client that keeps retrying is let in again as soon as its earlier requests slide
 // out of the window.
 //

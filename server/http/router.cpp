@@ -23,7 +23,7 @@ Route &Router::add(HttpMethod method, const QString &pattern, Handler handler)
     for (const auto &s : std::as_const(r.segments))
         r.literalSegments += isParam(s) ? 0 : 1;
     if (!pattern.startsWith(QLatin1String("/api")))
-        r.tier = RateTier::None; // API.md §8: limits apply to /api routes only
+        r.tier = RateTier::None; // limits apply to /api routes only (docs/api.md)
     m_routes.push_back(std::move(r));
     if (m_routes.back().literalSegments == m_routes.back().segments.size())
         m_literal[QLatin1Char('/') + m_routes.back().segments.join(QLatin1Char('/'))].append(

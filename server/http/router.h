@@ -13,7 +13,7 @@ namespace marquee {
 
 // Who may call a route; enforced by the pipeline, never by the route itself.
 enum class Access { Public, OptionalUser, User, Admin };
-// Which rate-limit tier a route counts against (API.md §8).
+// Which rate-limit tier a route counts against (docs/api.md, "Rate limits").
 enum class RateTier { None, General, Search, Sensitive };
 
 using Handler = std::function<void(const ExchangePtr &)>;

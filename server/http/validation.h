@@ -19,7 +19,7 @@ class Problems
 public:
     void add(const QString &field, const QString &issue, const QString &message);
     bool isEmpty() const { return m_details.isEmpty(); }
-    void throwIfAny() const; // first message becomes error.message
+    void throwIfAny() const; // the first message becomes the envelope's `error`
 private:
     QJsonArray m_details;
     QString m_firstMessage;
@@ -63,7 +63,7 @@ class QueryFields
 {
 public:
     explicit QueryFields(const HttpRequest &request);
-    // Unknown parameters are refused (API.md §1); aliases count as known.
+    // Unknown parameters are refused (docs/api.md, "Envelope and errors"); aliases count as known.
     void allowOnly(const QStringList &names);
 
     std::optional<QString> string(const QString &name, bool required, int minLength, int maxLength);

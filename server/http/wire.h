@@ -11,9 +11,14 @@ namespace marquee {
 QByteArray serializeResponse(int status, const QList<std::pair<QByteArray, QByteArray>> &headers,
     const QByteArray &body, bool withBody);
 
-// The headers every response carries whatever produced it (API.md §2).
+// The headers every response carries whatever produced it (docs/api.md, "Headers on every answer").
 void appendSecurityHeaders(
     QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType);
+
+// IMF-fixdate (RFC 9110 §5.6.7), e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+QByteArray formatHttpDate(qint64 secondsSinceEpoch);
+// The current time as IMF-fixdate, cached per second.
+QByteArray httpDate();
 
 QByteArray newRequestId();
 bool isValidRequestId(const QByteArray &id);

@@ -8,8 +8,8 @@ namespace marquee {
 
 enum class SqlDialect { Sqlite, Postgres };
 
-// DATABASE_URL forms of API.md §9: sqlite:///abs/path.db, sqlite:relative.db, file:./dev.db,
-// postgresql://user:pass@host:5432/db (also postgres://).
+// DATABASE_URL forms (README.md, "Configuration"): sqlite:///abs/path.db, sqlite:relative.db,
+// file:./dev.db, postgresql://user:pass@host:5432/db (also postgres://).
 struct DatabaseUrl
 {
     SqlDialect dialect = SqlDialect::Sqlite;

@@ -179,7 +179,7 @@ ListPage ListStore::list(ListKind kind, const ListQuery &query)
     if (!q.exec())
         fail(q, "list read");
     ListPage page;
-    page.items.reserve(query.limit);
+    page.items.reserve(qMin(query.limit, 100)); // an unpaged read asks for up to the whole cap
     while (q.next())
         page.items.append(readItem(q, kind));
 
@@ -189,14 +189,19 @@ ListPage ListStore::list(ListKind kind, const ListQuery &query)
         page.total = offset + rows;
         return page;
     }
-    Statement cst(m_statements->get(
-        QLatin1String("SELECT COUNT(*) FROM ") + table(kind) + whereOwner(query.contentType)));
-    QSqlQuery &c = *cst;
-    bindOwner(c, query.userId, query.contentType);
+    page.total = count(kind, query.userId, query.contentType);
+    return page;
+}
+
+qint64 ListStore::count(ListKind kind, qint64 userId, const std::optional<QString> &contentType)
+{
+    Statement st(m_statements->get(
+        QLatin1String("SELECT COUNT(*) FROM ") + table(kind) + whereOwner(contentType)));
+    QSqlQuery &c = *st;
+    bindOwner(c, userId, contentType);
     if (!c.exec() || !c.next())
         fail(c, "list count");
-    page.total = c.value(0).toLongLong();
-    return page;
+    return c.value(0).toLongLong();
 }
 
 std::optional<ListItem> ListStore::find(

@@ -12,8 +12,8 @@ namespace marquee {
 class Database;
 class StatementCache;
 
-// The two per-user title lists of API.md §5. They share one shape; only the watchlist has
-// note / watched / watchedAt.
+// The two per-user title lists (docs/api.md, "User routes"). They share one shape; only the
+// watchlist has note / watched / watchedAt.
 enum class ListKind { Watchlist, Favorites };
 
 enum class ListSort { AddedDesc, AddedAsc, TitleAsc, TitleDesc };
@@ -86,6 +86,8 @@ public:
     Q_DISABLE_COPY_MOVE(ListStore)
 
     ListPage list(ListKind kind, const ListQuery &query);
+    // The user's items in the list (of one content type when given).
+    qint64 count(ListKind kind, qint64 userId, const std::optional<QString> &contentType = {});
     std::optional<ListItem> find(
         ListKind kind, qint64 userId, const QString &contentType, qint64 tmdbId);
 

@@ -6,6 +6,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
+
 namespace marquee {
 
 namespace {
@@ -150,8 +152,29 @@ int Migrator::latestVersion()
     return kMigrations[std::size(kMigrations) - 1].version;
 }
 
+// Asked instead of CREATE TABLE IF NOT EXISTS: reading the status must not change the schema,
+// and PostgreSQL answers IF NOT EXISTS on an existing table with a NOTICE.
+std::optional<bool> Migrator::tableExists(QString *error)
+{
+    QSqlQuery q(m_db.connection());
+    const QString sql = m_db.dialect() == SqlDialect::Postgres
+        ? QStringLiteral("SELECT to_regclass('schema_migrations') IS NOT NULL")
+        : QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                         "'schema_migrations'");
+    if (!q.exec(sql) || !q.next()) {
+        *error = QStringLiteral("cannot read the schema version: %1").arg(q.lastError().text());
+        return std::nullopt;
+    }
+    return q.value(0).toBool();
+}
+
 bool Migrator::ensureTable(QString *error)
 {
+    const auto exists = tableExists(error);
+    if (!exists)
+        return false;
+    if (*exists)
+        return true;
     QSqlQuery q(m_db.connection());
     const QString sql = dialectSql(
         QStringLiteral(
@@ -181,19 +204,37 @@ int Migrator::currentVersion(QString *error)
 QList<MigrationInfo> Migrator::status(QString *error)
 {
     QList<MigrationInfo> out;
-    if (!ensureTable(error))
+    const auto exists = tableExists(error);
+    if (!exists)
         return out;
     QHash<int, qint64> applied;
     QSqlQuery q(m_db.connection());
-    if (!q.exec(QStringLiteral("SELECT version, applied_at FROM schema_migrations"))) {
+    if (*exists && !q.exec(QStringLiteral("SELECT version, applied_at FROM schema_migrations"))) {
         *error = q.lastError().text();
         return out;
     }
-    while (q.next())
+    while (*exists && q.next())
         applied.insert(q.value(0).toInt(), q.value(1).toLongLong());
     for (const Migration &m : kMigrations)
         out.append({m.version, QString::fromLatin1(m.name), applied.value(m.version, 0)});
     return out;
+}
+
+QList<MigrationInfo> Migrator::all()
+{
+    QList<MigrationInfo> out;
+    for (const Migration &m : kMigrations)
+        out.append({m.version, QString::fromLatin1(m.name), 0});
+    return out;
+}
+
+int Migrator::pendingCount(QString *error)
+{
+    const QList<MigrationInfo> list = status(error);
+    if (!error->isEmpty())
+        return -1;
+    return int(std::count_if(
+        list.begin(), list.end(), [](const MigrationInfo &m) { return m.appliedAt == 0; }));
 }
 
 bool Migrator::apply(QString *error, int *appliedCount)

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace marquee {
 
 struct MigrationInfo
@@ -23,13 +25,19 @@ public:
     explicit Migrator(Database &db);
 
     bool apply(QString *error, int *appliedCount = nullptr);
+    // Reads only: a database never migrated lists every migration as pending.
     QList<MigrationInfo> status(QString *error);
+    // Migrations not yet applied; -1 (and *error) when the database cannot be read.
+    int pendingCount(QString *error);
     int currentVersion(QString *error);
     static int latestVersion();
+    // Every migration this build knows, none applied.
+    static QList<MigrationInfo> all();
     // Drops every table Marquee created (for `marquee db reset --yes`).
     bool dropAll(QString *error);
 
 private:
+    std::optional<bool> tableExists(QString *error);
     bool ensureTable(QString *error);
     Database &m_db;
 };

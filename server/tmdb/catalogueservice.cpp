@@ -88,14 +88,26 @@ qint64 CatalogueService::ttlMs(CacheCategory category) const
     return m_config.ttlLists * 1000;
 }
 
+// What TMDB has no such thing of, read off the upstream path inside the cache key.
+static QString notFoundMessage(const QString &key)
+{
+    if (key.contains(QLatin1String("/episode/")))
+        return QStringLiteral("TMDB has no such episode");
+    if (key.contains(QLatin1String("/season/")))
+        return QStringLiteral("TMDB has no such season");
+    if (key.contains(QLatin1String("/person/")))
+        return QStringLiteral("TMDB has no such person");
+    return QStringLiteral("TMDB has no such title");
+}
+
 CatalogueAnswer CatalogueService::fromEntry(
-    const CacheEntry &entry, CatalogueAnswer::Source source, qint64 nowMs) const
+    const QString &key, const CacheEntry &entry, CatalogueAnswer::Source source, qint64 nowMs) const
 {
     CatalogueAnswer a;
     a.source = source;
     a.demo = m_demo;
     if (entry.status == 404) {
-        a.error = ApiError::notFound(QStringLiteral("TMDB has no such title"));
+        a.error = ApiError::notFound(notFoundMessage(key));
         return a;
     }
     a.data = entry.body;
@@ -110,11 +122,11 @@ CatalogueAnswer CatalogueService::fromEntry(
 void CatalogueService::fetch(const UpstreamRequest &request, CacheCategory category, Callback done)
 {
     const QString key = (m_demo ? QStringLiteral("demo:") : QString()) + request.cacheKey();
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = m_cache.now();
     std::optional<CacheEntry> cached = m_cache.get(key);
     if (cached && cached->isFresh(now)) {
         ++m_stats.hits;
-        done(fromEntry(*cached, CatalogueAnswer::Source::Hit, now));
+        done(fromEntry(key, *cached, CatalogueAnswer::Source::Hit, now));
         return;
     }
     auto waiting = m_waiting.find(key);
@@ -149,7 +161,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
     const UpstreamRequest &request, const UpstreamResult &result,
     const std::optional<CacheEntry> &stale)
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = m_cache.now();
     using Kind = UpstreamResult::Kind;
     if (result.kind == Kind::Ok) {
         m_upstreamHealthy = true;
@@ -165,7 +177,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
         e.fetchedAt = now;
         e.expiresAt = now + ttlMs(category);
         m_cache.put(key, e, !m_demo && category != CacheCategory::Search);
-        answerAll(key, fromEntry(e, CatalogueAnswer::Source::Miss, now));
+        answerAll(key, fromEntry(key, e, CatalogueAnswer::Source::Miss, now));
         return;
     }
     if (result.kind == Kind::NotFound) {
@@ -177,7 +189,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
         e.fetchedAt = now;
         e.expiresAt = now + kNotFoundMemoMs;
         m_cache.put(key, e, false);
-        answerAll(key, fromEntry(e, CatalogueAnswer::Source::Miss, now));
+        answerAll(key, fromEntry(key, e, CatalogueAnswer::Source::Miss, now));
         return;
     }
 
@@ -189,7 +201,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
     }
     if (stale) {
         ++m_stats.stale;
-        answerAll(key, fromEntry(*stale, CatalogueAnswer::Source::Stale, now));
+        answerAll(key, fromEntry(key, *stale, CatalogueAnswer::Source::Stale, now));
         return;
     }
     CatalogueAnswer a;

@@ -18,7 +18,7 @@ struct Config;
 class Database;
 class TmdbClient;
 
-// Freshness classes of API.md §3 "Cache policy".
+// Freshness classes (docs/api.md, "Cache policy").
 enum class CacheCategory { Trending, Lists, Details, Reference, Search };
 QString categoryName(CacheCategory category);
 
@@ -53,6 +53,11 @@ struct CatalogueStats
 // The catalogue behind every /api/movies, /api/tv, ... route: cache first, then one upstream
 // call per key however many clients wait for it (single flight), stale-if-error, a short memory
 // of TMDB 404s. Without a TMDB key the built-in demo catalogue is the upstream.
+// Why /health and `marquee cache stats` count different entries in demo mode (both say it).
+inline const char *const kDemoCacheNote
+    = "demo catalogue (no TMDB_API_KEY): its answers are cached in the server's memory only, "
+      "never in the database, so `marquee cache stats` does not count them";
+
 class CatalogueService : public QObject
 {
     Q_OBJECT
@@ -66,7 +71,7 @@ public:
     void fetch(const UpstreamRequest &request, CacheCategory category, Callback done);
 
     bool isDemo() const { return m_demo; }
-    QString status() const; // ok | offline | demo (API.md §6)
+    QString status() const; // ok | offline | demo (docs/api.md)
     const CatalogueStats &stats() const { return m_stats; }
     ContentCache &cache() { return m_cache; }
     const ImageUrls &images() const { return m_images; }
@@ -82,8 +87,8 @@ private:
     void onUpstream(const QString &key, CacheCategory category, const UpstreamRequest &request,
         const UpstreamResult &result, const std::optional<CacheEntry> &stale);
     void answerAll(const QString &key, const CatalogueAnswer &answer);
-    CatalogueAnswer fromEntry(
-        const CacheEntry &entry, CatalogueAnswer::Source source, qint64 nowMs) const;
+    CatalogueAnswer fromEntry(const QString &key, const CacheEntry &entry,
+        CatalogueAnswer::Source source, qint64 nowMs) const;
 
     const Config &m_config;
     bool m_demo;

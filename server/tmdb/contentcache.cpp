@@ -114,7 +114,7 @@ int ContentCache::prune(qint64 deadForMs, qint64 maxRows)
         return 0;
     QSqlQuery q(m_db->connection());
     q.prepare(QStringLiteral("DELETE FROM content_cache WHERE expires_at < ?"));
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch() - deadForMs);
+    q.addBindValue(now() - deadForMs);
     if (!q.exec()) {
         qCWarning(lcCache) << "cache prune failed:" << q.lastError().text();
         return 0;
@@ -144,7 +144,7 @@ QList<ContentCache::CategoryStats> ContentCache::databaseStats()
     q.prepare(QStringLiteral("SELECT category, COUNT(*), COALESCE(SUM(size_bytes), 0), "
                              "SUM(CASE WHEN expires_at < ? THEN 1 ELSE 0 END) FROM content_cache "
                              "GROUP BY category ORDER BY category"));
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    q.addBindValue(now());
     if (!q.exec())
         return out;
     while (q.next())

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QHash>
 #include <QString>
 
+#include <functional>
 #include <list>
 #include <optional>
 
@@ -32,6 +34,11 @@ class ContentCache
 public:
     ContentCache(Database *db, qint64 memoryBudgetBytes);
 
+    // The time freshness is judged by (ms since the epoch): the real time unless a test sets a
+    // clock of its own.
+    qint64 now() const { return m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch(); }
+    void setClock(std::function<qint64()> nowMs) { m_clock = std::move(nowMs); }
+
     std::optional<CacheEntry> get(const QString &key);
     void put(const QString &key, const CacheEntry &entry, bool persist);
     void clear(); // both layers
@@ -59,6 +66,7 @@ private:
     void remember(const QString &key, CacheEntry entry);
 
     Database *m_db;
+    std::function<qint64()> m_clock; // empty: the real time
     qint64 m_budget;
     qint64 m_memoryBytes = 0;
     qint64 m_counted = 0;

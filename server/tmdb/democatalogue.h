@@ -9,10 +9,11 @@
 namespace marquee {
 
 // The upstream used when no TMDB_API_KEY is configured: it answers the TMDB v3 requests Marquee
-// makes (API.md §3) from a small catalogue compiled into the binary (resources/demo/*.json,
-// see docs/demo-catalogue.md), so that a first run shows real-looking data. It speaks TMDB, not
-// Marquee: the payloads are TMDB-shaped and unknown ids get TMDB's own 404 body, so everything
-// above the client (validation, caching, image URLs) works the same against either upstream.
+// makes (docs/api.md, "Catalogue routes") from a small catalogue compiled into the binary
+// (resources/demo/*.json, see docs/demo-catalogue.md), so that a first run shows real-looking data.
+// It speaks TMDB, not Marquee: the payloads are TMDB-shaped and unknown ids get TMDB's own 404
+// body, so everything above the client (validation, caching, image URLs) works the same against
+// either upstream.
 class DemoCatalogue
 {
 public:

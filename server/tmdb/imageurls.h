@@ -7,9 +7,9 @@
 
 namespace marquee {
 
-// Absolute image URLs from TMDB's relative paths (API.md §3): every object with poster_path,
-// backdrop_path, profile_path, still_path or logo_path also gets poster_url, ... at a sensible
-// default size, null when the path is null. The base URL and sizes come from TMDB's
+// Absolute image URLs from TMDB's relative paths (docs/api.md, "Catalogue routes"): every object
+// with poster_path, backdrop_path, profile_path, still_path or logo_path also gets poster_url, ...
+// at a sensible default size, null when the path is null. The base URL and sizes come from TMDB's
 // /configuration when known, else from built-in defaults.
 class ImageUrls
 {

@@ -1,5 +1,6 @@
 #include "authfixture.h"
 
+#include "check.h"
 #include "log/logger.h"
 
 #include <QSqlError>
@@ -12,7 +13,7 @@ namespace marquee::test {
 void AuthFixture::initFixture()
 {
     m_devNull = std::fopen("/dev/null", "w");
-    QVERIFY(m_devNull);
+    QVERIFY2(m_devNull, "cannot open /dev/null for the log");
     Logger::instance().install(LogFormat::Text, LogLevel::Debug);
     Logger::instance().setOutput(m_devNull);
     m_key = RsaKeyPair::generate(2048, QStringLiteral("ins_2key1"));
@@ -32,7 +33,7 @@ void AuthFixture::cleanupFixture()
 void AuthFixture::startClerk()
 {
     m_clerk = std::make_unique<FakeClerk>();
-    QVERIFY(m_clerk->start());
+    QVERIFY2(m_clerk->start(), notStarted("fake Clerk", m_clerk->errorString()));
     m_clerk->setKeys({m_key.publicJwk()});
     m_log.restart();
 }
@@ -48,6 +49,7 @@ void AuthFixture::stopAndCheckTheLog()
 void AuthFixture::startServer(
     ClerkKeySource source, const QStringList &admins, const std::function<void(Config &)> &tweak)
 {
+    QVERIFY2(m_clerk, "startServer() needs the fake Clerk of startClerk()");
     m_ts = std::make_unique<TestServer>();
     useFakeClerk(m_ts->config, *m_clerk, source, m_key);
     m_ts->config.http.allowedOrigins = {origin};
@@ -56,7 +58,7 @@ void AuthFixture::startServer(
         tweak(m_ts->config);
     for (const QString &secret : m_ts->config.secrets())
         Logger::instance().addSecret(secret); // as the app does at start-up
-    QVERIFY(m_ts->start());
+    QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
 }
 
 QByteArray AuthFixture::token(
@@ -78,6 +80,10 @@ HttpReply AuthFixture::call(const QByteArray &method, const QByteArray &path,
         headers.append(ClerkTokens::bearer(token));
     if (!body.isEmpty())
         headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "application/json"));
+    if (!m_ts || !m_ts->isRunning()) {
+        qWarning("AuthFixture::call(): no running server");
+        return {};
+    }
     return m_ts->request(method, path, headers, body);
 }
 
@@ -89,6 +95,10 @@ QJsonObject AuthFixture::profileOf(const QByteArray &token)
 
 qint64 AuthFixture::scalar(const QString &sql, const QVariantList &binds)
 {
+    if (!m_ts || !m_ts->isRunning()) {
+        qWarning("AuthFixture::scalar(): no running server");
+        return -1;
+    }
     QSqlQuery q(m_ts->server().database().connection());
     q.prepare(sql);
     for (const QVariant &b : binds)
@@ -102,6 +112,10 @@ qint64 AuthFixture::scalar(const QString &sql, const QVariantList &binds)
 
 qint64 AuthFixture::userId(const QString &clerkId)
 {
+    if (!m_ts || !m_ts->isRunning()) {
+        qWarning("AuthFixture::userId(): no running server");
+        return -1;
+    }
     QSqlQuery q(m_ts->server().database().connection());
     q.prepare(QStringLiteral("SELECT id FROM users WHERE clerk_id = ?"));
     q.addBindValue(clerkId);

@@ -22,7 +22,7 @@ using Headers = QList<std::pair<QByteArray, QByteArray>>;
 // tst_clerkwebhooks): one Clerk instance's signing key and tokens, a fresh fake Clerk and server
 // per test, and a watch on the log for leaked secrets. A test class derives from QObject and
 // this, and calls the steps below from its initTestCase(), cleanupTestCase(), init() and
-// cleanup() slots.
+// cleanup() slots. The steps can fail the test: a test calls them through CHECK() (check.h).
 class AuthFixture
 {
 protected:
@@ -50,7 +50,8 @@ protected:
     void stopAndCheckTheLog();
 
     // The server, with the fake as its Clerk (keys from `source`), the frontend's origin allowed
-    // and `admins` as ADMIN_USER_IDS; `tweak` has the last word on the configuration.
+    // and `admins` as ADMIN_USER_IDS; `tweak` has the last word on the configuration. Fails the
+    // test, saying why, when the server does not start.
     void startServer(ClerkKeySource source, const QStringList &admins,
         const std::function<void(Config &)> &tweak = {});
 
@@ -59,7 +60,8 @@ protected:
     QByteArray token(const QString &subject, const QString &sid = {}, qint64 lifetime = 600,
         const QJsonObject &extra = {});
 
-    // A request with the token as "Authorization: Bearer" (none when empty) and a body as JSON.
+    // A request with the token as "Authorization: Bearer" (none when empty) and a body as JSON;
+    // status 0 without a running server.
     HttpReply call(const QByteArray &method, const QByteArray &path, const QByteArray &token,
         const QByteArray &body = {}, Headers headers = {});
     // GET /api/user/profile's data, empty unless it answered 200.

@@ -237,6 +237,11 @@ void FakeClerk::setHang(bool hang)
     d->http.setHang(hang);
 }
 
+int FakeClerk::parkedRequests() const
+{
+    return d->http.parkedCount();
+}
+
 void FakeClerk::failNext(int count, int status)
 {
     d->failCount = std::max(0, count);

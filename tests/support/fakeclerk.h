@@ -58,6 +58,7 @@ public:
     // Failure knobs. Precedence: hang > failNext > authentication > the answer.
     void setDelay(int ms);
     void setHang(bool hang); // turning it off answers the parked requests
+    int parkedRequests() const; // parked by setHang(true), their client still waiting
     void failNext(int count, int status);
 
     int callCount() const;

@@ -345,4 +345,14 @@ void FakeHttpServer::setDropConnections(bool drop)
     d->drop = drop;
 }
 
+int FakeHttpServer::parkedCount() const
+{
+    int n = 0;
+    for (auto it = d->connections.cbegin(); it != d->connections.cend(); ++it) {
+        if (it->parked && it.key()->state() == QAbstractSocket::ConnectedState)
+            ++n;
+    }
+    return n;
+}
+
 } // namespace marquee::test

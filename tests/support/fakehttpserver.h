@@ -86,6 +86,9 @@ public:
     void setDelay(int ms); // every answer is written this long after the handler sent it
     void setHang(bool hang); // turning it off hands the parked requests to the handler
     void setDropConnections(bool drop); // requests are observed, then their connection aborted
+    // Requests parked by setHang(true) whose client still waits (a client that gave up and closed
+    // its connection no longer counts).
+    int parkedCount() const;
 
 private:
     struct Private;

@@ -27,12 +27,29 @@ TestServer::~TestServer()
 
 bool TestServer::start()
 {
-    m_server = std::make_unique<MarqueeServer>(config);
-    if (!m_server->start(&m_error)) {
-        qWarning("test server failed to start: %s", qPrintable(m_error));
+    m_server.reset();
+    m_error.clear();
+    if (!m_dir.isValid()) {
+        m_error = QStringLiteral("no temporary folder for the database: ") + m_dir.errorString();
         return false;
     }
+    auto server = std::make_unique<MarqueeServer>(config);
+    if (!server->start(&m_error)) {
+        if (m_error.isEmpty())
+            m_error = QStringLiteral("MarqueeServer::start() failed without a reason");
+        return false;
+    }
+    m_server = std::move(server);
     return true;
+}
+
+MarqueeServer &TestServer::server()
+{
+    if (!m_server)
+        qFatal("TestServer::server() without a running server (start() %s)",
+            m_error.isEmpty() ? "was not called"
+                              : qPrintable(QStringLiteral("failed: ") + m_error));
+    return *m_server;
 }
 
 void TestServer::stop()

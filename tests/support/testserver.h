@@ -22,9 +22,14 @@ public:
     ~TestServer();
 
     Config config;
-    bool start(); // QVERIFY(server.start())
+    // QVERIFY2(ts.start(), notStarted("server", ts.startError())). A server that did not start
+    // is not kept: port() is then 0 and every request fails.
+    bool start();
     void stop();
-    MarqueeServer &server() { return *m_server; }
+    bool isRunning() const { return m_server != nullptr; }
+    // The running server. Called without one (a test that went on after a failed start()), it
+    // stops the test program with a message rather than dereferencing nothing.
+    MarqueeServer &server();
     quint16 port() const { return m_server ? m_server->port() : 0; }
     QString dataDir() const { return m_dir.path(); }
     QString databasePath() const { return config.database.path; }
