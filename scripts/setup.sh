@@ -7,7 +7,9 @@ want=(cmake g++ ninja-build pkg-config
       qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql
       qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools qt6-base-dev-tools libssl-dev)
 case "${1:-build}" in
-  test)  want+=(openssl) ;;
+  # postgresql: Debian 12's PostgreSQL 15 server, for tst_postgres (it runs a throwaway cluster
+  # of its own on a free port; the default cluster the package may start is left alone).
+  test)  want+=(openssl postgresql) ;;
   bench) want+=(wrk nginx-light curl) ;;
 esac
 

@@ -275,7 +275,9 @@ private slots:
         QTest::newRow("garbage") << Headers {{"Authorization", "Bearer not-a-jwt"}};
         QTest::newRow("dots only") << Headers {{"Authorization", "Bearer .."}};
         QTest::newRow("empty segments") << Headers {{"Authorization", "Bearer a..c"}};
-        QTest::newRow("8 KiB") << Headers {{"Authorization", "Bearer " + QByteArray(8192, 'A')}};
+        // Just under the 8 KiB a header field may have (a longer one is refused with 400 before
+        // authentication: tst_hostile).
+        QTest::newRow("8 KB") << Headers {{"Authorization", "Bearer " + QByteArray(8000, 'A')}};
         // Clerk's SDK also reads the __session cookie; our contract is the header only.
         QTest::newRow("session cookie only") << Headers {{"Cookie", "__session=" + t}};
     }

@@ -397,8 +397,7 @@ private slots:
         else
             m_fake->failNext(10, failure.toInt());
         const HttpReply r = m_ts->get("/api/movies/popular");
-        QCOMPARE(r.status, status);
-        QCOMPARE(r.json().value("code").toString(), code);
+        CHECK(verifyError(r, status, code));
         if (failure == QLatin1String("key"))
             QVERIFY(
                 r.json().value("error").toString().contains(QLatin1String("TMDB key rejected")));
@@ -425,8 +424,7 @@ private slots:
         CHECK(start());
         m_fake->setNotFound(QStringLiteral("/3/movie/999"));
         const HttpReply r = m_ts->get("/api/movies/999");
-        QCOMPARE(r.status, 404);
-        QCOMPARE(r.json().value("code").toString(), QStringLiteral("NOT_FOUND"));
+        CHECK(verifyError(r, 404, QStringLiteral("NOT_FOUND")));
         QCOMPARE(m_ts->get("/api/movies/999").status, 404);
         QCOMPARE(m_fake->callCount(), 1);
     }
@@ -487,11 +485,9 @@ private slots:
         QFETCH(QString, field);
         CHECK(start());
         const HttpReply r = m_ts->get(route);
-        QCOMPARE(r.status, 400);
-        const QJsonObject error = r.json();
-        QCOMPARE(error.value("code").toString(), QStringLiteral("VALIDATION_ERROR"));
-        QCOMPARE(
-            error.value("details").toArray().first().toObject().value("field").toString(), field);
+        CHECK(verifyError(r, 400, QStringLiteral("VALIDATION_ERROR")));
+        QCOMPARE(r.json().value("details").toArray().first().toObject().value("field").toString(),
+            field);
         QCOMPARE(m_fake->callCount(), 0);
     }
 

@@ -3,6 +3,7 @@
 #include "apierror.h"
 #include "httpresponse.h"
 #include "log/categories.h"
+#include "ratelimiter.h"
 #include "wire.h"
 
 #include <QPointer>
@@ -14,8 +15,84 @@
 
 namespace marquee {
 
-// Per-connection state: an incremental scan of the HTTP/1.1 framing (not a full parser; Qt's
-// parser still does the real work) that knows where each request's header block and body end.
+namespace {
+
+// What Qt 6.4's QHttpHeaderParser accepts; a header block it would not parse is refused here,
+// because Qt then drops every header of the request while the guard would still act on them.
+constexpr int kMaxHeaderFields = 100;
+constexpr int kMaxFieldSize = 8 * 1024;
+// Over the header and body limits, what a socket may buffer (a backstop that does not depend on
+// parsing: no request can make one connection hold more).
+constexpr qint64 kReadSlack = 16 * 1024;
+constexpr int kMaxChunkLine = 1024;
+
+bool isTokenChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || (c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+}
+
+bool isToken(QByteArrayView s)
+{
+    if (s.isEmpty())
+        return false;
+    for (char c : s) {
+        if (!isTokenChar(c))
+            return false;
+    }
+    return true;
+}
+
+bool isHexDigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Index of the empty line that ends a header block ("\n\n" or "\n\r\n", as Qt's parser reads it),
+// or -1; *length is the terminator's size.
+qint64 headerEnd(const QByteArray &head, qint64 from, qint64 *length)
+{
+    for (qint64 i = head.indexOf('\n', from); i >= 0; i = head.indexOf('\n', i + 1)) {
+        if (i + 1 < head.size() && head.at(i + 1) == '\n') {
+            *length = 2;
+            return i;
+        }
+        if (i + 2 < head.size() && head.at(i + 1) == '\r' && head.at(i + 2) == '\n') {
+            *length = 3;
+            return i;
+        }
+    }
+    return -1;
+}
+
+// What a refused request is logged as: nothing a client sent reaches a log line unchecked.
+QByteArray methodForLog(const QByteArray &head)
+{
+    const QByteArray method = head.left(head.indexOf(' '));
+    return isToken(method) && method.size() <= 32 ? method : QByteArrayLiteral("OTHER");
+}
+
+QString pathForLog(const QByteArray &head)
+{
+    const qsizetype sp = head.indexOf(' ');
+    if (sp < 0)
+        return QStringLiteral("-");
+    QByteArray target = head.mid(sp + 1, 512);
+    target = target.left(target.indexOf(' ')).left(200);
+    target = target.left(target.indexOf('?'));
+    if (!target.startsWith('/'))
+        return QStringLiteral("-");
+    for (char c : std::as_const(target)) {
+        if (c <= 0x20 || c >= 0x7f)
+            return QStringLiteral("-");
+    }
+    return QString::fromLatin1(target);
+}
+
+} // namespace
+
+// Per-connection state: an incremental scan of the HTTP/1.1 framing that reads each byte once
+// (not a full parser; Qt's still does the real work) and knows where every request ends.
 class ConnectionState : public QObject
 {
 public:
@@ -31,22 +108,39 @@ public:
             m_gone();
     }
 
-    enum class Phase { Head, Body, ChunkSize, ChunkData, ChunkEnd, Trailers, Rejected };
+    enum class Phase { Head, Body, ChunkSize, ChunkData, ChunkEnd, LastChunkEnd, Refused };
     Phase phase = Phase::Head;
-    QByteArray head; // header block being collected (bounded by the header cap)
+    QByteArray head; // header block or chunk-size line being collected (bounded)
     qint64 remaining = 0;
     qint64 bodySoFar = 0;
-    int inFlight = 0;
-    quint64 nextSequence = 0; // given to the next request read on this connection
+    // Bytes Qt's parser left unread after its last turn: whatever is available beyond them
+    // when the next readyRead comes is new, and only that is scanned.
+    qint64 unreadAfterParser = 0;
+    quint64 completeRequests = 0; // seen whole by the guard; the next one's index
+    bool requestInProgress = false; // some of a request has arrived, not all of it
+    qint64 requestStartedMs = 0; // when its first byte came (whole-request deadline)
+    int inFlight = 0; // handed to Qt, not yet answered
+    quint64 nextSequence = 0; // given to the next request Qt hands over
     quint64 nextToWrite = 0; // the request whose answer goes out next
-    std::map<quint64, std::pair<QByteArray, bool>> parked; // ready answers waiting their turn
+    struct Answer
+    {
+        QByteArray interim; // "100 Continue", written when its turn comes, before the answer
+        QByteArray bytes;
+        bool ready = false;
+        bool close = false;
+    };
+    std::map<quint64, Answer> answers; // by request index, waiting for their turn
+    bool hidden = false; // the buffered bytes are hidden from Qt's parser for this readyRead
+    bool paused = false;
+    // A refusal waiting for the complete requests before it to be handed to Qt.
+    QByteArray refusal;
+    quint64 refusalIndex = 0;
+    bool refusalPending = false;
     qint64 lastActivityMs = 0; // on the guard's monotonic clock
-    qint64 headStartedMs = 0; // when the header block being collected began
+    qint64 unsentSinceMs = -1; // since when answer bytes have been waiting to be sent
 
 private:
     std::function<void()> m_gone;
-
-public:
 };
 
 static const char kStateProperty[] = "_marquee_connection_state";
@@ -56,6 +150,39 @@ static ConnectionState *stateOf(QTcpSocket *socket)
     return socket
         ? static_cast<ConnectionState *>(socket->property(kStateProperty).value<QObject *>())
         : nullptr;
+}
+
+static bool overloaded(QTcpSocket *socket, const ConnectionState *s)
+{
+    return s->inFlight >= ConnectionGuard::kMaxPipelined
+        || socket->bytesToWrite() > ConnectionGuard::kMaxUnsentBytes;
+}
+
+// Writes every answer whose turn has come. An interim answer goes out when its request's turn
+// comes, ahead of that request's final answer.
+static void writeInOrder(QTcpSocket *socket, ConnectionState *s)
+{
+    while (!s->answers.empty() && s->answers.begin()->first == s->nextToWrite) {
+        ConnectionState::Answer &a = s->answers.begin()->second;
+        if (!a.interim.isEmpty()) {
+            socket->write(a.interim);
+            a.interim.clear();
+        }
+        if (!a.ready)
+            break;
+        const QByteArray bytes = std::move(a.bytes);
+        const bool close = a.close;
+        s->answers.erase(s->answers.begin());
+        ++s->nextToWrite;
+        socket->write(bytes);
+        if (close) {
+            s->answers.clear();
+            socket->flush();
+            socket->disconnectFromHost();
+            return;
+        }
+    }
+    socket->flush();
 }
 
 ConnectionGuard::ConnectionGuard(const HttpOptions &options, QObject *parent)
@@ -73,6 +200,23 @@ ConnectionGuard::ConnectionGuard(const HttpOptions &options, QObject *parent)
 }
 
 ConnectionGuard::~ConnectionGuard() = default;
+
+void ConnectionGuard::followParser()
+{
+    // QAbstractHttpServer connects its readyRead handler when newConnection is emitted; this
+    // connection is made after bind(), so it runs after that handler and can connect
+    // afterParser() behind it.
+    connect(this, &QTcpServer::newConnection, this, [this] {
+        for (const QPointer<QTcpSocket> &socket : std::as_const(m_unfollowed)) {
+            auto *state = stateOf(socket);
+            if (!socket || !state)
+                continue;
+            connect(socket, &QTcpSocket::readyRead, state,
+                [this, socket = socket.data(), state] { afterParser(socket, state); });
+        }
+        m_unfollowed.clear();
+    });
+}
 
 quint64 ConnectionGuard::requestStarted(QTcpSocket *socket)
 {
@@ -93,22 +237,11 @@ void ConnectionGuard::deliver(QTcpSocket *socket, quint64 sequence, QByteArray b
             socket->disconnectFromHost();
         return;
     }
-    // HTTP/1.1 answers pipelined requests in the order they came: an answer that is ready
-    // before an earlier one waits for it.
-    s->parked.emplace(sequence, std::make_pair(std::move(bytes), close));
-    while (!s->parked.empty() && s->parked.begin()->first == s->nextToWrite) {
-        auto [data, closeAfter] = std::move(s->parked.begin()->second);
-        s->parked.erase(s->parked.begin());
-        ++s->nextToWrite;
-        socket->write(data);
-        if (closeAfter) {
-            s->parked.clear();
-            socket->flush();
-            socket->disconnectFromHost();
-            return;
-        }
-    }
-    socket->flush();
+    ConnectionState::Answer &a = s->answers[sequence];
+    a.bytes = std::move(bytes);
+    a.ready = true;
+    a.close = close;
+    writeInOrder(socket, s);
 }
 
 void ConnectionGuard::requestFinished(QTcpSocket *socket)
@@ -116,7 +249,17 @@ void ConnectionGuard::requestFinished(QTcpSocket *socket)
     if (auto *s = stateOf(socket)) {
         if (s->inFlight > 0)
             --s->inFlight;
+        resumeIfDrained(socket, s);
     }
+}
+
+void ConnectionGuard::resumeIfDrained(QTcpSocket *socket, ConnectionState *s)
+{
+    if (!s->paused || overloaded(socket, s))
+        return;
+    s->paused = false;
+    if (socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(socket, &QAbstractSocket::readyRead, Qt::QueuedConnection);
 }
 
 void ConnectionGuard::closeExpired()
@@ -131,11 +274,29 @@ void ConnectionGuard::closeExpired()
             socket->deleteLater(); // whatever happened to its signals, the slot comes back
             continue;
         }
-        const bool idle = s->inFlight == 0 && now - s->lastActivityMs >= m_options.idleTimeoutMs;
-        // A header block must arrive whole within the idle time, however slowly it trickles.
-        const bool slowHead
-            = !s->head.isEmpty() && now - s->headStartedMs >= m_options.idleTimeoutMs;
-        if (idle || slowHead)
+        // Output a client does not read must drain within the idle time, or the connection is
+        // cut: disconnectFromHost() alone would wait for it forever.
+        if (socket->bytesToWrite() > 0) {
+            if (s->unsentSinceMs < 0)
+                s->unsentSinceMs = now;
+            else if (now - s->unsentSinceMs >= m_options.idleTimeoutMs) {
+                qCInfo(lcHttp) << "connection aborted: its client stopped reading";
+                socket->abort();
+                continue;
+            }
+        } else {
+            s->unsentSinceMs = -1;
+        }
+        // A whole request (header block and body) must arrive within the idle time, however
+        // slowly it trickles.
+        if (s->requestInProgress && now - s->requestStartedMs >= m_options.idleTimeoutMs) {
+            qCInfo(lcHttp) << "connection aborted: a request did not arrive in time";
+            socket->abort();
+            continue;
+        }
+        const bool idle = s->inFlight == 0 && !s->requestInProgress
+            && now - s->lastActivityMs >= m_options.idleTimeoutMs;
+        if (idle)
             socket->disconnectFromHost();
     }
 }
@@ -145,7 +306,7 @@ void ConnectionGuard::closeIdleConnections()
     const auto sockets = findChildren<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
     for (QTcpSocket *socket : sockets) {
         auto *s = stateOf(socket);
-        if (s && s->inFlight == 0 && s->head.isEmpty())
+        if (s && s->inFlight == 0 && !s->requestInProgress)
             socket->disconnectFromHost();
     }
 }
@@ -158,7 +319,9 @@ void ConnectionGuard::incomingConnection(qintptr handle)
         return;
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    const QString client = socket->peerAddress().toString();
+    // Keyed like the rate limiter: an IPv6 /64 is one client, so rotating addresses in it does
+    // not escape the cap.
+    const QString client = RateLimitKey::forAddress(socket->peerAddress()).toString();
     const bool clientFull = m_perClient.value(client) >= m_options.maxConnectionsPerClient;
     if (m_active >= m_options.maxConnections || clientFull) {
         if (clientFull)
@@ -177,10 +340,14 @@ void ConnectionGuard::incomingConnection(qintptr handle)
         socket->write(serializeResponse(503, headers, r.body, true));
         socket->disconnectFromHost();
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        // A client that never reads the 503 is cut off too.
+        QTimer::singleShot(m_options.idleTimeoutMs, socket, [socket] { socket->abort(); });
         return;
     }
     ++m_active;
     ++m_perClient[client];
+    // The backstop: a socket never buffers more than one maximal request and some slack.
+    socket->setReadBufferSize(m_options.maxHeaderBytes + m_options.maxBodyBytes + kReadSlack);
     QPointer<ConnectionGuard> self(this);
     auto *state = new ConnectionState(socket, [self, client] {
         if (!self)
@@ -193,101 +360,92 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     state->lastActivityMs = m_clock.elapsed();
 
     // Connected before Qt's own readyRead handler (which is connected once this socket is
-    // taken from the pending queue), so every byte is seen here first.
+    // taken from the pending queue), so every byte is seen here first; afterParser() is
+    // connected behind Qt's handler by followParser().
     connect(socket, &QTcpSocket::readyRead, this,
-        [this, socket, state] { onReadyRead(socket, state); });
-    connect(socket, &QTcpSocket::bytesWritten, state,
-        [this, state] { state->lastActivityMs = m_clock.elapsed(); });
+        [this, socket, state] { beforeParser(socket, state); });
+    connect(socket, &QTcpSocket::bytesWritten, state, [this, socket, state] {
+        state->lastActivityMs = m_clock.elapsed();
+        state->unsentSinceMs = socket->bytesToWrite() > 0 ? state->lastActivityMs : -1;
+        resumeIfDrained(socket, state);
+    });
+    m_unfollowed.append(socket);
     addPendingConnection(socket);
 }
 
-// Index of the empty line that ends a header block ("\r\n\r\n", "\n\n", "\n\r\n", "\r\n\n"),
-// or -1; *length is the terminator's size.
-static qint64 headerEnd(const QByteArray &head, qint64 from, qint64 *length)
+void ConnectionGuard::beforeParser(QTcpSocket *socket, ConnectionState *state)
 {
-    for (qint64 i = head.indexOf('\n', from); i >= 0; i = head.indexOf('\n', i + 1)) {
-        if (i + 1 < head.size() && head.at(i + 1) == '\n') {
-            *length = 2;
-            return i;
-        }
-        if (i + 2 < head.size() && head.at(i + 1) == '\r' && head.at(i + 2) == '\n') {
-            *length = 3;
-            return i;
-        }
-    }
-    return -1;
-}
-
-static qint64 parseContentLength(
-    const QByteArray &head, bool *chunked, bool *expectContinue, bool *bad)
-{
-    qint64 length = 0;
-    int lengths = 0;
-    bool transferEncoding = false;
-    const QList<QByteArray> lines = head.split('\n');
-    for (int i = 1; i < lines.size(); ++i) {
-        const QByteArray &raw = lines.at(i);
-        if (!raw.isEmpty() && (raw.at(0) == ' ' || raw.at(0) == '\t')) {
-            *bad = true; // obsolete line folding: a value the parser may read differently
-            continue;
-        }
-        const QByteArray line = raw.trimmed();
-        const int colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "content-length") {
-            bool ok = false;
-            length = value.toLongLong(&ok);
-            if (!ok || length < 0 || ++lengths > 1)
-                *bad = true;
-        } else if (name == "transfer-encoding") {
-            transferEncoding = true;
-            *chunked = value.toLower().contains("chunked");
-        } else if (name == "expect") {
-            *expectContinue = value.toLower() == "100-continue";
-        }
-    }
-    if (lengths > 0 && transferEncoding)
-        *bad = true;
-    return length;
-}
-
-void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
-{
-    // Bytes arriving restart the idle clock; a half-sent request that stops arriving is cut off.
     state->lastActivityMs = m_clock.elapsed();
-    if (state->phase == ConnectionState::Phase::Rejected) {
-        socket->readAll();
+    if (state->phase == ConnectionState::Phase::Refused) {
+        if (state->refusalPending) {
+            if (state->nextSequence >= state->refusalIndex)
+                drainAndAnswerRefusal(socket, state);
+        } else {
+            socket->readAll(); // after a refusal nothing more is read
+        }
         return;
     }
-    // Qt's parser reads inside a transaction: what is still available is exactly what is new.
-    const QByteArray data = socket->peek(socket->bytesAvailable());
-    qint64 pos = 0;
-    const qint64 n = data.size();
+    const qint64 available = socket->bytesAvailable();
+    const qint64 fresh = available - state->unreadAfterParser;
+    if (fresh > 0) {
+        // Only bytes never seen before are scanned: each byte once, however often Qt re-emits
+        // readyRead for a buffer of pipelined requests.
+        const QByteArray data = socket->peek(available);
+        scan(socket, state, data, data.size() - fresh);
+        if (state->phase == ConnectionState::Phase::Refused)
+            return;
+    }
+    // Too many unanswered requests or too much unsent output: Qt's parser gets to see nothing
+    // this time (the bytes stay buffered; afterParser() gives them back). Reading resumes when
+    // answers drain. Never while Qt is in the middle of a request.
+    if (overloaded(socket, state) && !socket->isTransactionStarted() && available > 0) {
+        socket->startTransaction();
+        socket->skip(available);
+        state->hidden = true;
+        state->paused = true;
+    }
+}
+
+void ConnectionGuard::afterParser(QTcpSocket *socket, ConnectionState *state)
+{
+    if (state->hidden) {
+        socket->rollbackTransaction();
+        state->hidden = false;
+    }
+    state->unreadAfterParser = socket->bytesAvailable();
+}
+
+void ConnectionGuard::scan(
+    QTcpSocket *socket, ConnectionState *state, const QByteArray &data, qint64 pos)
+{
     using Phase = ConnectionState::Phase;
+    const qint64 n = data.size();
+    const auto requestDone = [state] {
+        ++state->completeRequests;
+        state->requestInProgress = false;
+        state->phase = Phase::Head;
+    };
     while (pos < n) {
         switch (state->phase) {
         case Phase::Head: {
             if (state->head.isEmpty()) {
-                while (pos < n && (data.at(pos) == '\r' || data.at(pos) == '\n'))
-                    ++pos; // tolerated blank lines between requests
+                // Qt's parser skips this white space between requests; so does the guard.
+                while (pos < n && std::strchr(" \t\r\n\v", data.at(pos)) != nullptr
+                    && data.at(pos) != 0)
+                    ++pos;
                 if (pos >= n)
                     break;
+                state->requestInProgress = true;
+                state->requestStartedMs = m_clock.elapsed();
             }
             const qint64 oldSize = state->head.size();
-            if (oldSize == 0)
-                state->headStartedMs = m_clock.elapsed();
             const qint64 room = m_options.maxHeaderBytes + 4 - oldSize;
             state->head.append(data.constData() + pos, qMin(room, n - pos));
-            // The header block ends at an empty line, CRLF or a bare LF (as Qt's parser reads
-            // it): the guard must never disagree with the parser about where a body starts.
             qint64 terminator = 0;
             const qint64 end = headerEnd(state->head, qMax<qint64>(0, oldSize - 3), &terminator);
             if (end < 0 || end + terminator > m_options.maxHeaderBytes + 4) {
                 if (state->head.size() > m_options.maxHeaderBytes) {
-                    reject(socket, state, 431,
+                    refuse(socket, state, 431,
                         QStringLiteral("Request header block exceeds %1 bytes")
                             .arg(m_options.maxHeaderBytes));
                     return;
@@ -296,31 +454,8 @@ void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
                 break;
             }
             pos += end + terminator - oldSize;
-            bool chunked = false, expectContinue = false, bad = false;
-            const qint64 length
-                = parseContentLength(state->head.left(end), &chunked, &expectContinue, &bad);
-            if (bad) {
-                // Ambiguous framing (a second or unreadable Content-Length, Content-Length with
-                // Transfer-Encoding, folded header lines) is how bodies get smuggled past a limit.
-                reject(socket, state, 400, QStringLiteral("Malformed request headers"));
+            if (!headComplete(socket, state, end))
                 return;
-            }
-            if (!chunked && length > m_options.maxBodyBytes) {
-                reject(socket, state, 413,
-                    QStringLiteral("Request body exceeds the limit of %1 bytes")
-                        .arg(m_options.maxBodyBytes));
-                return;
-            }
-            state->head.clear();
-            state->bodySoFar = 0;
-            if (expectContinue)
-                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-            if (chunked) {
-                state->phase = Phase::ChunkSize;
-            } else if (length > 0) {
-                state->remaining = length;
-                state->phase = Phase::Body;
-            }
             break;
         }
         case Phase::Body: {
@@ -328,47 +463,51 @@ void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
             pos += take;
             state->remaining -= take;
             if (state->remaining == 0)
-                state->phase = Phase::Head;
+                requestDone();
             break;
         }
-        case Phase::ChunkSize:
-        case Phase::Trailers: {
+        case Phase::ChunkSize: {
+            // A chunk-size line: hex digits, an optional extension, CRLF. Qt's parser reads a
+            // size it cannot parse as the last chunk, so anything else is refused here.
             const qint64 nl = data.indexOf('\n', pos);
             const qint64 take = (nl < 0 ? n : nl + 1) - pos;
             state->head.append(data.constData() + pos, take);
             pos += take;
-            if (state->head.size() > 4096) {
-                reject(socket, state, 431, QStringLiteral("Chunk header or trailer too large"));
+            if (state->head.size() > kMaxChunkLine) {
+                refuse(socket, state, 400, QStringLiteral("Chunk size line too long"));
                 return;
             }
             if (nl < 0)
                 break;
-            const QByteArray line = state->head.trimmed();
+            const QByteArray line = state->head;
             state->head.clear();
-            if (state->phase == Phase::Trailers) {
-                if (line.isEmpty())
-                    state->phase = Phase::Head;
-                break;
+            if (!line.endsWith("\r\n")) {
+                refuse(socket, state, 400, QStringLiteral("Chunk size line must end with CRLF"));
+                return;
             }
-            bool ok = false;
-            const qint64 size = line.split(';').first().trimmed().toLongLong(&ok, 16);
-            if (!ok || size < 0) {
-                state->phase = Phase::Head; // malformed: Qt's parser answers it
-                break;
+            const QByteArray digits = line.left(line.size() - 2).split(';').first().trimmed();
+            bool hex = !digits.isEmpty() && digits.size() <= 15;
+            for (char c : digits)
+                hex = hex && isHexDigit(c);
+            if (!hex) {
+                refuse(socket, state, 400, QStringLiteral("Malformed chunk size"));
+                return;
             }
-            if (size == 0) {
-                state->phase = Phase::Trailers;
-                break;
-            }
-            state->bodySoFar += size;
-            if (state->bodySoFar > m_options.maxBodyBytes) {
-                reject(socket, state, 413,
+            const qint64 size = digits.toLongLong(nullptr, 16); // < 2^60: no overflow
+            if (size > m_options.maxBodyBytes - state->bodySoFar) {
+                refuse(socket, state, 413,
                     QStringLiteral("Request body exceeds the limit of %1 bytes")
                         .arg(m_options.maxBodyBytes));
                 return;
             }
-            state->remaining = size;
-            state->phase = Phase::ChunkData;
+            state->bodySoFar += size;
+            state->remaining = 2; // the CRLF after the chunk data, or after the last chunk
+            if (size == 0) {
+                state->phase = Phase::LastChunkEnd; // no trailers: Qt's parser reads none
+            } else {
+                state->remaining = size;
+                state->phase = Phase::ChunkData;
+            }
             break;
         }
         case Phase::ChunkData: {
@@ -376,36 +515,153 @@ void ConnectionGuard::onReadyRead(QTcpSocket *socket, ConnectionState *state)
             pos += take;
             state->remaining -= take;
             if (state->remaining == 0) {
-                state->remaining = 2; // CRLF after the chunk
+                state->remaining = 2;
                 state->phase = Phase::ChunkEnd;
             }
             break;
         }
-        case Phase::ChunkEnd: {
-            const qint64 take = qMin(state->remaining, n - pos);
-            pos += take;
-            state->remaining -= take;
-            if (state->remaining == 0)
-                state->phase = Phase::ChunkSize;
+        case Phase::ChunkEnd:
+        case Phase::LastChunkEnd: {
+            // Exactly CRLF: Qt's parser takes these two bytes whatever they are.
+            const char expected = state->remaining == 2 ? '\r' : '\n';
+            if (data.at(pos) != expected) {
+                refuse(socket, state, 400,
+                    QStringLiteral("Chunked body malformed (CRLF expected after a chunk; "
+                                   "trailers are not accepted)"));
+                return;
+            }
+            ++pos;
+            if (--state->remaining == 0) {
+                if (state->phase == Phase::LastChunkEnd)
+                    requestDone();
+                else
+                    state->phase = Phase::ChunkSize;
+            }
             break;
         }
-        case Phase::Rejected:
+        case Phase::Refused:
             return;
         }
     }
 }
 
-void ConnectionGuard::reject(
+// The header block of one request has arrived whole (state->head up to end). Checks it the way
+// Qt's parser will read it; false when the request was refused.
+bool ConnectionGuard::headComplete(QTcpSocket *socket, ConnectionState *state, qint64 end)
+{
+    using Phase = ConnectionState::Phase;
+    const QByteArray head = state->head.left(end + 1); // request line + fields, each with '\n'
+    const qsizetype lineEnd = head.indexOf('\n');
+    QByteArrayView requestLine(head.constData(), lineEnd);
+    if (requestLine.endsWith('\r'))
+        requestLine.chop(1);
+    // METHOD SP target SP HTTP/1.x, exactly: what Qt's parser would read less strictly.
+    const qsizetype sp1 = requestLine.indexOf(' ');
+    const qsizetype sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
+    const QByteArrayView version = sp2 < 0 ? QByteArrayView() : requestLine.sliced(sp2 + 1);
+    bool lineOk = sp1 > 0 && sp1 <= 32 && isToken(requestLine.first(sp1)) && sp2 > sp1 + 1
+        && (version == "HTTP/1.1" || version == "HTTP/1.0");
+    for (qsizetype i = sp1 + 1; lineOk && i < sp2; ++i)
+        lineOk = requestLine[i] > 0x20 && requestLine[i] < 0x7f;
+    if (!lineOk) {
+        refuse(socket, state, 400, QStringLiteral("Malformed request line"));
+        return false;
+    }
+
+    qint64 length = 0;
+    int lengths = 0, encodings = 0, fields = 0;
+    bool chunked = false, expectContinue = false, upgradeConnection = false, websocket = false;
+    QByteArrayView rest(head.constData() + lineEnd + 1, head.size() - lineEnd - 1);
+    while (!rest.isEmpty()) {
+        const qsizetype nl = rest.indexOf('\n');
+        QByteArrayView line = rest.first(nl);
+        rest = rest.sliced(nl + 1);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty())
+            break;
+        const QString why = [&]() -> QString {
+            if (line.startsWith(' ') || line.startsWith('\t'))
+                return QStringLiteral("folded header lines are not accepted");
+            const qsizetype colon = line.indexOf(':');
+            if (colon <= 0 || !isToken(line.first(colon)))
+                return QStringLiteral("a header line has no valid field name");
+            if (++fields > kMaxHeaderFields)
+                return QStringLiteral("more than %1 header fields").arg(kMaxHeaderFields);
+            if (line.size() > kMaxFieldSize)
+                return QStringLiteral("a header field is longer than %1 bytes").arg(kMaxFieldSize);
+            for (char c : line.sliced(colon + 1)) {
+                if ((c >= 0 && c < 0x20 && c != '\t') || c == 0x7f)
+                    return QStringLiteral("a header value holds a control character");
+            }
+            const QByteArray name = line.first(colon).toByteArray().toLower();
+            const QByteArray value = line.sliced(colon + 1).trimmed().toByteArray();
+            if (name == "content-length") {
+                bool digits = !value.isEmpty() && value.size() <= 18;
+                for (char c : value)
+                    digits = digits && c >= '0' && c <= '9';
+                if (!digits || ++lengths > 1)
+                    return QStringLiteral("Content-Length must be one number");
+                length = value.toLongLong();
+            } else if (name == "transfer-encoding") {
+                if (++encodings > 1 || value.toLower() != "chunked")
+                    return QStringLiteral("Transfer-Encoding must be exactly one \"chunked\"");
+                chunked = true;
+            } else if (name == "expect") {
+                expectContinue = value.toLower() == "100-continue";
+            } else if (name == "connection") {
+                upgradeConnection = upgradeConnection || value.toLower().contains("upgrade");
+            } else if (name == "upgrade") {
+                websocket = websocket || value.toLower() == "websocket";
+            }
+            return {};
+        }();
+        if (!why.isEmpty()) {
+            refuse(socket, state, 400, QStringLiteral("Malformed request headers: ") + why);
+            return false;
+        }
+    }
+    if (lengths > 0 && encodings > 0) {
+        // Both framings at once is how bodies get smuggled past a limit.
+        refuse(socket, state, 400,
+            QStringLiteral("Malformed request headers: Content-Length with Transfer-Encoding"));
+        return false;
+    }
+    if (upgradeConnection && websocket) {
+        refuse(socket, state, 400, QStringLiteral("WebSocket upgrades are not supported"));
+        return false;
+    }
+    if (!chunked && length > m_options.maxBodyBytes) {
+        refuse(socket, state, 413,
+            QStringLiteral("Request body exceeds the limit of %1 bytes")
+                .arg(m_options.maxBodyBytes));
+        return false;
+    }
+    state->head.clear();
+    state->bodySoFar = 0;
+    if (expectContinue) {
+        state->answers[state->completeRequests].interim = "HTTP/1.1 100 Continue\r\n\r\n";
+        writeInOrder(socket, state);
+    }
+    if (chunked) {
+        state->phase = Phase::ChunkSize;
+    } else if (length > 0) {
+        state->remaining = length;
+        state->phase = Phase::Body;
+    } else {
+        ++state->completeRequests;
+        state->requestInProgress = false;
+    }
+    return true;
+}
+
+void ConnectionGuard::refuse(
     QTcpSocket *socket, ConnectionState *state, int status, const QString &message)
 {
-    const QByteArray requestLine
-        = state->head.left(qMax<qsizetype>(0, state->head.indexOf('\r'))).left(200);
-    state->phase = ConnectionState::Phase::Rejected;
+    const QByteArray method = methodForLog(state->head);
+    const QString path = pathForLog(state->head);
+    state->phase = ConnectionState::Phase::Refused;
     state->head.clear();
-    // Take every buffered byte away from Qt's parser so it never sees the oversized request.
-    if (socket->isTransactionStarted())
-        socket->rollbackTransaction();
-    socket->readAll();
     const QByteArray rid = newRequestId();
     const auto code = status == 431 ? ApiError::Code::HeaderTooLarge
         : status == 400             ? ApiError::Code::ValidationError
@@ -414,9 +670,32 @@ void ConnectionGuard::reject(
     QList<std::pair<QByteArray, QByteArray>> headers {
         {"Content-Type", r.contentType}, {"X-Request-Id", rid}, {"Connection", "close"}};
     appendSecurityHeaders(headers, r.contentType);
-    socket->write(serializeResponse(status, headers, r.body, true));
-    socket->disconnectFromHost();
-    emit rejected(status, rid, requestLine);
+    state->refusal = serializeResponse(status, headers, r.body, true);
+    state->refusalIndex = state->completeRequests;
+    state->refusalPending = true;
+    emit rejected(status, rid, method, path);
+    // The complete requests before this one are still answered, in order: the refusal waits
+    // until Qt has taken them (beforeParser checks on every turn).
+    if (state->nextSequence >= state->refusalIndex)
+        drainAndAnswerRefusal(socket, state);
+}
+
+void ConnectionGuard::drainAndAnswerRefusal(QTcpSocket *socket, ConnectionState *state)
+{
+    state->refusalPending = false;
+    // Take every buffered byte away from Qt's parser so it never sees the refused request.
+    if (socket->isTransactionStarted())
+        socket->rollbackTransaction();
+    state->hidden = false;
+    socket->readAll();
+    state->unreadAfterParser = 0;
+    state->requestInProgress = false;
+    ConnectionState::Answer &a = state->answers[state->refusalIndex];
+    a.bytes = std::move(state->refusal);
+    a.ready = true;
+    a.close = true;
+    state->refusal.clear();
+    writeInOrder(socket, state);
 }
 
 } // namespace marquee

@@ -4,20 +4,22 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QPointer>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTimer>
-
-class QTcpSocket;
 
 namespace marquee {
 
 class ConnectionState;
 
 // The listening socket handed to QHttpServer::bind(). QtHttpServer 6.4 has no limits of its own
-// (docs/qt64.md, "QHttpServer has no limits"): this guard watches every connection's byte stream
-// ahead of Qt's parser and answers 431 for an oversized header block, 413 for an oversized body
-// (declared or chunked), sends "100 Continue" when asked, closes idle connections and caps
-// concurrent ones.
+// (docs/qt64.md, "QHttpServer has no limits"): this guard reads every connection's byte stream
+// ahead of Qt's parser, once, and makes sure both agree on every request or the request is
+// refused with 400 before Qt sees it (docs/http.md, "Limits and deadlines"). It answers 431 for an
+// oversized header block and 413 for an oversized body, sends "100 Continue" when asked, keeps
+// answers in request order, pauses reading while a connection has too many unanswered requests or
+// too much unsent output, closes idle, slow and non-reading connections, and caps connections.
 class ConnectionGuard : public QTcpServer
 {
     Q_OBJECT
@@ -25,6 +27,15 @@ public:
     explicit ConnectionGuard(const HttpOptions &options, QObject *parent = nullptr);
     ~ConnectionGuard() override;
     Q_DISABLE_COPY_MOVE(ConnectionGuard)
+
+    // Unanswered requests one connection may have before the guard stops handing it more.
+    static constexpr int kMaxPipelined = 64;
+    // Unsent answer bytes one connection may queue before its reading pauses.
+    static constexpr qint64 kMaxUnsentBytes = 1024 * 1024;
+
+    // Call once right after QAbstractHttpServer::bind(this): the guard then also runs after
+    // Qt's parser on every readyRead, which is how it knows what Qt has consumed.
+    void followParser();
 
     int activeConnections() const { return m_active; }
     // Requests being answered on a socket keep it from being closed as idle.
@@ -37,20 +48,28 @@ public:
     void closeIdleConnections();
 
 signals:
-    // A request was refused before it reached the router (status, request id, request line).
-    void rejected(int status, const QByteArray &requestId, const QByteArray &requestLine);
+    // A request was refused before it reached the router. method is a valid token or "OTHER";
+    // path is printable, without its query, or "-".
+    void rejected(
+        int status, const QByteArray &requestId, const QByteArray &method, const QString &path);
 
 protected:
     void incomingConnection(qintptr handle) override;
 
 private:
-    void onReadyRead(QTcpSocket *socket, ConnectionState *state);
+    void beforeParser(QTcpSocket *socket, ConnectionState *state);
+    void afterParser(QTcpSocket *socket, ConnectionState *state);
+    void scan(QTcpSocket *socket, ConnectionState *state, const QByteArray &data, qint64 pos);
+    bool headComplete(QTcpSocket *socket, ConnectionState *state, qint64 end);
     void closeExpired();
-    void reject(QTcpSocket *socket, ConnectionState *state, int status, const QString &message);
+    void refuse(QTcpSocket *socket, ConnectionState *state, int status, const QString &message);
+    void drainAndAnswerRefusal(QTcpSocket *socket, ConnectionState *state);
+    static void resumeIfDrained(QTcpSocket *socket, ConnectionState *state);
 
     HttpOptions m_options;
     int m_active = 0;
-    QHash<QString, int> m_perClient; // open connections per remote address
+    QHash<QString, int> m_perClient; // open connections per client (an IPv6 /64 counts as one)
+    QList<QPointer<QTcpSocket>> m_unfollowed; // accepted, not yet followed after Qt's parser
     QElapsedTimer m_clock;
     QTimer m_sweep;
 };

@@ -29,15 +29,16 @@ quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString 
         return 0;
     }
     connect(guard, &ConnectionGuard::rejected, this,
-        [](int status, const QByteArray &rid, const QByteArray &line) {
+        [](int status, const QByteArray &rid, const QByteArray &method, const QString &path) {
             AccessRecord rec;
-            rec.method = line.split(' ').value(0);
-            rec.path = QString::fromLatin1(line.split(' ').value(1).split('?').value(0)).left(200);
+            rec.method = method;
+            rec.path = path;
             rec.status = status;
             rec.requestId = rid;
             Logger::instance().logAccess(rec);
         });
     bind(guard); // takes ownership
+    guard->followParser();
     m_guard = guard;
     return guard->serverPort();
 }

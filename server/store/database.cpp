@@ -4,10 +4,14 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QTimer>
+
+#include <dlfcn.h>
+#include <mutex>
 
 namespace marquee {
 
@@ -26,6 +30,113 @@ static QString connectionNameFor(const void *owner)
         .arg(quintptr(owner), 0, 16)
         .arg(quintptr(QThread::currentThreadId()), 0, 16);
 }
+
+namespace {
+
+// PostgreSQL's notices (NOTICE, WARNING, ...: "table x does not exist, skipping") reach the client
+// on the side of a query. libpq's default handler prints them raw on stderr, which breaks the
+// JSON-lines log of production; they go through our logger instead. The QPSQL plugin has loaded
+// libpq (privately: RTLD_LOCAL), so its functions are looked up at run time in the library
+// already in the process; Marquee neither links libpq nor needs its headers.
+struct LibPq
+{
+    using NoticeReceiver = void (*)(void *arg, const void *result);
+    using SetNoticeReceiver = NoticeReceiver (*)(void *conn, NoticeReceiver proc, void *arg);
+    using ResultErrorField = char *(*)(const void *result, int fieldCode);
+    using ResultErrorMessage = char *(*)(const void *result);
+
+    SetNoticeReceiver setNoticeReceiver = nullptr;
+    ResultErrorField resultErrorField = nullptr;
+    ResultErrorMessage resultErrorMessage = nullptr;
+    QString failure; // why the functions could not be found
+
+    static const LibPq &instance()
+    {
+        static const LibPq lib;
+        return lib;
+    }
+
+private:
+    LibPq()
+    {
+        // RTLD_NOLOAD: only the libpq the driver uses, never a second copy.
+        void *handle = dlopen("libpq.so.5", RTLD_LAZY | RTLD_NOLOAD);
+        if (!handle) {
+            const char *why = dlerror();
+            failure = QStringLiteral("libpq.so.5 is not loaded (%1)")
+                          .arg(why ? QString::fromLocal8Bit(why) : QStringLiteral("no reason"));
+            return;
+        }
+        // The handle stays open: the driver keeps libpq loaded for the life of the process.
+        setNoticeReceiver
+            = reinterpret_cast<SetNoticeReceiver>(dlsym(handle, "PQsetNoticeReceiver"));
+        resultErrorField = reinterpret_cast<ResultErrorField>(dlsym(handle, "PQresultErrorField"));
+        resultErrorMessage
+            = reinterpret_cast<ResultErrorMessage>(dlsym(handle, "PQresultErrorMessage"));
+        if (!setNoticeReceiver || !resultErrorField || !resultErrorMessage) {
+            failure = QStringLiteral("libpq.so.5 lacks PQsetNoticeReceiver, PQresultErrorField or "
+                                     "PQresultErrorMessage");
+            setNoticeReceiver = nullptr;
+        }
+    }
+};
+
+// libpq-fe.h / postgres_ext.h field codes.
+constexpr int kDiagSeverity = 'S'; // localized ("HINWEIS")
+constexpr int kDiagSeverityNonLocalized = 'V'; // "NOTICE" (servers since 9.6)
+
+// Called by libpq on the thread running the query that raised the notice.
+void receiveNotice(void *, const void *result)
+{
+    const LibPq &pq = LibPq::instance();
+    const char *severity = pq.resultErrorField(result, kDiagSeverityNonLocalized);
+    if (!severity)
+        severity = pq.resultErrorField(result, kDiagSeverity);
+    const char *message = pq.resultErrorMessage(result); // "NOTICE:  text\nDETAIL: ...\n"
+    const QString text
+        = QStringLiteral("PostgreSQL: %1").arg(QString::fromUtf8(message ? message : "").trimmed());
+    // WARNING (and anything graver that arrives as a notice) is worth seeing; NOTICE, INFO, LOG
+    // and DEBUG are the server thinking aloud.
+    static const QByteArrayList quiet {
+        "NOTICE", "INFO", "LOG", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3", "DEBUG4", "DEBUG5"};
+    if (severity && quiet.contains(QByteArray(severity)))
+        qCDebug(lcStore).noquote() << text;
+    else
+        qCWarning(lcStore).noquote() << text;
+}
+
+// Routes the connection's notices through the logger; without libpq's functions, asks the
+// server not to send notices at all (warnings still come, raw).
+void routeNotices(QSqlDatabase &db)
+{
+    const LibPq &pq = LibPq::instance();
+    const QVariant handle = db.driver()->handle();
+    // Qt names the metatype after the struct behind libpq's typedef: "pg_conn*" (Qt 6.4).
+    const char *type = handle.isValid() ? handle.typeName() : nullptr;
+    const bool isPgConn = type && (qstrcmp(type, "pg_conn*") == 0 || qstrcmp(type, "PGconn*") == 0);
+    if (pq.setNoticeReceiver && isPgConn) {
+        if (void *conn = *static_cast<void *const *>(handle.constData())) {
+            pq.setNoticeReceiver(conn, &receiveNotice, nullptr);
+            return;
+        }
+    }
+    static std::once_flag once;
+    std::call_once(once, [&] {
+        const QString why = !pq.failure.isEmpty() ? pq.failure
+            : !isPgConn ? QStringLiteral("the driver's handle is %1, not a PGconn*")
+                              .arg(QLatin1String(type ? type : "empty"))
+                        : QStringLiteral("the driver's handle is null");
+        qCDebug(lcStore).noquote()
+            << QStringLiteral("cannot route PostgreSQL notices to the log (%1); asking the "
+                              "server for warnings only")
+                   .arg(why);
+    });
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SET client_min_messages TO warning")))
+        qCWarning(lcStore) << "cannot set client_min_messages:" << q.lastError().text();
+}
+
+} // namespace
 
 bool Database::open(QString *error)
 {
@@ -70,7 +181,9 @@ bool Database::openConnection(const QString &name, QString *error)
         db.setConnectOptions(opts);
     }
     if (!db.open()) {
-        const QString why = db.lastError().text();
+        // libpq's reasons span lines ("...failed: Connection refused\n\tIs the server running
+        // ...?"): the error stays one line.
+        const QString why = db.lastError().text().simplified();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
         *error = QStringLiteral("cannot open the database %1: %2").arg(m_url.describe(), why);
@@ -91,6 +204,8 @@ bool Database::openConnection(const QString &name, QString *error)
                 return false;
             }
         }
+    } else {
+        routeNotices(db);
     }
     QMutexLocker lock(&m_mutex);
     m_connectionNames.append(name);

@@ -3,6 +3,7 @@
 #include "config/config.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -70,6 +71,7 @@ bool MarqueeProcess::start(const QProcessEnvironment &environment, const QString
     m_error.clear();
     m_process.setProcessEnvironment(environment);
     m_process.setWorkingDirectory(workDir);
+    m_process.setStandardErrorFile(m_logDir.filePath(QStringLiteral("stderr.log")));
     m_process.start(
         QStringLiteral(MARQUEE_BINARY), QStringList {QStringLiteral("--headless")} + args);
     if (!m_process.waitForStarted(timeoutMs)) {
@@ -81,13 +83,12 @@ bool MarqueeProcess::start(const QProcessEnvironment &environment, const QString
         QStringLiteral("listening on http://[^:\\s]+:(\\d+)"));
     const QDeadlineTimer deadline(timeoutMs);
     while (m_port == 0 && !deadline.hasExpired() && m_process.state() == QProcess::Running) {
-        m_process.waitForReadyRead(100);
-        m_err += QString::fromUtf8(m_process.readAllStandardError());
-        m_port = quint16(listening.match(m_err).captured(1).toUInt());
+        m_process.waitForFinished(50);
+        m_port = quint16(listening.match(standardError()).captured(1).toUInt());
     }
     if (m_port != 0)
         return true;
-    m_err += QString::fromUtf8(m_process.readAllStandardError());
+    standardError();
     m_error = m_process.state() == QProcess::Running
         ? QStringLiteral("marquee did not listen within %1 ms; it wrote: %2").arg(timeoutMs)
         : QStringLiteral("marquee exited (code %1) before listening; it wrote: %2")
@@ -98,7 +99,9 @@ bool MarqueeProcess::start(const QProcessEnvironment &environment, const QString
 
 QString MarqueeProcess::standardError()
 {
-    m_err += QString::fromUtf8(m_process.readAllStandardError());
+    QFile log(m_logDir.filePath(QStringLiteral("stderr.log")));
+    if (log.open(QIODevice::ReadOnly))
+        m_err = QString::fromUtf8(log.readAll());
     return m_err;
 }
 

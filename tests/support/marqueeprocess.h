@@ -5,6 +5,7 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
 
 namespace marquee::test {
 
@@ -49,6 +50,9 @@ public:
 
 private:
     QProcess m_process;
+    // The server's stderr goes to a file, not a pipe: a test blocked in a raw socket call does
+    // not read a pipe, and a server whose log pipe is full stops answering.
+    QTemporaryDir m_logDir;
     QString m_err;
     QString m_error;
     quint16 m_port = 0;

@@ -1,0 +1,274 @@
+// The `marquee` executable on a real PostgreSQL 15 (issue 8): every command and the server work,
+// and the server's notices ("table ... does not exist, skipping") go through the logger, so a
+// production log stays JSON lines; nothing raw reaches stderr.
+#include "log/categories.h"
+#include "store/database.h"
+#include "support/httpclient.h"
+#include "support/marqueeprocess.h"
+#include "support/pgcluster.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace marquee::test;
+
+namespace {
+
+struct Captured
+{
+    QtMsgType type;
+    QString category;
+    QString message;
+};
+QList<Captured> g_captured;
+
+void capture(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    g_captured.append({type, QString::fromLatin1(context.category), message});
+}
+
+} // namespace
+
+class TestPostgres : public QObject
+{
+    Q_OBJECT
+
+    PgCluster m_pg;
+    QTemporaryDir m_home;
+    int m_databases = 0;
+
+    // A new empty database; its URL.
+    QString freshDatabase()
+    {
+        const QString name = QStringLiteral("marquee_test_%1").arg(++m_databases);
+        if (!m_pg.createDatabase(name))
+            return {};
+        return m_pg.url(name);
+    }
+
+    QProcessEnvironment environment(const QString &url, const QHash<QString, QString> &vars = {})
+    {
+        QHash<QString, QString> all {{"DATABASE_URL", url}, {"NODE_ENV", "production"}};
+        for (auto it = vars.begin(); it != vars.end(); ++it)
+            all.insert(it.key(), it.value());
+        return MarqueeProcess::cleanEnvironment(m_home.path(), all);
+    }
+
+    MarqueeProcess::Result run(
+        const QStringList &args, const QString &url, const QHash<QString, QString> &vars = {})
+    {
+        return MarqueeProcess::run(args, environment(url, vars), m_home.path());
+    }
+
+    // The production log: every stderr line one JSON object, nothing raw from libpq.
+    static QList<QJsonObject> jsonLines(const QString &err, QString *problem)
+    {
+        QList<QJsonObject> out;
+        const QStringList lines = err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        for (const QString &line : lines) {
+            QJsonParseError parse;
+            const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &parse);
+            if (parse.error != QJsonParseError::NoError || !doc.isObject()) {
+                *problem = QStringLiteral("a stderr line is not a JSON object: \"%1\"\nall of "
+                                          "stderr:\n%2")
+                               .arg(line, err);
+                return out;
+            }
+            out.append(doc.object());
+        }
+        return out;
+    }
+
+#define VERIFY_JSON_LOG(err)                                                                       \
+    do {                                                                                           \
+        QString problem_;                                                                          \
+        jsonLines((err), &problem_);                                                               \
+        QVERIFY2(problem_.isEmpty(), qPrintable(problem_));                                        \
+    } while (false)
+
+#define VERIFY_EXIT(result, code)                                                                  \
+    QVERIFY2((result).exitCode == (code),                                                          \
+        qPrintable(QStringLiteral("exit code %1, expected %2\nstdout:\n%3\nstderr:\n%4")           \
+                       .arg((result).exitCode)                                                     \
+                       .arg(code)                                                                  \
+                       .arg((result).out, (result).err)))
+
+    static QStringList args(const char *line)
+    {
+        return QString::fromLatin1(line).split(QLatin1Char(' '));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_home.isValid());
+        QVERIFY2(m_pg.start(), qPrintable(m_pg.errorString()));
+    }
+
+    // The commands a deployment script runs, each on stderr only JSON lines.
+    void commandsLogJsonLinesOnly()
+    {
+        const QString url = freshDatabase();
+        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
+
+        // An empty database: the read-only commands say it needs migrating and leave it alone.
+        const auto status0 = run(args("migrate status"), url);
+        VERIFY_EXIT(status0, 1);
+        QVERIFY2(status0.out.contains(QLatin1String("pending")), qPrintable(status0.out));
+        VERIFY_JSON_LOG(status0.err);
+        const auto users0 = run(args("users list"), url);
+        VERIFY_EXIT(users0, 1);
+        QVERIFY2(users0.err.contains(QLatin1String("marquee migrate")), qPrintable(users0.err));
+        QVERIFY2(!users0.err.contains(QLatin1String("NOTICE")), qPrintable(users0.err));
+        QString exists;
+        QVERIFY2(m_pg.psql(url.section(QLatin1Char('/'), -1),
+                     QStringLiteral("SELECT to_regclass('schema_migrations') IS NULL"), &exists),
+            qPrintable(m_pg.errorString()));
+        QCOMPARE(exists, QStringLiteral("t")); // not created by a read-only command
+
+        const auto first = run(args("migrate"), url);
+        VERIFY_EXIT(first, 0);
+        QVERIFY2(first.out.contains(QLatin1String("applied 1 migration")), qPrintable(first.out));
+        VERIFY_JSON_LOG(first.err);
+
+        // The notice of issue 8 came from here: schema_migrations already exists.
+        const auto second = run(args("migrate"), url);
+        VERIFY_EXIT(second, 0);
+        QVERIFY2(second.out.contains(QLatin1String("up to date")), qPrintable(second.out));
+        VERIFY_JSON_LOG(second.err);
+
+        const auto status = run(args("migrate status"), url);
+        VERIFY_EXIT(status, 0);
+        QVERIFY2(status.out.contains(QLatin1String("applied")), qPrintable(status.out));
+        QVERIFY2(!status.out.contains(QLatin1String("pending")), qPrintable(status.out));
+        QVERIFY2(status.out.contains(QLatin1String("postgresql://marquee@127.0.0.1:")),
+            qPrintable(status.out));
+        VERIFY_JSON_LOG(status.err);
+
+        const auto stats = run(args("cache stats"), url);
+        VERIFY_EXIT(stats, 0);
+        QVERIFY2(stats.out.contains(QLatin1String("total")), qPrintable(stats.out));
+        VERIFY_JSON_LOG(stats.err);
+
+        const auto users = run(args("users list"), url);
+        VERIFY_EXIT(users, 0);
+        QVERIFY2(users.out.contains(QLatin1String("0 user(s)")), qPrintable(users.out));
+        VERIFY_JSON_LOG(users.err);
+
+        // On a database with the schema in place, then again.
+        for (int i = 0; i < 2; ++i) {
+            const auto reset = run(args("db reset --yes"), url);
+            VERIFY_EXIT(reset, 0);
+            QVERIFY2(reset.out.contains(QLatin1String("reset")), qPrintable(reset.out));
+            VERIFY_JSON_LOG(reset.err);
+        }
+    }
+
+    // DROP TABLE IF EXISTS on tables that are not there: PostgreSQL raises a NOTICE per table.
+    void dbResetOnAnEmptyDatabase()
+    {
+        const QString url = freshDatabase();
+        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
+        const auto reset = run(args("db reset --yes"), url);
+        VERIFY_EXIT(reset, 0);
+        VERIFY_JSON_LOG(reset.err);
+        QVERIFY2(!reset.err.contains(QLatin1String("does not exist")), qPrintable(reset.err));
+        const auto status = run(args("migrate status"), url);
+        VERIFY_EXIT(status, 0);
+        VERIFY_JSON_LOG(status.err);
+    }
+
+    // The notices are routed, not just suppressed: at LOG_LEVEL=debug they are log lines.
+    void noticesReachTheLogAtDebug()
+    {
+        const QString url = freshDatabase();
+        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
+        const auto reset = run(args("db reset --yes"), url, {{"LOG_LEVEL", "debug"}});
+        VERIFY_EXIT(reset, 0);
+        QString problem;
+        const QList<QJsonObject> lines = jsonLines(reset.err, &problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        int notices = 0;
+        for (const QJsonObject &line : lines) {
+            const QString msg = line.value(QLatin1String("msg")).toString();
+            if (!msg.contains(QLatin1String("PostgreSQL:")))
+                continue;
+            ++notices;
+            QCOMPARE(line.value(QLatin1String("level")).toString(), QStringLiteral("debug"));
+            QCOMPARE(
+                line.value(QLatin1String("category")).toString(), QStringLiteral("marquee.store"));
+            QVERIFY2(msg.startsWith(QLatin1String("PostgreSQL: NOTICE:")), qPrintable(msg));
+            QVERIFY2(msg.contains(QLatin1String("does not exist, skipping")), qPrintable(msg));
+        }
+        QVERIFY2(notices > 0,
+            qPrintable(
+                QStringLiteral("no PostgreSQL notice in the debug log:\n%1").arg(reset.err)));
+    }
+
+    // In-process, on the Database class: a NOTICE is a debug line, a WARNING a warning, both in
+    // the store's category.
+    void noticeSeverityMapsToLogLevel()
+    {
+        const QString url = freshDatabase();
+        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
+        QString error;
+        const auto parsed = marquee::DatabaseUrl::parse(url, &error);
+        QVERIFY2(parsed, qPrintable(error));
+        marquee::Database db(*parsed);
+        QVERIFY2(db.open(&error), qPrintable(error));
+        QLoggingCategory::setFilterRules(QStringLiteral("marquee.store.debug=true"));
+        g_captured.clear();
+        const QtMessageHandler previous = qInstallMessageHandler(capture);
+        QSqlQuery q(db.connection());
+        const bool ok = q.exec(QStringLiteral("DO $$ BEGIN RAISE NOTICE 'quiet remark'; "
+                                              "RAISE WARNING 'loud remark'; END $$"));
+        qInstallMessageHandler(previous);
+        QLoggingCategory::setFilterRules(QString());
+        QVERIFY2(ok, qPrintable(q.lastError().text()));
+        db.close();
+        const QString store = QString::fromLatin1(marquee::lcStore().categoryName());
+        QList<Captured> seen;
+        for (const Captured &c : std::as_const(g_captured)) {
+            if (c.category == store && c.message.startsWith(QLatin1String("PostgreSQL:")))
+                seen.append(c);
+        }
+        QCOMPARE(seen.size(), 2);
+        QCOMPARE(seen[0].type, QtDebugMsg);
+        QCOMPARE(seen[0].message, QStringLiteral("PostgreSQL: NOTICE:  quiet remark"));
+        QCOMPARE(seen[1].type, QtWarningMsg);
+        QCOMPARE(seen[1].message, QStringLiteral("PostgreSQL: WARNING:  loud remark"));
+    }
+
+    // The server: start-up migration, /health on PostgreSQL, SIGTERM; then a restart on the
+    // migrated database (where the old CREATE TABLE IF NOT EXISTS raised its notice).
+    void serverOnPostgres()
+    {
+        const QString url = freshDatabase();
+        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
+        for (int round = 0; round < 2; ++round) {
+            MarqueeProcess server;
+            QVERIFY2(server.start(environment(url, {{"PORT", "0"}}), m_home.path()),
+                qPrintable(server.errorString()));
+            HttpClient client(server.port());
+            const HttpReply health = client.get("/health");
+            QVERIFY2(health.status == 200, health.body.constData());
+            const QJsonObject data = health.json().value(QLatin1String("data")).toObject();
+            QCOMPARE(data.value(QLatin1String("database")).toString(), QStringLiteral("ok"));
+            QVERIFY(server.terminate());
+            QCOMPARE(server.process().exitStatus(), QProcess::NormalExit);
+            QCOMPARE(server.process().exitCode(), 0);
+            const QString err = server.standardError();
+            QVERIFY2(err.contains(QLatin1String("stopped")), qPrintable(err));
+            VERIFY_JSON_LOG(err);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPostgres)
+#include "tst_postgres.moc"
