@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Marquee needs to build, run and test, when they are missing.
-# Usage: scripts/setup.sh [build|test|bench]   (default: build)
+# Usage: scripts/setup.sh [build|test|bench|fuzz]   (default: build)
 set -euo pipefail
 
 want=(cmake g++ ninja-build pkg-config
@@ -11,6 +11,7 @@ case "${1:-build}" in
   # of its own on a free port; the default cluster the package may start is left alone).
   test)  want+=(openssl postgresql) ;;
   bench) want+=(wrk nginx-light curl) ;;
+  fuzz)  want+=(python3) ;;
 esac
 
 # The OpenAPI check runs on Node; a machine that already has node and npm (from any source)

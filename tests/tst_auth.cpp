@@ -80,10 +80,13 @@ class TestAuth
         return q.exec() && q.next() ? q.value(0).toLongLong() : -1;
     }
 
-    static void verifyUnauthenticated(const HttpReply &r)
+    // Reported at the caller's line, like verifyError().
+    static void verifyUnauthenticated(
+        const HttpReply &r, const char *file = __builtin_FILE(), int line = __builtin_LINE())
     {
-        CHECK(verifyError(r, 401, QStringLiteral("UNAUTHENTICATED")));
-        QVERIFY2(r.header("WWW-Authenticate").startsWith("Bearer"), r.header("WWW-Authenticate"));
+        CHECK(verifyError(r, 401, QStringLiteral("UNAUTHENTICATED"), file, line));
+        QTest::qVerify(r.header("WWW-Authenticate").startsWith("Bearer"),
+            "WWW-Authenticate: Bearer", r.header("WWW-Authenticate").constData(), file, line);
     }
 
     void verifyAccepted(const HttpReply &r, const QString &subject)

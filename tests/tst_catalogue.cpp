@@ -771,7 +771,8 @@ private slots:
         QCOMPARE(personal.status, 200);
         QVERIFY2(personal.header("Cache-Control").startsWith("private, max-age="),
             personal.header("Cache-Control").constData());
-        QCOMPARE(personal.header("Vary"), QByteArray("Authorization"));
+        QCOMPARE(personal.headerCount("Vary"), 1);
+        QVERIFY2(personal.header("Vary").contains("Authorization"), personal.header("Vary"));
     }
 
     void healthReportsTmdbAndCache()

@@ -238,6 +238,10 @@ private slots:
         QCOMPARE(other.status, 200);
         QVERIFY(other.header("Access-Control-Allow-Origin").isEmpty());
         QVERIFY(other.header("Access-Control-Allow-Credentials").isEmpty());
+        // Every answer varies by Origin once CORS is configured, also one to a request without
+        // Origin or from another origin: a shared cache must not hand either to the web app.
+        QCOMPARE(other.header("Vary"), QByteArray("Origin"));
+        QCOMPARE(m_ts->get("/api/openapi.json").header("Vary"), QByteArray("Origin"));
         // Errors carry CORS headers too, or a browser could not read them.
         const HttpReply err = m_ts->get("/api/nope", {{"Origin", "http://localhost:5173"}});
         QCOMPARE(err.status, 404);

@@ -497,6 +497,34 @@ private slots:
         QVERIFY(!r.body.contains(bob.toUtf8()));
     }
 
+    // Full lists are exported a slice of 500 items per event-loop turn: every item, once, in
+    // the order it was added, whatever the slice boundaries.
+    void exportOfLongListsIsWhole()
+    {
+        CHECK(start());
+        const QByteArray t = token(alice);
+        QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+        CHECK(addListItems(userId(alice), 1201, 500, QStringLiteral("Long")));
+        const HttpReply r = call("GET", "/api/user/export", t);
+        QVERIFY2(r.status == 200, r.body.left(300));
+        const QJsonObject data = r.json().value("data").toObject();
+        const QJsonArray watchlist = data.value("watchlist").toArray();
+        const QJsonArray favorites = data.value("favorites").toArray();
+        QCOMPARE(watchlist.size(), 1201);
+        QCOMPARE(favorites.size(), 500);
+        for (int i = 0; i < watchlist.size(); ++i)
+            QCOMPARE(watchlist.at(i).toObject().value("tmdbId").toInteger(), 1000 + i);
+        for (int i = 0; i < favorites.size(); ++i)
+            QCOMPARE(favorites.at(i).toObject().value("tmdbId").toInteger(), 2201 + i);
+        QCOMPARE(data.value("profile")
+                     .toObject()
+                     .value("stats")
+                     .toObject()
+                     .value("watchlistCount")
+                     .toInteger(),
+            1201);
+    }
+
     void sessionsAreRecorded()
     {
         CHECK(start());

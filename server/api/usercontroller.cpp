@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QSqlQuery>
+#include <QTimer>
 
 namespace marquee {
 
@@ -57,6 +58,14 @@ QJsonObject UserController::profileJson(
         {"lastSeenAt", isoTime(u.lastSeenAt)},
     };
 }
+
+UserController::UserController(UserStore &users, ClerkAuthenticator &auth)
+    : m_users(users)
+    , m_auth(auth)
+    , m_lists(users.database())
+{ }
+
+UserController::~UserController() = default;
 
 void UserController::registerRoutes(Router &router)
 {
@@ -173,42 +182,25 @@ void UserController::deleteProfile(const ExchangePtr &ex)
     ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"deleted", true}})));
 }
 
-static QJsonArray listRows(Database &db, const char *table, qint64 userId, bool watchlist)
+// One list item of the export, as stored (no derived image URLs: an export is data, not a view).
+static QJsonObject exportItem(const ListItem &item, bool watchlist)
 {
-    QJsonArray out;
-    QSqlQuery q(db.connection());
-    q.prepare(
-        QStringLiteral("SELECT id, tmdb_id, content_type, title, poster_path, backdrop_path, "
-                       "overview, release_date, "
-                       "vote_average, added_at%1 FROM %2 WHERE user_id = ? ORDER BY added_at, id")
-            .arg(watchlist ? QStringLiteral(", note, watched, watched_at") : QString(),
-                QLatin1String(table)));
-    q.addBindValue(userId);
-    if (!q.exec())
-        return out;
-    while (q.next()) {
-        QJsonObject o {{"id", q.value(0).toLongLong()}, {"tmdbId", q.value(1).toLongLong()},
-            {"contentType", q.value(2).toString()}, {"title", q.value(3).toString()},
-            {"posterPath",
-                q.value(4).isNull() ? QJsonValue::Null : QJsonValue(q.value(4).toString())},
-            {"backdropPath",
-                q.value(5).isNull() ? QJsonValue::Null : QJsonValue(q.value(5).toString())},
-            {"overview",
-                q.value(6).isNull() ? QJsonValue::Null : QJsonValue(q.value(6).toString())},
-            {"releaseDate",
-                q.value(7).isNull() ? QJsonValue::Null : QJsonValue(q.value(7).toString())},
-            {"voteAverage",
-                q.value(8).isNull() ? QJsonValue::Null : QJsonValue(q.value(8).toDouble())},
-            {"addedAt", isoTime(q.value(9).toLongLong())}};
-        if (watchlist) {
-            o.insert("note",
-                q.value(10).isNull() ? QJsonValue::Null : QJsonValue(q.value(10).toString()));
-            o.insert("watched", q.value(11).toInt() != 0);
-            o.insert("watchedAt", isoTime(q.value(12).toLongLong()));
-        }
-        out.append(o);
+    const auto orNullString = [](const std::optional<QString> &v) {
+        return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
+    };
+    QJsonObject o {{"id", item.id}, {"tmdbId", item.tmdbId}, {"contentType", item.contentType},
+        {"title", item.title}, {"posterPath", orNullString(item.posterPath)},
+        {"backdropPath", orNullString(item.backdropPath)},
+        {"overview", orNullString(item.overview)}, {"releaseDate", orNullString(item.releaseDate)},
+        {"voteAverage",
+            item.voteAverage ? QJsonValue(*item.voteAverage) : QJsonValue(QJsonValue::Null)},
+        {"addedAt", isoTime(item.addedAt)}};
+    if (watchlist) {
+        o.insert("note", orNullString(item.note));
+        o.insert("watched", item.watched);
+        o.insert("watchedAt", isoTime(item.watchedAt.value_or(0)));
     }
-    return out;
+    return o;
 }
 
 static QJsonArray sessionsJson(const QList<SessionRecord> &list, const QString &current)
@@ -222,6 +214,19 @@ static QJsonArray sessionsJson(const QList<SessionRecord> &list, const QString &
     return out;
 }
 
+// An export is built a slice of list items per event-loop turn, so a user with full lists
+// (two lists of up to MARQUEE_LIST_MAX_ITEMS titles) never holds up every other client.
+struct UserController::Export
+{
+    ExchangePtr ex;
+    qint64 userId = 0;
+    QByteArray body;
+    ListKind kind = ListKind::Watchlist;
+    int page = 1;
+};
+
+static constexpr int kExportSlice = 500;
+
 void UserController::exportData(const ExchangePtr &ex)
 {
     const qint64 id = ex->principal.userId;
@@ -229,16 +234,61 @@ void UserController::exportData(const ExchangePtr &ex)
     if (!user)
         throw ApiError::notFound(QStringLiteral("User not found"));
     const auto counts = m_users.counts(id);
-    Database &db = m_users.database();
-    HttpResponse r = privateResponse(HttpResponse::ok(QJsonObject {
-        {"exportedAt", isoTime(QDateTime::currentMSecsSinceEpoch())},
+    auto job = std::make_shared<Export>();
+    job->ex = ex;
+    job->userId = id;
+    const QJsonObject head {{"exportedAt", isoTime(QDateTime::currentMSecsSinceEpoch())},
         {"profile", profileJson(*user, counts.watchlist, counts.favorites)},
-        {"sessions", sessionsJson(m_users.sessions(id), ex->principal.sessionId)},
-        {"watchlist", listRows(db, "watchlist", id, true)},
-        {"favorites", listRows(db, "favorites", id, false)},
-    }));
-    r.setHeader("Content-Disposition", "attachment; filename=\"marquee-export.json\"");
-    ex->respond(std::move(r));
+        {"sessions", sessionsJson(m_users.sessions(id), ex->principal.sessionId)}};
+    // {"success":true,"data":{<head without its closing brace>,"watchlist":[ ... ]}}
+    QByteArray headJson = compactJson(head);
+    headJson.chop(1);
+    job->body = "{\"success\":true,\"data\":" + headJson + ",\"watchlist\":[";
+    exportSlice(job);
+}
+
+void UserController::exportSlice(const std::shared_ptr<Export> &job)
+{
+    if (job->ex->isClientGone() || job->ex->isAnswered())
+        return;
+    job->ex->guard([&] {
+        ListQuery q;
+        q.userId = job->userId;
+        q.sort = ListSort::AddedAsc;
+        q.page = job->page;
+        q.limit = kExportSlice;
+        ListPage rows;
+        try {
+            rows = m_lists.list(job->kind, q);
+        } catch (const ListStoreError &e) {
+            throw ApiError(
+                e.unavailable() ? ApiError::Code::ServiceUnavailable : ApiError::Code::Internal,
+                e.unavailable() ? QStringLiteral("The database is unavailable")
+                                : QStringLiteral("Internal server error"));
+        }
+        const bool watchlist = job->kind == ListKind::Watchlist;
+        for (const ListItem &item : std::as_const(rows.items)) {
+            if (!job->body.endsWith('['))
+                job->body += ',';
+            job->body += compactJson(exportItem(item, watchlist));
+        }
+        if (rows.items.size() == kExportSlice) {
+            ++job->page;
+        } else if (watchlist) {
+            job->body += "],\"favorites\":[";
+            job->kind = ListKind::Favorites;
+            job->page = 1;
+        } else {
+            job->body += "]}}";
+            HttpResponse r;
+            r.body = std::move(job->body);
+            r = privateResponse(std::move(r));
+            r.setHeader("Content-Disposition", "attachment; filename=\"marquee-export.json\"");
+            job->ex->respond(std::move(r));
+            return;
+        }
+        QTimer::singleShot(0, &m_slices, [this, job] { exportSlice(job); });
+    });
 }
 
 void UserController::sync(const ExchangePtr &ex)

@@ -1,8 +1,12 @@
 #pragma once
 
 #include "controller.h"
+#include "store/liststore.h"
 
 #include <QJsonObject>
+#include <QObject>
+
+#include <memory>
 
 namespace marquee {
 
@@ -15,10 +19,8 @@ struct UserRecord;
 class UserController : public Controller
 {
 public:
-    UserController(UserStore &users, ClerkAuthenticator &auth)
-        : m_users(users)
-        , m_auth(auth)
-    { }
+    UserController(UserStore &users, ClerkAuthenticator &auth);
+    ~UserController() override;
     void registerRoutes(Router &router) override;
 
     static QJsonObject profileJson(
@@ -33,9 +35,13 @@ private:
     void sessions(const ExchangePtr &ex);
     void revokeSession(const ExchangePtr &ex);
     HttpResponse profileResponse(qint64 userId);
+    struct Export;
+    void exportSlice(const std::shared_ptr<Export> &job);
 
     UserStore &m_users;
     ClerkAuthenticator &m_auth;
+    ListStore m_lists;
+    QObject m_slices; // context of the pending export slices: they go with the controller
 };
 
 // ISO-8601 UTC with milliseconds, or null for 0.

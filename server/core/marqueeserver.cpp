@@ -108,7 +108,12 @@ HealthSnapshot MarqueeServer::health()
 {
     HealthSnapshot h;
     h.shuttingDown = m_stopping;
-    h.databaseOk = !m_stopped && m_db->ping();
+    const qint64 now = m_uptime.elapsed();
+    if (m_pingedAtMs < 0 || now - m_pingedAtMs >= 1000 || !m_pingOk) {
+        m_pingOk = !m_stopped && m_db->ping();
+        m_pingedAtMs = now;
+    }
+    h.databaseOk = !m_stopped && m_pingOk;
     if (m_catalogue) {
         h.tmdb = m_catalogue->status();
         h.cacheEntries = m_catalogue->isDemo() ? m_catalogue->cache().memoryEntries()

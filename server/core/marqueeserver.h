@@ -83,6 +83,10 @@ private:
     HttpServer *m_http = nullptr;
     std::vector<std::unique_ptr<Controller>> m_controllers;
     QElapsedTimer m_uptime;
+    // The database ping behind /health, at most once a second: a monitor (or a flood of
+    // pipelined /health requests) must not cost a query each.
+    qint64 m_pingedAtMs = -1;
+    bool m_pingOk = false;
     QTimer m_graceTimer;
     quint16 m_port = 0;
     bool m_stopping = false;

@@ -9,6 +9,8 @@
 #include <QHttpServerRequest>
 #include <QTcpSocket>
 
+#include <algorithm>
+
 namespace marquee {
 
 HttpServer::HttpServer(HttpOptions options, Router *router, QObject *parent)
@@ -76,11 +78,16 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
 bool HttpServer::applyCors(Exchange &ex) const
 {
+    if (m_options.allowedOrigins.isEmpty())
+        return false;
+    // Every answer varies by Origin once CORS is configured, whether or not this request's
+    // origin is allowed: else a shared cache could hand the web app a copy made for a request
+    // without Origin, one that lacks Access-Control-Allow-Origin.
+    ex.addResponseHeader("Vary", "Origin");
     const QByteArray origin = ex.request().header("Origin");
     if (origin.isEmpty() || !m_options.allowedOrigins.contains(QString::fromUtf8(origin)))
         return false;
     ex.addResponseHeader("Access-Control-Allow-Origin", origin);
-    ex.addResponseHeader("Vary", "Origin");
     ex.addResponseHeader("Access-Control-Allow-Credentials", "true");
     ex.addResponseHeader("Access-Control-Expose-Headers",
         "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
@@ -196,7 +203,18 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
     if (response.header("Cache-Control").isEmpty())
         headers.append(Header {"Cache-Control", "no-store"});
     headers.append(ex.m_extraHeaders);
-    headers.append(response.headers);
+    for (const auto &h : response.headers) {
+        // One Vary line: the pipeline's Origin and the route's Authorization are one list.
+        if (h.first == "Vary") {
+            auto it = std::find_if(headers.begin(), headers.end(),
+                [](const auto &existing) { return existing.first == "Vary"; });
+            if (it != headers.end()) {
+                it->second += ", " + h.second;
+                continue;
+            }
+        }
+        headers.append(h);
+    }
     const bool close = m_shuttingDown || req.header("Connection").toLower().contains("close");
     if (close && response.header("Connection").isEmpty())
         headers.append(Header {"Connection", "close"});

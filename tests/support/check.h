@@ -30,9 +30,11 @@
 namespace marquee::test {
 
 // An error answer as docs/api.md ("Envelope and errors") shapes it: the status, JSON, and the
-// envelope below, whose requestId is the answer's X-Request-Id. Call through CHECK().
+// envelope below, whose requestId is the answer's X-Request-Id. Call through CHECK(); a failure
+// is reported at the caller's line.
 //   {"success":false,"error":"<message>","code":"<CODE>","details"?:[...],"requestId":"..."}
-void verifyError(const HttpReply &reply, int status, const QString &code);
+void verifyError(const HttpReply &reply, int status, const QString &code,
+    const char *file = __builtin_FILE(), int line = __builtin_LINE());
 
 // "<what> did not start: <why>", the message of a QVERIFY2 on a setup step.
 QByteArray notStarted(const char *what, const QString &why);
