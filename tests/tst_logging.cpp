@@ -127,6 +127,49 @@ private slots:
             QVERIFY2(!lines.contains(QLatin1String(secret)), secret);
     }
 
+    // A secret or a token in a request path never reaches the output, in either format: the
+    // text format's access lines (the hot path) are redacted too.
+    void accessLinesRedactSecretsAndTokensInPaths_data()
+    {
+        QTest::addColumn<bool>("json");
+        QTest::newRow("text") << false;
+        QTest::newRow("json") << true;
+    }
+    void accessLinesRedactSecretsAndTokensInPaths()
+    {
+        QFETCH(bool, json);
+        const QString key = QStringLiteral("0123456789abcdef0123456789abcdef");
+        const QString jwt
+            = QStringLiteral("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJl");
+        Logger::instance().addSecret(key);
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        FILE *out = std::fopen(qPrintable(file.fileName()), "w");
+        QVERIFY(out);
+        Logger::instance().setOutput(out);
+        Logger::instance().setFormat(json ? LogFormat::Json : LogFormat::Text);
+        AccessRecord rec;
+        rec.method = "GET";
+        rec.status = 404;
+        rec.requestId = "rid-path";
+        for (const QString &path : {QStringLiteral("/api/people/") + key,
+                 QStringLiteral("/api/x/") + jwt + QStringLiteral("/y")}) {
+            rec.path = path;
+            Logger::instance().logAccess(rec);
+        }
+        Logger::instance().flush();
+        Logger::instance().setFormat(LogFormat::Text);
+        Logger::instance().setOutput(stderr);
+        std::fclose(out);
+        QFile in(file.fileName());
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray written = in.readAll();
+        QCOMPARE(written.count('\n'), 2);
+        QVERIFY2(!written.contains(key.toLatin1()), written);
+        QVERIFY2(!written.contains("c2lnbmF0dXJl") && !written.contains("eyJzdWIi"), written);
+        QCOMPARE(written.count("[REDACTED]"), json ? 4 : 2); // JSON: in "msg" and in "path"
+    }
+
     void productionWritesJsonLines()
     {
         QTemporaryFile file;

@@ -213,14 +213,33 @@ void Logger::write(const QString &level, const QString &category, const QString 
     m_buffer.append(LogEntry {0, now, level, category, clean});
 }
 
+// A path as an access line may show it: configured secrets and anything shaped like a JWT are
+// replaced (a client may put either in a path), control characters become '?'.
+QString Logger::accessPath(const QString &path) const
+{
+    QString clean = redactSecrets(path);
+    if (clean.contains(QLatin1String("eyJ"))) { // the base64url of '{"': a JWT's first part
+        static const QRegularExpression jwt(
+            QStringLiteral("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]*)?"));
+        clean.replace(jwt, QStringLiteral("[REDACTED]"));
+    }
+    for (QChar &c : clean) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            c = QLatin1Char('?'); // a decoded %0A must not forge a log line
+    }
+    return clean;
+}
+
 void Logger::logAccess(const AccessRecord &r)
 {
     if (!lcAccess().isInfoEnabled())
         return;
+    const QString cleanPath = accessPath(r.path);
     if (m_format == LogFormat::Json) {
-        QString text
-            = QStringLiteral("%1 %2 %3").arg(QString::fromLatin1(r.method), r.path).arg(r.status);
-        QJsonObject o {{"method", QString::fromLatin1(r.method)}, {"path", r.path},
+        QString text = QStringLiteral("%1 %2 %3")
+                           .arg(QString::fromLatin1(r.method), cleanPath)
+                           .arg(r.status);
+        QJsonObject o {{"method", QString::fromLatin1(r.method)}, {"path", cleanPath},
             {"status", r.status}, {"durationMs", qRound(r.durationMs * 100) / 100.0},
             {"bytes", r.bytes}, {"requestId", QString::fromLatin1(r.requestId)}};
         if (r.userId > 0)
@@ -240,11 +259,7 @@ void Logger::logAccess(const AccessRecord &r)
         r.durationMs, static_cast<long long>(r.bytes));
     QByteArray message;
     message.reserve(r.path.size() + r.requestId.size() + 96);
-    QByteArray path = r.path.toUtf8();
-    for (char &c : path) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = '?'; // a decoded %0A must not forge a log line
-    }
+    const QByteArray path = cleanPath.toUtf8();
     message.append(r.method).append(' ').append(path).append(numbers, n).append(r.requestId);
     if (r.userId > 0)
         message.append(" user=").append(QByteArray::number(r.userId));

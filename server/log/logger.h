@@ -53,6 +53,7 @@ private:
     void write(const QString &level, const QString &category, const QString &message,
         const QString &jsonExtra = {}, bool batched = false);
     QString redactSecrets(QString text) const;
+    QString accessPath(const QString &path) const;
     QString timestamp(const QDateTime &now);
 
     LogFormat m_format = LogFormat::Text;
