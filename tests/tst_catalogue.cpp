@@ -700,6 +700,30 @@ private slots:
         }
     }
 
+    // More pipelined requests than a connection may have unanswered (64): the guard stops
+    // handing them to Qt's parser while 64 wait for TMDB and resumes as answers go out. Every
+    // one is answered, in order, none twice.
+    void pipelinedMissesBeyondTheCapAreAnsweredInOrder()
+    {
+        CHECK(start([](Config &c) { c.tmdbRatePerSecond = 100000; }));
+        m_fake->setDelay(30);
+        constexpr int count = 150;
+        QByteArray burst;
+        for (int i = 0; i < count; ++i)
+            burst += "GET /api/movies/" + QByteArray::number(1000 + i)
+                + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: m" + QByteArray::number(i) + "\r\n\r\n";
+        HttpClient client(m_ts->port());
+        QVERIFY(client.connectToServer());
+        client.socket()->write(burst);
+        for (int i = 0; i < count; ++i) {
+            const HttpReply r = client.readReply(false, 10000);
+            QVERIFY2(
+                r.status == 200, qPrintable(QStringLiteral("answer %1: %2").arg(i).arg(r.status)));
+            QCOMPARE(r.header("X-Request-Id"), "m" + QByteArray::number(i));
+        }
+        QCOMPARE(m_fake->callCount(QStringLiteral("/3/movie/")), count);
+    }
+
     void queuedMissesHaveADeadline()
     {
         // One upstream call a second: the second and third miss would wait longer than the
