@@ -328,11 +328,13 @@ int routesCommand(Config config)
     }
     static const char *const tiers[] = {"none", "general", "search", "sensitive"};
     static const char *const access[] = {"public", "optional", "user", "admin"};
+    // counting=self: the route counts only what it refuses (x-rate-counting in the document).
     for (const Route &r : server.router().routes())
         printLine(stdout,
-            QStringLiteral("%1 %2 tier=%3 access=%4")
+            QStringLiteral("%1 %2 tier=%3 access=%4%5")
                 .arg(QString::fromLatin1(methodName(r.method)), r.pattern,
-                    QLatin1String(tiers[int(r.tier)]), QLatin1String(access[int(r.access)])));
+                    QLatin1String(tiers[int(r.tier)]), QLatin1String(access[int(r.access)]),
+                    r.countsOwnRate ? QStringLiteral(" counting=self") : QString()));
     return 0;
 }
 

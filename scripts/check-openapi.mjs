@@ -9,7 +9,8 @@
 // routes.txt is what `marquee routes` prints: one `METHOD /pattern` a line, e.g.
 // `GET /api/movies/{id}`. Blank lines and lines starting with # are skipped. Optional
 // `tier=general|search|sensitive|none` and `access=public|optional|user|admin` words after the
-// pattern are checked against the operation's `x-rate-tier` and `security`. HEAD counts as GET
+// pattern are checked against the operation's `x-rate-tier` and `security`; `counting=self` (the
+// route counts only the requests it refuses) against `x-rate-counting: self`. HEAD counts as GET
 // (the server answers HEAD for every GET route); OPTIONS lines are skipped (answered by the
 // pipeline for every path).
 //
@@ -21,6 +22,7 @@ import { readFileSync } from 'node:fs';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const TIERS = ['general', 'search', 'sensitive', 'none'];
 const ACCESS = ['public', 'optional', 'user', 'admin'];
+const COUNTING = ['every', 'self']; // x-rate-counting; absent means every
 
 function usage(message) {
     if (message) console.error(`check-openapi: ${message}`);
@@ -131,7 +133,10 @@ for (const { path, method, op, item } of operations) {
         else if (h.required !== true) problem(`${where}: response ${status}: header ${name} must be required`);
         return h;
     };
-    const tierOn = op['x-rate-tier'] && op['x-rate-tier'] !== 'none';
+    const counting = op['x-rate-counting'] ?? 'every';
+    if (!COUNTING.includes(counting)) problem(`${where}: x-rate-counting must be one of ${COUNTING.join(', ')}`);
+    // A route counting itself (x-rate-counting: self) sends RateLimit-* only on what it refuses.
+    const tierOn = op['x-rate-tier'] && op['x-rate-tier'] !== 'none' && counting !== 'self';
     for (const [status, r] of Object.entries(responses)) {
         const resolved = deref(r);
         mustHave(status, resolved, 'X-Request-Id');
@@ -183,6 +188,7 @@ if (routesFile) {
                 : `${methodWord.toUpperCase()} ${pattern}: registered by the server but not documented`);
             return;
         }
+        let counting = 'every';
         for (const word of extra) {
             const [k, v] = word.split('=');
             if (k === 'tier') {
@@ -194,10 +200,15 @@ if (routesFile) {
                 const expected = v === 'admin' ? 'user' : v;
                 if (!ACCESS.includes(v)) problem(`${where}: unknown access "${v}"`);
                 else if (documented !== expected) problem(`${method.toUpperCase()} ${pattern}: server access ${v}, documented security says ${documented}`);
+            } else if (k === 'counting') {
+                if (!COUNTING.includes(v)) problem(`${where}: unknown counting "${v}"`);
+                counting = v;
             } else {
                 problem(`${where}: unknown word "${word}"`);
             }
         }
+        if (extra.length && counting !== (op['x-rate-counting'] ?? 'every'))
+            problem(`${method.toUpperCase()} ${pattern}: server counting ${counting}, documented x-rate-counting ${op['x-rate-counting'] ?? 'every'}`);
     });
     for (const { path, method } of operations) {
         if (!registeredOps.has(`${method} ${path}`)) problem(`${method.toUpperCase()} ${path}: documented but the server does not register it`);

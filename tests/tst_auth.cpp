@@ -251,6 +251,41 @@ private slots:
         QCOMPARE(m_clerk->callCount(), 0);
     }
 
+    // Issue 9, 4b: with CLERK_JWT_KEY as well as a JWKS source, the PEM key is tried first, as
+    // Clerk's SDK uses its jwtKey: a household whose internet is down keeps signing in.
+    void pemKeyFirstWhileClerkIsUnreachable()
+    {
+        CHECK(start(ClerkKeySource::SecretKey,
+            [this](Config &c) { c.clerkJwtKey = QString::fromLatin1(m_key.publicPem()); }));
+        CHECK(verifyAccepted(profile(bearer(m_aliceToken)), alice));
+        QCOMPARE(m_clerk->jwksCalls(), 0); // reachable, and not asked
+        m_clerk->stop(); // Clerk out of reach: every connection is refused
+        CHECK(verifyAccepted(profile(bearer(token(bob))), bob));
+        CHECK(verifyAccepted(profile(bearer(token(alice, QStringLiteral("sess_2later")))), alice));
+        // Nothing the PEM key did not sign gets in, reachable JWKS or not.
+        CHECK(verifyUnauthenticated(
+            profile(bearer(signedBy(m_attackerKey, sessionHeader(m_key), claimsFor(mallory))))));
+        QCOMPARE(users(mallory), 0);
+        QCOMPARE(m_clerk->jwksCalls(), 0);
+    }
+
+    // PEM first, then the JWKS: a token of a key the PEM is not (Clerk rotated to it) is still
+    // verified against the JWKS; the PEM's own tokens never fetch it.
+    void pemKeyFirstThenJwks()
+    {
+        m_clerk->setKeys({m_key.publicJwk(), m_nextKey.publicJwk()});
+        CHECK(start(ClerkKeySource::JwksUrl,
+            [this](Config &c) { c.clerkJwtKey = QString::fromLatin1(m_key.publicPem()); }));
+        CHECK(verifyAccepted(profile(bearer(m_aliceToken)), alice));
+        QCOMPARE(m_clerk->jwksCalls(), 0);
+        const QByteArray rotated = signedBy(m_nextKey, sessionHeader(m_nextKey), claimsFor(bob));
+        CHECK(verifyAccepted(profile(bearer(rotated)), bob));
+        QCOMPARE(m_clerk->jwksCalls(), 1);
+        CHECK(verifyUnauthenticated(
+            profile(bearer(signedBy(m_attackerKey, sessionHeader(m_key), claimsFor(mallory))))));
+        QCOMPARE(users(mallory), 0);
+    }
+
     void wrongSecretKeyIsNeverA500()
     {
         m_clerk->setSecretKey(QStringLiteral("sk_test_SomeOtherInstanceKey0000000000000000"));

@@ -1,6 +1,6 @@
-// Clerk's webhooks end to end (POST /api/webhooks/clerk; docs/api.md, "Authentication"; issue 4):
-// Svix-signed deliveries over a real socket change users; anything unsigned, stale, tampered or
-// replayed changes nothing.
+// Clerk's webhooks end to end (POST /api/webhooks/clerk; docs/api.md, "Authentication"; issue 4,
+// issue 9 part 4): Svix-signed deliveries over a real socket change users and sessions; anything
+// unsigned, stale, tampered, replayed or delivered out of order changes nothing.
 #include "support/authfixture.h"
 #include "support/check.h"
 
@@ -17,12 +17,14 @@ using namespace marquee::test;
 
 namespace {
 
-// A delivery as Clerk sends it: the event envelope around the object.
-QByteArray clerkEvent(const QString &type, const QJsonObject &data)
+// A delivery as Clerk sends it: the event envelope around the object. `timestampMs` is when Clerk
+// made the event (now when 0).
+QByteArray clerkEvent(const QString &type, const QJsonObject &data, qint64 timestampMs = 0)
 {
     const QJsonObject envelope {{QStringLiteral("data"), data},
         {QStringLiteral("object"), QStringLiteral("event")}, {QStringLiteral("type"), type},
-        {QStringLiteral("timestamp"), QDateTime::currentMSecsSinceEpoch()},
+        {QStringLiteral("timestamp"),
+            timestampMs ? timestampMs : QDateTime::currentMSecsSinceEpoch()},
         {QStringLiteral("instance_id"), QStringLiteral("ins_2fakeinstance")},
         {QStringLiteral("event_attributes"),
             QJsonObject {{QStringLiteral("http_request"),
@@ -31,11 +33,26 @@ QByteArray clerkEvent(const QString &type, const QJsonObject &data)
     return QJsonDocument(envelope).toJson(QJsonDocument::Compact);
 }
 
-QByteArray deletedEvent(const QString &id)
+QByteArray deletedEvent(const QString &id, qint64 timestampMs = 0)
 {
     return clerkEvent(QStringLiteral("user.deleted"),
         {{QStringLiteral("id"), id}, {QStringLiteral("object"), QStringLiteral("user")},
-            {QStringLiteral("deleted"), true}});
+            {QStringLiteral("deleted"), true}},
+        timestampMs);
+}
+
+// session.ended / session.removed / session.revoked as Clerk sends them: a Session object.
+QByteArray sessionEvent(const QString &type, const QString &sid, const QString &userId)
+{
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    return clerkEvent(type,
+        {{QStringLiteral("id"), sid}, {QStringLiteral("object"), QStringLiteral("session")},
+            {QStringLiteral("user_id"), userId},
+            {QStringLiteral("client_id"), QStringLiteral("client_2fake")},
+            {QStringLiteral("status"), type.section(QLatin1Char('.'), 1)},
+            {QStringLiteral("last_active_at"), nowMs}, {QStringLiteral("expire_at"), nowMs},
+            {QStringLiteral("abandon_at"), nowMs}, {QStringLiteral("created_at"), nowMs - 60000},
+            {QStringLiteral("updated_at"), nowMs}});
 }
 
 qint64 now()
@@ -53,11 +70,14 @@ class TestClerkWebhooks
 
     QByteArray m_secret;
 
-    void start(bool withSecret = true)
+    // Bob is the administrator (ADMIN_USER_IDS).
+    void start(bool withSecret = true, const std::function<void(Config &)> &tweak = {})
     {
         startServer(ClerkKeySource::JwksUrl, {bob}, [&](Config &config) {
             if (withSecret)
                 config.clerkWebhookSecret = QString::fromLatin1(m_secret);
+            if (tweak)
+                tweak(config);
         });
     }
 
@@ -108,6 +128,24 @@ class TestClerkWebhooks
         const QString &last, const QString &image = {})
     {
         return FakeClerk::clerkUser(id, email, first, last, image);
+    }
+
+    // A user object at a version of its own: Clerk's updated_at (ms since the epoch).
+    static QJsonObject userAt(const QString &id, const QString &email, const QString &first,
+        const QString &last, qint64 updatedAtMs)
+    {
+        QJsonObject u = user(id, email, first, last);
+        u.insert(QStringLiteral("updated_at"), updatedAtMs);
+        return u;
+    }
+
+    // The answer's data; fails the test unless the delivery was answered 200.
+    static QJsonObject receipt(
+        const HttpReply &r, const char *file = __builtin_FILE(), int line = __builtin_LINE())
+    {
+        if (!QTest::qVerify(r.status == 200, "r.status == 200", r.body.constData(), file, line))
+            return {};
+        return r.json().value("data").toObject();
     }
 
 private slots:
@@ -220,11 +258,11 @@ private slots:
         QCOMPARE(rowsOf("favorites", bobId), 2);
         QCOMPARE(rowsOf("sessions", bobId), 1);
         QCOMPARE(profileOf(b).value("id").toVariant().toLongLong(), bobId);
-        // Nothing of the deleted user survives in the server's memory either.
-        const QJsonObject fresh = profileOf(a);
-        QCOMPARE(fresh.value("clerkId").toString(), alice);
-        QVERIFY(fresh.value("id").toVariant().toLongLong() != aliceId);
-        QCOMPARE(fresh.value("stats").toObject().value("watchlistCount"), QJsonValue(0));
+        // Nothing of the deleted user survives in the server's memory either, and her token,
+        // still valid, brings nothing back (deletedUsersTokenIsRefused).
+        CHECK(verifyError(
+            call("GET", "/api/user/profile", a), 401, QStringLiteral("UNAUTHENTICATED")));
+        QCOMPARE(userId(alice), -1);
     }
 
     void userDeletedUnknown()
@@ -264,11 +302,13 @@ private slots:
             "msg_2update");
         QVERIFY2(other.status == 200, other.body);
         QCOMPARE(column(alice, "last_name"), QStringLiteral("Changed in between"));
-        // A replayed deletion after the user came back deletes nothing.
+        // A replayed deletion after an administrator brought the user back deletes nothing.
         QCOMPARE(deliver(deletedEvent(alice), "msg_2delete").status, 200);
         QCOMPARE(userId(alice), -1);
+        QCOMPARE(call("POST", "/api/admin/users/user_2alice/restore", token(bob)).status, 200);
         QCOMPARE(profileOf(token(alice)).value("clerkId").toString(), alice);
-        QCOMPARE(deliver(deletedEvent(alice), "msg_2delete").status, 200);
+        const HttpReply replay = deliver(deletedEvent(alice), "msg_2delete");
+        QCOMPARE(receipt(replay).value("duplicate"), QJsonValue(true));
         QVERIFY(userId(alice) > 0);
     }
 
@@ -460,6 +500,297 @@ private slots:
         QVERIFY(userId(bob) > 0);
         QVERIFY2(!column(bob, "email").contains(QStringLiteral("example.com")),
             qPrintable(column(bob, "email")));
+    }
+
+    // Issue 9, 4: user.updated, user.deleted, then an earlier user.updated delivered late (Svix
+    // retries for days, in no particular order). The user stays deleted: nothing of theirs comes
+    // back, not in the database, not in the admin list.
+    void outOfOrderDeliveryLeavesTheUserDeleted()
+    {
+        CHECK(start());
+        const QString email = QStringLiteral("alice.secret@example.com");
+        m_log.watch(email);
+        QCOMPARE(profileOf(token(alice)).value("clerkId").toString(), alice);
+        const qint64 base = QDateTime::currentMSecsSinceEpoch() - 10000;
+        const QByteArray earlier = clerkEvent(QStringLiteral("user.updated"),
+            userAt(alice, email, QStringLiteral("Alice"), QStringLiteral("Liddell"), base), base);
+        const QByteArray later = clerkEvent(QStringLiteral("user.updated"),
+            userAt(
+                alice, email, QStringLiteral("Alice"), QStringLiteral("Hargreaves"), base + 1000),
+            base + 1000);
+        QCOMPARE(receipt(deliver(later)).value("applied"), QJsonValue(true));
+        QCOMPARE(
+            receipt(deliver(deletedEvent(alice, base + 2000))).value("applied"), QJsonValue(true));
+        QCOMPARE(userId(alice), -1);
+
+        const QJsonObject late = receipt(deliver(earlier));
+        QCOMPARE(late.value("applied"), QJsonValue(false));
+        QCOMPARE(late.value("reason").toString(), QStringLiteral("user_deleted"));
+        QCOMPARE(userId(alice), -1);
+        // Not newer than the deletion is not newer: the same millisecond is ignored too.
+        const QJsonObject same = receipt(deliver(clerkEvent(QStringLiteral("user.created"),
+            userAt(alice, email, QStringLiteral("Alice"), {}, base + 2000), base + 2000)));
+        QCOMPARE(same.value("applied"), QJsonValue(false));
+        QCOMPARE(userId(alice), -1);
+        const HttpReply list = call("GET", "/api/admin/users?limit=100", token(bob));
+        QVERIFY2(list.status == 200, list.body);
+        QVERIFY2(!list.body.contains(alice.toUtf8()), list.body);
+        QVERIFY2(!list.body.contains(email.toUtf8()), list.body);
+        QVERIFY2(!list.body.contains("Liddell") && !list.body.contains("Hargreaves"), list.body);
+        QCOMPARE(users(), 1); // bob
+
+        // Clerk's ids are never reused, but an event newer than the deletion is newer: applied.
+        const QJsonObject newer = receipt(deliver(clerkEvent(QStringLiteral("user.created"),
+            userAt(alice, email, QStringLiteral("Alice"), QStringLiteral("Again"), base + 3000),
+            base + 3000)));
+        QCOMPARE(newer.value("applied"), QJsonValue(true));
+        QCOMPARE(column(alice, "last_name"), QStringLiteral("Again"));
+    }
+
+    // Issue 9, 4: data.updated_at is compared; an older profile never overwrites a newer one.
+    void olderUpdateIsIgnored()
+    {
+        CHECK(start());
+        const qint64 base = QDateTime::currentMSecsSinceEpoch();
+        QCOMPARE(receipt(deliver(clerkEvent(QStringLiteral("user.created"),
+                             userAt(alice, QStringLiteral("alice@example.com"),
+                                 QStringLiteral("Alice"), QStringLiteral("Liddell"), base))))
+                     .value("applied"),
+            QJsonValue(true));
+        QCOMPARE(
+            receipt(deliver(clerkEvent(QStringLiteral("user.updated"),
+                        userAt(alice, QStringLiteral("alice.h@example.com"),
+                            QStringLiteral("Alice"), QStringLiteral("Hargreaves"), base + 1000))))
+                .value("applied"),
+            QJsonValue(true));
+        const QByteArray t = token(alice);
+        QCOMPARE(profileOf(t).value("lastName").toString(), QStringLiteral("Hargreaves"));
+
+        // An hour older than the stored profile.
+        const QJsonObject old = receipt(deliver(clerkEvent(QStringLiteral("user.updated"),
+            userAt(alice, QStringLiteral("alice.old@example.com"), QStringLiteral("Al"),
+                QStringLiteral("Old"), base + 1000 - 3600 * 1000))));
+        QCOMPARE(old.value("applied"), QJsonValue(false));
+        QCOMPARE(old.value("reason").toString(), QStringLiteral("older_than_stored"));
+        QCOMPARE(column(alice, "last_name"), QStringLiteral("Hargreaves"));
+        QCOMPARE(column(alice, "email"), QStringLiteral("alice.h@example.com"));
+        QCOMPARE(profileOf(t).value("lastName").toString(), QStringLiteral("Hargreaves"));
+        // A newer one still applies.
+        QCOMPARE(receipt(deliver(clerkEvent(QStringLiteral("user.updated"),
+                             userAt(alice, QStringLiteral("alice.h@example.com"),
+                                 QStringLiteral("Alice"), QStringLiteral("Newest"), base + 2000))))
+                     .value("applied"),
+            QJsonValue(true));
+        QCOMPARE(profileOf(t).value("lastName").toString(), QStringLiteral("Newest"));
+    }
+
+    // Issue 9, 4: a token still valid after user.deleted is refused (401) and never re-creates
+    // the user; nor does the first token of a user deleted before this server ever saw them.
+    void deletedUsersTokenIsRefused()
+    {
+        CHECK(start());
+        const QByteArray a = token(alice);
+        QCOMPARE(profileOf(a).value("clerkId").toString(), alice);
+        QCOMPARE(call("GET", "/api/watchlist", a).status, 200); // cached: token, user, session
+        QCOMPARE(receipt(deliver(deletedEvent(alice))).value("applied"), QJsonValue(true));
+
+        const HttpReply r = call("GET", "/api/user/profile", a);
+        CHECK(verifyError(r, 401, QStringLiteral("UNAUTHENTICATED")));
+        QVERIFY2(r.json().value("error").toString().contains(QStringLiteral("deleted")), r.body);
+        QVERIFY(r.header("WWW-Authenticate").startsWith("Bearer"));
+        CHECK(
+            verifyError(call("GET", "/api/watchlist", a), 401, QStringLiteral("UNAUTHENTICATED")));
+        CHECK(
+            verifyError(call("GET", "/api/user/profile", token(alice, QStringLiteral("sess_2new"))),
+                401, QStringLiteral("UNAUTHENTICATED")));
+        // On the catalogue the token is ignored, as any unusable token is.
+        QCOMPARE(call("GET", "/api/movies/popular", a).status, 200);
+        QCOMPARE(userId(alice), -1);
+        QCOMPARE(users(), 0);
+
+        const QString carol = QStringLiteral("user_2carol");
+        QCOMPARE(receipt(deliver(deletedEvent(carol))).value("applied"), QJsonValue(true));
+        CHECK(verifyError(call("GET", "/api/user/profile", token(carol)), 401,
+            QStringLiteral("UNAUTHENTICATED")));
+        QCOMPARE(userId(carol), -1);
+        QCOMPARE(profileOf(token(bob)).value("clerkId").toString(), bob); // others unaffected
+        QCOMPARE(users(), 1);
+    }
+
+    // Issue 9, 4: an administrator can undo a deletion on purpose.
+    void adminRestoresADeletedUser()
+    {
+        CHECK(start());
+        const QByteArray a = token(alice);
+        const qint64 before = profileOf(a).value("id").toVariant().toLongLong();
+        QVERIFY(before > 0);
+        const qint64 deletedAt = QDateTime::currentMSecsSinceEpoch() - 5000;
+        QCOMPARE(
+            receipt(deliver(deletedEvent(alice, deletedAt))).value("applied"), QJsonValue(true));
+        CHECK(verifyError(
+            call("GET", "/api/user/profile", a), 401, QStringLiteral("UNAUTHENTICATED")));
+
+        const QByteArray path = "/api/admin/users/user_2alice/restore";
+        CHECK(verifyError(call("POST", path, {}), 401, QStringLiteral("UNAUTHENTICATED")));
+        CHECK(verifyError(call("POST", path, token(QStringLiteral("user_2carol"))), 403,
+            QStringLiteral("FORBIDDEN")));
+        CHECK(verifyError(call("POST", path, a), 401, QStringLiteral("UNAUTHENTICATED")));
+        CHECK(verifyError(
+            call("GET", "/api/user/profile", a), 401, QStringLiteral("UNAUTHENTICATED")));
+
+        const HttpReply r = call("POST", path, token(bob));
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+        const QJsonObject data = r.json().value("data").toObject();
+        QCOMPARE(data.value("restored"), QJsonValue(true));
+        QCOMPARE(data.value("clerkId").toString(), alice);
+        QCOMPARE(QDateTime::fromString(data.value("deletedAt").toString(), Qt::ISODateWithMs)
+                     .toMSecsSinceEpoch(),
+            deletedAt);
+        CHECK(verifyError(call("POST", path, token(bob)), 404, QStringLiteral("NOT_FOUND")));
+        CHECK(verifyError(call("POST", "/api/admin/users/user_2nobody/restore", token(bob)), 404,
+            QStringLiteral("NOT_FOUND")));
+
+        // Her next request (the same token) makes her again, with none of the deleted data.
+        const QJsonObject fresh = profileOf(a);
+        QCOMPARE(fresh.value("clerkId").toString(), alice);
+        QVERIFY(fresh.value("id").toVariant().toLongLong() != before);
+        QCOMPARE(fresh.value("stats").toObject().value("watchlistCount"), QJsonValue(0));
+    }
+
+    // Issue 9, 4: Clerk ending, removing or revoking a session revokes it here at once.
+    void sessionEventsRevoke_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::newRow("session.revoked") << QStringLiteral("session.revoked");
+        QTest::newRow("session.ended") << QStringLiteral("session.ended");
+        QTest::newRow("session.removed") << QStringLiteral("session.removed");
+    }
+    void sessionEventsRevoke()
+    {
+        QFETCH(QString, type);
+        CHECK(start());
+        const QByteArray ended = token(alice, QStringLiteral("sess_2ended"));
+        const QByteArray other = token(alice, QStringLiteral("sess_2other"));
+        const QByteArray b = token(bob, QStringLiteral("sess_2bob"));
+        for (const QByteArray &t : {ended, other, b})
+            QCOMPARE(call("GET", "/api/user/profile", t).status, 200); // cached as live
+
+        QCOMPARE(receipt(deliver(sessionEvent(type, QStringLiteral("sess_2ended"), alice)))
+                     .value("applied"),
+            QJsonValue(true));
+        CHECK(
+            verifyError(call("GET", "/api/user/profile", ended), 403, QStringLiteral("FORBIDDEN")));
+        CHECK(verifyError(
+            call("GET", "/api/user/profile", token(alice, QStringLiteral("sess_2ended"))), 403,
+            QStringLiteral("FORBIDDEN")));
+        QCOMPARE(call("GET", "/api/user/profile", other).status, 200);
+        const QJsonArray sessions
+            = call("GET", "/api/user/sessions", other).json().value("data").toArray();
+        for (const QJsonValue &v : sessions) {
+            const QJsonObject s = v.toObject();
+            QCOMPARE(s.value("revoked"),
+                QJsonValue(s.value("id").toString() == QStringLiteral("sess_2ended")));
+        }
+
+        // A session this server has not seen yet is refused from its first request, for a
+        // known user and for one never seen.
+        QCOMPARE(receipt(deliver(sessionEvent(type, QStringLiteral("sess_2unseen"), alice)))
+                     .value("applied"),
+            QJsonValue(true));
+        CHECK(verifyError(
+            call("GET", "/api/user/profile", token(alice, QStringLiteral("sess_2unseen"))), 403,
+            QStringLiteral("FORBIDDEN")));
+        const QString dora = QStringLiteral("user_2dora");
+        QCOMPARE(receipt(deliver(sessionEvent(type, QStringLiteral("sess_2dora"), dora)))
+                     .value("applied"),
+            QJsonValue(true));
+        CHECK(
+            verifyError(call("GET", "/api/user/profile", token(dora, QStringLiteral("sess_2dora"))),
+                403, QStringLiteral("FORBIDDEN")));
+
+        // An event naming another user's session changes nothing.
+        const QJsonObject foreign
+            = receipt(deliver(sessionEvent(type, QStringLiteral("sess_2bob"), alice)));
+        QCOMPARE(foreign.value("applied"), QJsonValue(false));
+        QCOMPARE(foreign.value("reason").toString(), QStringLiteral("session_of_another_user"));
+        QCOMPARE(call("GET", "/api/user/profile", b).status, 200);
+    }
+
+    // Issue 9, 4: Svix delivers from a few shared addresses, so correctly signed deliveries are
+    // not counted against the address's sensitive tier (20 a minute); refused ones still are.
+    void signedDeliveriesAreNotRateLimited()
+    {
+        CHECK(start(true, [](Config &c) { c.rateLimitSensitive = 20; }));
+        for (int i = 0; i < 25; ++i) {
+            const QString id = QStringLiteral("user_2many%1").arg(i);
+            const HttpReply r = deliver(clerkEvent(QStringLiteral("user.created"),
+                user(id, {}, QStringLiteral("Many"), QString::number(i))));
+            QVERIFY2(r.status == 200,
+                qPrintable(
+                    QStringLiteral("delivery %1: %2").arg(i).arg(QString::fromUtf8(r.body))));
+            QVERIFY(r.header("RateLimit-Limit").isEmpty()); // not counted, so not reported
+        }
+        QCOMPARE(users(), 25);
+
+        const QByteArray body = deletedEvent(QStringLiteral("user_2many0"));
+        const SignedWebhook forged = signWebhook(newWebhookSecret(), body, now(), "msg_2forged");
+        for (int i = 0; i < 20; ++i) {
+            const HttpReply r = deliver(forged);
+            CHECK(verifyError(r, 400, QStringLiteral("VALIDATION_ERROR")));
+            QCOMPARE(r.header("RateLimit-Limit"), QByteArray("20"));
+        }
+        const HttpReply limited = deliver(forged);
+        CHECK(verifyError(limited, 429, QStringLiteral("RATE_LIMITED")));
+        QVERIFY(!limited.header("Retry-After").isEmpty());
+        // A content type other than JSON is refused, and counted, like a bad signature.
+        const HttpReply plain = m_ts->request("POST", "/api/webhooks/clerk",
+            {{"Content-Type", "text/plain"}, {"svix-id", forged.id},
+                {"svix-timestamp", forged.timestamp}, {"svix-signature", forged.signature}},
+            forged.body);
+        CHECK(verifyError(plain, 429, QStringLiteral("RATE_LIMITED")));
+        // Genuine deliveries from the same address still go through.
+        QVERIFY(userId(QStringLiteral("user_2many0")) > 0);
+        QCOMPARE(receipt(deliver(body)).value("applied"), QJsonValue(true));
+        QCOMPARE(userId(QStringLiteral("user_2many0")), -1);
+    }
+
+    // Issue 9, 4: the body is JSON, and says so (docs/api.md: 415 otherwise).
+    void contentTypeMustBeJson_data()
+    {
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<int>("status");
+        QTest::newRow("text/plain") << QByteArray("text/plain") << 415;
+        QTest::newRow("none") << QByteArray() << 415;
+        QTest::newRow("form") << QByteArray("application/x-www-form-urlencoded") << 415;
+        QTest::newRow("JSON lookalike") << QByteArray("application/jsonp") << 415;
+        QTest::newRow("with charset") << QByteArray("application/json; charset=utf-8") << 200;
+        QTest::newRow("upper case") << QByteArray("Application/JSON") << 200;
+    }
+    void contentTypeMustBeJson()
+    {
+        QFETCH(QByteArray, contentType);
+        QFETCH(int, status);
+        CHECK(start());
+        const SignedWebhook w = signWebhook(m_secret,
+            clerkEvent(QStringLiteral("user.created"),
+                user(alice, QStringLiteral("alice@example.com"), QStringLiteral("Alice"), {})),
+            now(), "msg_2type");
+        Headers headers {
+            {"svix-id", w.id}, {"svix-timestamp", w.timestamp}, {"svix-signature", w.signature}};
+        if (!contentType.isEmpty())
+            headers.append({"Content-Type", contentType});
+        const HttpReply r = m_ts->request("POST", "/api/webhooks/clerk", headers, w.body);
+        if (status == 415) {
+            CHECK(verifyError(r, 415, QStringLiteral("UNSUPPORTED_MEDIA_TYPE")));
+            QCOMPARE(users(), 0);
+            QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM webhook_events")), 0);
+            // Not used up: the same delivery, sent as JSON, applies.
+            QCOMPARE(receipt(deliver(w)).value("applied"), QJsonValue(true));
+        } else {
+            QCOMPARE(receipt(r).value("applied"), QJsonValue(true));
+        }
+        QVERIFY(userId(alice) > 0);
     }
 };
 

@@ -54,7 +54,7 @@ private slots:
         QCOMPARE(applied, Migrator::latestVersion());
         const QStringList tables = names(db, "table");
         for (const char *t : {"users", "sessions", "watchlist", "favorites", "content_cache",
-                 "webhook_events", "schema_migrations"})
+                 "webhook_events", "deleted_users", "schema_migrations"})
             QVERIFY2(tables.contains(QLatin1String(t)), t);
         const QStringList indexes = names(db, "index");
         for (const char *i : {"idx_users_email", "idx_watchlist_user_added",
@@ -90,6 +90,40 @@ private slots:
         QCOMPARE(status.size(), Migrator::latestVersion());
         for (const auto &m : status)
             QVERIFY(m.appliedAt > 0);
+    }
+
+    // Migration 2 (issue 9: Clerk deletions and profile versions) on a database of version 1
+    // with users in it: the users stay, with no profile version yet.
+    void version1DatabaseIsUpgraded()
+    {
+        Database db(freshUrl());
+        QString error;
+        QVERIFY(db.open(&error));
+        QVERIFY(Migrator(db).apply(&error));
+        // Back to version 1, as a database made by an older Marquee is.
+        QVERIFY(exec(db, QStringLiteral("DROP TABLE deleted_users")));
+        QVERIFY(exec(db, QStringLiteral("ALTER TABLE users DROP COLUMN clerk_updated_at")));
+        QVERIFY(exec(db, QStringLiteral("DELETE FROM schema_migrations WHERE version > 1")));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO users (clerk_id, email, created_at, updated_at) VALUES "
+                           "('user_old', 'old@example.com', 1, 1)")));
+        QCOMPARE(Migrator(db).currentVersion(&error), 1);
+
+        int applied = -1;
+        QVERIFY2(Migrator(db).apply(&error, &applied), qPrintable(error));
+        QCOMPARE(applied, Migrator::latestVersion() - 1);
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT email, clerk_updated_at FROM users WHERE clerk_id = "
+                                      "'user_old'"))
+            && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("old@example.com"));
+        QVERIFY(q.value(1).isNull());
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO deleted_users (clerk_id, deleted_at, recorded_at) VALUES "
+                           "('user_gone', 5, 6)")));
+        QVERIFY(!exec(db,
+            QStringLiteral("INSERT INTO deleted_users (clerk_id, deleted_at, recorded_at) VALUES "
+                           "('user_gone', 7, 8)"))); // one row per Clerk id
     }
 
     void newerSchemaIsRefused()

@@ -3,6 +3,8 @@
 // production log stays JSON lines; nothing raw reaches stderr.
 #include "log/categories.h"
 #include "store/database.h"
+#include "store/migrations.h"
+#include "store/userstore.h"
 #include "support/httpclient.h"
 #include "support/marqueeprocess.h"
 #include "support/pgcluster.h"
@@ -134,7 +136,11 @@ private slots:
 
         const auto first = run(args("migrate"), url);
         VERIFY_EXIT(first, 0);
-        QVERIFY2(first.out.contains(QLatin1String("applied 1 migration")), qPrintable(first.out));
+        // Every migration this build knows, on a new database.
+        QVERIFY2(
+            first.out.contains(
+                QStringLiteral("applied %1 migration(s)").arg(marquee::Migrator::latestVersion())),
+            qPrintable(first.out));
         VERIFY_JSON_LOG(first.err);
 
         // The notice of issue 8 came from here: schema_migrations already exists.
@@ -243,6 +249,73 @@ private slots:
         QCOMPARE(seen[0].message, QStringLiteral("PostgreSQL: NOTICE:  quiet remark"));
         QCOMPARE(seen[1].type, QtWarningMsg);
         QCOMPARE(seen[1].message, QStringLiteral("PostgreSQL: WARNING:  loud remark"));
+    }
+
+    // Issue 9, 4: the statements behind Clerk deletions, profile versions and session events in
+    // PostgreSQL's dialect (the HTTP tests run them on SQLite).
+    void clerkDeletionsAndVersions()
+    {
+        using namespace marquee;
+        const QString url = freshDatabase();
+        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
+        QString error;
+        const auto parsed = DatabaseUrl::parse(url, &error);
+        QVERIFY2(parsed, qPrintable(error));
+        Database db(*parsed);
+        QVERIFY2(db.open(&error), qPrintable(error));
+        QVERIFY2(Migrator(db).apply(&error), qPrintable(error));
+        UserStore users(db);
+        const QString alice = QStringLiteral("user_2alice");
+        bool created = false;
+        bool deleted = false;
+        const auto first = users.ensureUser(alice, 1000, &created, &deleted);
+        QVERIFY2(first, qPrintable(users.lastError()));
+        QVERIFY(created && !deleted);
+
+        ClerkProfile p;
+        p.clerkId = alice;
+        p.lastName = QStringLiteral("New");
+        p.updatedAt = 2000;
+        QVERIFY(users.applyClerkProfile(p, 1100, true) == ProfileWrite::Applied);
+        p.lastName = QStringLiteral("Old");
+        p.updatedAt = 1500;
+        QVERIFY(users.applyClerkProfile(p, 1200, true) == ProfileWrite::Stale);
+        QCOMPARE(users.findByClerkId(alice)->lastName, QStringLiteral("New"));
+
+        QVERIFY(users.revokeSessionFromClerk(QStringLiteral("sess_a"), alice, 3000)
+            == SessionEnd::Revoked);
+        const auto session = users.touchSession(QStringLiteral("sess_a"), first->id, {}, {}, 3100);
+        QVERIFY2(session, qPrintable(users.lastError()));
+        QCOMPARE(session->revokedAt, 3000);
+        QVERIFY(users.revokeSessionFromClerk(
+                    QStringLiteral("sess_a"), QStringLiteral("user_2bob"), 3200)
+            == SessionEnd::OtherUser);
+        QVERIFY(users.revokeSessionFromClerk(QStringLiteral("sess_none"), {}, 3300)
+            == SessionEnd::UnknownSession);
+
+        QVERIFY2(users.recordClerkDeletion(alice, 5000, QStringLiteral("msg_1"), 6000),
+            qPrintable(users.lastError()));
+        QVERIFY(!users.findByClerkId(alice));
+        QVERIFY(!users.ensureUser(alice, 7000, &created, &deleted));
+        QVERIFY(deleted);
+        p.updatedAt = 5000;
+        QVERIFY(users.applyClerkProfile(p, 7100, true) == ProfileWrite::Deleted);
+        QVERIFY(users.revokeSessionFromClerk(QStringLiteral("sess_b"), alice, 7200)
+            == SessionEnd::Deleted);
+        QVERIFY(users.recordClerkDeletion(alice, 4000, QStringLiteral("msg_0"), 7300));
+        QCOMPARE(users.deletion(alice)->deletedAt, 5000); // the later deletion is kept
+        QCOMPARE(users.forgetClerkDeletion(alice), std::optional<bool>(true));
+        QCOMPARE(users.forgetClerkDeletion(alice), std::optional<bool>(false));
+        QVERIFY(users.ensureUser(alice, 8000, &created, &deleted));
+        QVERIFY(created && !deleted);
+
+        // A profile newer than a deletion brings the user back and forgets the deletion.
+        QVERIFY(users.recordClerkDeletion(alice, 9000, QStringLiteral("msg_2"), 9000));
+        p.updatedAt = 9500;
+        QVERIFY(users.applyClerkProfile(p, 9600, true) == ProfileWrite::Applied);
+        QVERIFY(!users.deletion(alice));
+        QCOMPARE(users.findByClerkId(alice)->lastName, QStringLiteral("Old"));
+        db.close();
     }
 
     // The server: start-up migration, /health on PostgreSQL, SIGTERM; then a restart on the

@@ -2,7 +2,9 @@
 
 #include "core/marqueeserver.h"
 #include "core/version.h"
+#include "http/apierror.h"
 #include "http/validation.h"
+#include "log/categories.h"
 #include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
 #include "usercontroller.h"
@@ -20,6 +22,11 @@ void AdminController::registerRoutes(Router &router)
     router
         .post(QStringLiteral("/api/admin/cache/purge"),
             [this](const ExchangePtr &ex) { purgeCache(ex); })
+        .withAccess(Access::Admin)
+        .withTier(RateTier::Sensitive);
+    router
+        .post(QStringLiteral("/api/admin/users/{clerkId}/restore"),
+            [this](const ExchangePtr &ex) { restoreUser(ex); })
         .withAccess(Access::Admin)
         .withTier(RateTier::Sensitive);
 }
@@ -80,6 +87,29 @@ void AdminController::purgeCache(const ExchangePtr &ex)
         c->cache().clear();
     }
     ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"purged", purged}})));
+}
+
+// Undoes a Clerk deletion on purpose (docs/auth.md, "Webhooks"): the Clerk id is no longer
+// refused, so its next valid token, or a user.created/updated event, creates the user again
+// (with none of the deleted data: that is gone).
+void AdminController::restoreUser(const ExchangePtr &ex)
+{
+    QueryFields q(ex->request());
+    q.allowOnly({});
+    q.finish();
+    const QString clerkId = ex->request().param(QStringLiteral("clerkId"));
+    if (clerkId.isEmpty() || clerkId.size() > 200)
+        throw ApiError::validation(QStringLiteral("clerkId"), QStringLiteral("invalid_value"),
+            QStringLiteral("clerkId is not a Clerk user id"));
+    const auto deletion = m_users.deletion(clerkId);
+    const std::optional<bool> forgotten = m_users.forgetClerkDeletion(clerkId);
+    if (!forgotten)
+        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
+    if (!*forgotten)
+        throw ApiError::notFound(QStringLiteral("No deletion of this user is recorded"));
+    qCInfo(lcAuth) << "an administrator undid the deletion of a Clerk user";
+    ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"restored", true},
+        {"clerkId", clerkId}, {"deletedAt", isoTime(deletion ? deletion->deletedAt : 0)}})));
 }
 
 } // namespace marquee

@@ -21,6 +21,7 @@ private:
     void stats(const ExchangePtr &ex);
     void users(const ExchangePtr &ex);
     void purgeCache(const ExchangePtr &ex);
+    void restoreUser(const ExchangePtr &ex);
     MarqueeServer &m_server;
     UserStore &m_users;
 };

@@ -3,6 +3,7 @@
 #include "auth/clerkauthenticator.h"
 #include "auth/webhook.h"
 #include "http/apierror.h"
+#include "http/pipeline.h"
 #include "log/categories.h"
 #include "store/userstore.h"
 
@@ -12,18 +13,62 @@
 
 namespace marquee {
 
+namespace {
+
+// When Clerk made the event: the envelope's `timestamp` (ms since the epoch), else the verified
+// svix-timestamp (seconds). A retry's svix-timestamp is later than the event: as a deletion's time
+// that only refuses more late updates. Clerk's events carry `timestamp`, and its user objects
+// `updated_at`, so the fallback is for an envelope that lacks them.
+qint64 eventTimeMs(const QJsonObject &event, const QByteArray &svixTimestamp)
+{
+    const QJsonValue t = event.value(QLatin1String("timestamp"));
+    if (t.isDouble() && t.toDouble() > 0)
+        return t.toInteger();
+    return svixTimestamp.toLongLong() * 1000;
+}
+
+QString requiredId(const QJsonObject &data, const char *name)
+{
+    const QJsonValue v = data.value(QLatin1String(name));
+    const QString id = v.isString() ? v.toString() : QString();
+    if (id.isEmpty() || id.size() > 200)
+        throw ApiError::validation(QStringLiteral("data.") + QLatin1String(name),
+            v.isUndefined() || v.isNull() ? QStringLiteral("required")
+                                          : QStringLiteral("invalid_value"),
+            QStringLiteral("The event has no usable %1").arg(QLatin1String(name)));
+    return id;
+}
+
+} // namespace
+
 void WebhookController::registerRoutes(Router &router)
 {
     router.post(QStringLiteral("/api/webhooks/clerk"), [this](const ExchangePtr &ex) { clerk(ex); })
-        .withTier(RateTier::Sensitive);
+        .withTier(RateTier::Sensitive)
+        .countingItsOwnRate();
+}
+
+// A refused delivery counts against the address's sensitive tier (and is a 429 once that is used
+// up); a correctly signed one never does: Svix delivers from a few shared addresses.
+void WebhookController::refuse(const ExchangePtr &ex, const ApiError &error)
+{
+    if (m_limiter)
+        m_limiter->check(*ex, RateTier::Sensitive);
+    throw error;
 }
 
 void WebhookController::clerk(const ExchangePtr &ex)
 {
     if (m_secret.isEmpty())
-        throw ApiError(ApiError::Code::ServiceUnavailable,
-            QStringLiteral("Webhooks are not configured (CLERK_WEBHOOK_SIGNING_SECRET)"));
+        refuse(ex,
+            ApiError(ApiError::Code::ServiceUnavailable,
+                QStringLiteral("Webhooks are not configured (CLERK_WEBHOOK_SIGNING_SECRET)")));
     const HttpRequest &req = ex->request();
+    const QByteArray type = req.header("Content-Type").split(';').first().trimmed().toLower();
+    if (type != "application/json")
+        refuse(ex,
+            ApiError(ApiError::Code::UnsupportedMediaType,
+                QStringLiteral("Webhook body must be sent with Content-Type: application/json")));
     const WebhookHeaders headers
         = WebhookHeaders::pick([&req](const QByteArray &name) { return req.header(name); });
     const WebhookError check
@@ -31,48 +76,109 @@ void WebhookController::clerk(const ExchangePtr &ex)
     if (check != WebhookError::None) {
         qCWarning(lcAuth).noquote() << "webhook refused:" << webhookErrorName(check);
         if (check == WebhookError::BadSecret)
-            throw ApiError(ApiError::Code::ServiceUnavailable,
-                QStringLiteral("The configured webhook secret is not usable"));
-        throw ApiError::validation(QStringLiteral("svix-signature"),
-            QString(webhookErrorName(check)),
-            QStringLiteral("Webhook signature verification failed"));
+            refuse(ex,
+                ApiError(ApiError::Code::ServiceUnavailable,
+                    QStringLiteral("The configured webhook secret is not usable")));
+        refuse(ex,
+            ApiError::validation(QStringLiteral("svix-signature"), QString(webhookErrorName(check)),
+                QStringLiteral("Webhook signature verification failed")));
     }
     const QJsonDocument doc = QJsonDocument::fromJson(req.body);
     if (!doc.isObject())
         throw ApiError(
             ApiError::Code::InvalidJson, QStringLiteral("Webhook body must be a JSON object"));
     const QString id = QString::fromUtf8(headers.id);
-    const QString type = doc.object().value("type").toString();
-    const QJsonObject data = doc.object().value("data").toObject();
+    const QJsonObject event = doc.object();
+    const QString eventType = event.value("type").toString();
+    const QJsonObject data = event.value("data").toObject();
     if (m_users.webhookSeen(id)) {
         ex->respond(HttpResponse::ok(QJsonObject {{"received", true}, {"duplicate", true}}));
         return;
     }
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    bool applied = false;
-    if (type == QLatin1String("user.created") || type == QLatin1String("user.updated")) {
-        const auto profile = ClerkProfile::fromClerkUser(data);
-        if (!profile)
-            throw ApiError::validation(QStringLiteral("data.id"), QStringLiteral("required"),
-                QStringLiteral("The event has no user id"));
-        if (!m_users.applyClerkProfile(*profile, now, true))
-            throw ApiError(
-                ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
+    const qint64 eventTime = eventTimeMs(event, headers.timestamp);
+    Outcome outcome {false, QStringLiteral("ignored_event_type")};
+    if (eventType == QLatin1String("user.created") || eventType == QLatin1String("user.updated"))
+        outcome = userChanged(data, eventTime);
+    else if (eventType == QLatin1String("user.deleted"))
+        outcome = userDeleted(data, eventTime, id);
+    else if (eventType == QLatin1String("session.ended")
+        || eventType == QLatin1String("session.removed")
+        || eventType == QLatin1String("session.revoked"))
+        outcome = sessionEnded(data);
+    m_users.recordWebhook(id, eventType.isEmpty() ? QStringLiteral("unknown") : eventType,
+        QDateTime::currentMSecsSinceEpoch());
+    qCInfo(lcAuth).noquote() << "webhook"
+                             << (eventType.isEmpty() ? QStringLiteral("(no type)") : eventType)
+                             << (outcome.applied ? QStringLiteral("applied")
+                                                 : QStringLiteral("ignored: ") + outcome.reason);
+    QJsonObject answer {{"received", true}, {"applied", outcome.applied}};
+    if (!outcome.applied)
+        answer.insert("reason", outcome.reason);
+    ex->respond(HttpResponse::ok(answer));
+}
+
+WebhookController::Outcome WebhookController::userChanged(const QJsonObject &data, qint64 eventTime)
+{
+    requiredId(data, "id");
+    auto profile = ClerkProfile::fromClerkUser(data);
+    if (!profile)
+        throw ApiError::validation(QStringLiteral("data.id"), QStringLiteral("required"),
+            QStringLiteral("The event has no user id"));
+    if (profile->updatedAt <= 0)
+        profile->updatedAt = eventTime; // Clerk's user objects carry updated_at; just in case
+    switch (m_users.applyClerkProfile(*profile, QDateTime::currentMSecsSinceEpoch(), true)) {
+    case ProfileWrite::Applied:
         m_auth.forgetUser(profile->clerkId);
-        applied = true;
-    } else if (type == QLatin1String("user.deleted")) {
-        const QString clerkId = data.value("id").toString();
-        if (clerkId.isEmpty())
-            throw ApiError::validation(QStringLiteral("data.id"), QStringLiteral("required"),
-                QStringLiteral("The event has no user id"));
-        m_users.deleteByClerkId(clerkId);
-        m_auth.forgetUser(clerkId);
-        applied = true;
+        return {true, {}};
+    case ProfileWrite::Stale:
+        return {false, QStringLiteral("older_than_stored")};
+    case ProfileWrite::Deleted:
+        return {false, QStringLiteral("user_deleted")};
+    case ProfileWrite::NoUser: // not with createIfMissing: the row went in between; retried
+    case ProfileWrite::Failed:
+        break;
     }
-    m_users.recordWebhook(id, type.isEmpty() ? QStringLiteral("unknown") : type, now);
-    qCInfo(lcAuth).noquote() << "webhook" << (type.isEmpty() ? QStringLiteral("(no type)") : type)
-                             << (applied ? "applied" : "ignored");
-    ex->respond(HttpResponse::ok(QJsonObject {{"received", true}, {"applied", applied}}));
+    qCWarning(lcStore).noquote() << "webhook not applied:" << m_users.lastError();
+    throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
+}
+
+WebhookController::Outcome WebhookController::userDeleted(
+    const QJsonObject &data, qint64 eventTime, const QString &eventId)
+{
+    const QString clerkId = requiredId(data, "id");
+    // Remembered even when this server never saw the user: a late user.created or a token still
+    // valid must not bring them in afterwards.
+    if (!m_users.recordClerkDeletion(
+            clerkId, eventTime, eventId, QDateTime::currentMSecsSinceEpoch())) {
+        qCWarning(lcStore).noquote() << "webhook not applied:" << m_users.lastError();
+        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
+    }
+    m_auth.forgetDeletedUser(clerkId);
+    return {true, {}};
+}
+
+WebhookController::Outcome WebhookController::sessionEnded(const QJsonObject &data)
+{
+    const QString sid = requiredId(data, "id");
+    const QJsonValue user = data.value(QLatin1String("user_id"));
+    const QString clerkUserId = user.isString() ? user.toString() : QString();
+    const SessionEnd end
+        = m_users.revokeSessionFromClerk(sid, clerkUserId, QDateTime::currentMSecsSinceEpoch());
+    switch (end) {
+    case SessionEnd::Revoked:
+        m_auth.forgetEndedSession(sid);
+        return {true, {}};
+    case SessionEnd::UnknownSession:
+        return {false, QStringLiteral("unknown_session")};
+    case SessionEnd::OtherUser:
+        return {false, QStringLiteral("session_of_another_user")};
+    case SessionEnd::Deleted:
+        return {false, QStringLiteral("user_deleted")};
+    case SessionEnd::Failed:
+        break;
+    }
+    qCWarning(lcStore).noquote() << "webhook not applied:" << m_users.lastError();
+    throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
 }
 
 } // namespace marquee

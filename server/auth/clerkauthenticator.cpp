@@ -89,30 +89,48 @@ void ClerkAuthenticator::authenticate(
 void ClerkAuthenticator::verify(
     const ExchangePtr &ex, const QByteArray &token, Access access, std::function<void()> proceed)
 {
+    // CLERK_JWT_KEY first, as Clerk's SDK uses its jwtKey: a token it signed needs no network, so
+    // sign-ins keep working while Clerk is out of reach. Only a token it did not sign (another
+    // key, or an algorithm the PEM key is not pinned to) goes on to the JWKS, when there is one.
+    if (!m_clerk.localKeys().isEmpty()) {
+        const JwtResult local = verifyJwt(token, m_clerk.localKeys(), m_policy, nowSeconds());
+        const bool otherKey = local.error == JwtError::BadSignature
+            || local.error == JwtError::UnsupportedAlgorithm || local.error == JwtError::UnknownKey;
+        if (local.ok() || !otherKey || !m_clerk.hasRemoteKeys()) {
+            verified(ex, token, access, proceed, local);
+            return;
+        }
+    }
     m_clerk.withKeys([this, ex, token, access, proceed](const KeySet &keys) {
         ex->guard([&] {
             const JwtResult r = verifyJwt(token, keys, m_policy, nowSeconds());
-            auto finish = [this, ex, token, access, proceed](const JwtResult &result) {
-                if (!result.ok()) {
-                    qCInfo(lcAuth).noquote() << "token refused:" << jwtErrorName(result.error);
-                    reject(ex, access, QStringLiteral("Invalid token: %1").arg(result.message),
-                        proceed);
-                    return;
-                }
-                if (m_tokens.size() >= kMaxCachedTokens)
-                    m_tokens.clear(); // bounded; the next requests re-verify once
-                m_tokens.insert(token, *result.token);
-                admit(ex, *result.token, access, proceed);
-            };
             if (r.error == JwtError::UnknownKey && !r.keyId.isEmpty()) {
-                m_clerk.refreshForUnknownKey([ex, token, finish, this](const KeySet &fresh) {
-                    ex->guard([&] { finish(verifyJwt(token, fresh, m_policy, nowSeconds())); });
-                });
+                m_clerk.refreshForUnknownKey(
+                    [this, ex, token, access, proceed](const KeySet &fresh) {
+                        ex->guard([&] {
+                            verified(ex, token, access, proceed,
+                                verifyJwt(token, fresh, m_policy, nowSeconds()));
+                        });
+                    });
                 return;
             }
-            finish(r);
+            verified(ex, token, access, proceed, r);
         });
     });
+}
+
+void ClerkAuthenticator::verified(const ExchangePtr &ex, const QByteArray &token, Access access,
+    const std::function<void()> &proceed, const JwtResult &result)
+{
+    if (!result.ok()) {
+        qCInfo(lcAuth).noquote() << "token refused:" << jwtErrorName(result.error);
+        reject(ex, access, QStringLiteral("Invalid token: %1").arg(result.message), proceed);
+        return;
+    }
+    if (m_tokens.size() >= kMaxCachedTokens)
+        m_tokens.clear(); // bounded; the next requests re-verify once
+    m_tokens.insert(token, *result.token);
+    admit(ex, *result.token, access, proceed);
 }
 
 void ClerkAuthenticator::reject(const ExchangePtr &ex, Access access, const QString &message,
@@ -126,13 +144,15 @@ void ClerkAuthenticator::reject(const ExchangePtr &ex, Access access, const QStr
     ex->fail(unauthenticated(message));
 }
 
-ClerkAuthenticator::CachedUser *ClerkAuthenticator::userFor(const QString &clerkId, qint64 nowMs)
+ClerkAuthenticator::CachedUser *ClerkAuthenticator::userFor(
+    const QString &clerkId, qint64 nowMs, bool *deleted)
 {
+    *deleted = false;
     auto it = m_userCache.find(clerkId);
     if (it != m_userCache.end())
         return &it.value();
     bool created = false;
-    const auto record = m_users.ensureUser(clerkId, nowMs, &created);
+    const auto record = m_users.ensureUser(clerkId, nowMs, &created, deleted);
     if (!record)
         return nullptr;
     if (created)
@@ -152,7 +172,17 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
     const std::function<void()> &proceed)
 {
     const qint64 now = nowMs();
-    CachedUser *user = userFor(token.subject, now);
+    bool deleted = false;
+    CachedUser *user = userFor(token.subject, now, &deleted);
+    if (deleted) {
+        // Clerk deleted this account (user.deleted): its tokens, valid as they may still be, are
+        // refused and never create the user again. An administrator can undo the deletion.
+        qCInfo(lcAuth) << "token of a deleted user refused";
+        reject(ex, access,
+            QStringLiteral("This account has been deleted: its tokens are no longer accepted"),
+            proceed);
+        return;
+    }
     if (!user)
         throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
     if (now - user->lastTouchMs >= kTouchIntervalMs) {
@@ -216,13 +246,31 @@ void ClerkAuthenticator::forgetSession(const QString &sid)
     m_sessionCache.remove(sid);
 }
 
+void ClerkAuthenticator::forgetDeletedUser(const QString &clerkId)
+{
+    forgetUser(clerkId);
+    m_tokens.removeIf([&clerkId](QHash<QByteArray, VerifiedToken>::iterator it) {
+        return it->subject == clerkId;
+    });
+}
+
+void ClerkAuthenticator::forgetEndedSession(const QString &sid)
+{
+    forgetSession(sid);
+    m_tokens.removeIf(
+        [&sid](QHash<QByteArray, VerifiedToken>::iterator it) { return it->sessionId == sid; });
+}
+
 void ClerkAuthenticator::syncProfile(const QString &clerkId, std::function<void(bool)> done)
 {
     m_clerk.fetchUser(clerkId,
         [this, clerkId, done = std::move(done)](const std::optional<ClerkProfile> &profile) {
             bool ok = false;
-            if (profile && profile->clerkId == clerkId)
-                ok = m_users.applyClerkProfile(*profile, nowMs(), false);
+            if (profile && profile->clerkId == clerkId) {
+                // Stale: a newer profile (a webhook's) is already stored, so it is current.
+                const ProfileWrite w = m_users.applyClerkProfile(*profile, nowMs(), false);
+                ok = w == ProfileWrite::Applied || w == ProfileWrite::Stale;
+            }
             if (done)
                 done(ok);
         });

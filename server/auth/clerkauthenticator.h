@@ -18,8 +18,9 @@ class ClerkClient;
 class UserStore;
 
 // The authentication step of the pipeline (docs/api.md, "Authentication"). Bearer tokens are
-// verified with our own RS256 verifier against Clerk's keys, then the token's `sub` becomes a user
-// (created on first sight) and its `sid` a session (a revoked one is refused). Verified tokens,
+// verified with our own RS256 verifier against Clerk's keys (CLERK_JWT_KEY first, without any
+// network, then the JWKS), then the token's `sub` becomes a user (created on first sight, unless
+// Clerk deleted that id: 401) and its `sid` a session (a revoked one is refused). Verified tokens,
 // users and sessions are remembered in memory so a request normally costs no RSA operation and no
 // database write.
 class ClerkAuthenticator
@@ -39,6 +40,10 @@ public:
     // Called when users or sessions change outside a request (deletion, revocation, webhook).
     void forgetUser(const QString &clerkId);
     void forgetSession(const QString &sid);
+    // Clerk deleted the user / ended the session: forgets it as above and drops the verified
+    // tokens of that subject / sid, so nothing of it is answered from memory.
+    void forgetDeletedUser(const QString &clerkId);
+    void forgetEndedSession(const QString &sid);
     // Re-reads the profile from Clerk now; done() runs when it is stored (or failed).
     void syncProfile(const QString &clerkId, std::function<void(bool)> done);
 
@@ -72,7 +77,9 @@ private:
         const std::function<void()> &proceed);
     void reject(const ExchangePtr &ex, Access access, const QString &message,
         const std::function<void()> &proceed);
-    CachedUser *userFor(const QString &clerkId, qint64 nowMs);
+    void verified(const ExchangePtr &ex, const QByteArray &token, Access access,
+        const std::function<void()> &proceed, const JwtResult &result);
+    CachedUser *userFor(const QString &clerkId, qint64 nowMs, bool *deleted);
     qint64 nowMs() const { return m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch(); }
     qint64 nowSeconds() const { return nowMs() / 1000; }
 

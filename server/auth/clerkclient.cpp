@@ -24,14 +24,13 @@ ClerkClient::ClerkClient(const Config &config, QObject *parent)
     } else if (!config.clerkSecretKey.isEmpty()) {
         m_jwksUrl = config.clerkApiUrl + QStringLiteral("/v1/jwks");
         m_jwksNeedsSecret = true;
-    } else if (!config.clerkJwtKey.isEmpty()) {
+    }
+    if (!config.clerkJwtKey.isEmpty()) {
         QString error;
-        if (auto keys = KeySet::fromPem(config.clerkJwtKey.toUtf8(), &error)) {
-            m_keys = *keys;
-            m_pem = true;
-        } else {
+        if (auto keys = KeySet::fromPem(config.clerkJwtKey.toUtf8(), &error))
+            m_localKeys = *keys;
+        else
             qCCritical(lcAuth).noquote() << "CLERK_JWT_KEY is not usable:" << error;
-        }
     }
 }
 
@@ -39,8 +38,8 @@ ClerkClient::~ClerkClient() = default;
 
 void ClerkClient::withKeys(KeysCallback done)
 {
-    if (m_pem || m_jwksUrl.isEmpty()) {
-        done(m_keys);
+    if (m_jwksUrl.isEmpty()) {
+        done(m_localKeys);
         return;
     }
     const qint64 now = m_clock.elapsed();
@@ -61,7 +60,11 @@ void ClerkClient::withKeys(KeysCallback done)
 void ClerkClient::refreshForUnknownKey(KeysCallback done)
 {
     const qint64 now = m_clock.elapsed();
-    if (m_pem || m_jwksUrl.isEmpty() || now - m_lastForcedMs < kForcedRefreshGapMs) {
+    if (m_jwksUrl.isEmpty()) {
+        done(m_localKeys);
+        return;
+    }
+    if (now - m_lastForcedMs < kForcedRefreshGapMs) {
         done(m_keys);
         return;
     }

@@ -97,8 +97,8 @@ void MarqueeServer::registerRoutes()
     m_controllers.push_back(std::make_unique<UserController>(*m_users, *m_auth));
     m_controllers.push_back(
         std::make_unique<ListsController>(*m_db, m_catalogue->images(), m_config.listMaxItems));
-    m_controllers.push_back(
-        std::make_unique<WebhookController>(m_config.clerkWebhookSecret, *m_users, *m_auth));
+    m_controllers.push_back(std::make_unique<WebhookController>(
+        m_config.clerkWebhookSecret, *m_users, *m_auth, m_rateLimiter.get()));
     m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users));
     for (auto &c : m_controllers)
         c->registerRoutes(m_router);

@@ -139,7 +139,7 @@ void HttpServer::runRoute(const ExchangePtr &ex)
 {
     if (ex->isAnswered())
         return;
-    if (m_rateLimiter && ex->route->tier != RateTier::None)
+    if (m_rateLimiter && ex->route->tier != RateTier::None && !ex->route->countsOwnRate)
         m_rateLimiter->check(*ex, ex->route->tier);
     ex->route->handler(ex);
 }

@@ -26,6 +26,11 @@ struct Route
     Handler handler;
     Access access = Access::Public;
     RateTier tier = RateTier::General;
+    // The handler counts the request against `tier` itself (RateLimiter::check) instead of the
+    // pipeline counting every request: the Clerk webhook counts only the deliveries it refuses,
+    // because Svix sends many genuine ones from a few shared addresses (docs/api.md, "Rate
+    // limits").
+    bool countsOwnRate = false;
     int literalSegments = 0;
 
     Route &withAccess(Access a)
@@ -36,6 +41,11 @@ struct Route
     Route &withTier(RateTier t)
     {
         tier = t;
+        return *this;
+    }
+    Route &countingItsOwnRate()
+    {
+        countsOwnRate = true;
         return *this;
     }
 };

@@ -102,10 +102,23 @@ CREATE TABLE webhook_events (
 );
 CREATE INDEX idx_webhook_events_received ON webhook_events (received_at)
 )SQL"},
+    // Clerk's webhooks arrive out of order and are retried for days (docs/auth.md, "Webhooks"):
+    // a deleted Clerk id is remembered with its deletion time, so a late user.created/updated or a
+    // still-valid token cannot bring the user back, and each user keeps the updated_at of the
+    // Clerk profile it holds, so an older profile never overwrites a newer one.
+    {2, "clerk deletions and profile versions", R"SQL(
+CREATE TABLE deleted_users (
+    clerk_id TEXT PRIMARY KEY,
+    deleted_at {BIGINT} NOT NULL,
+    event_id TEXT,
+    recorded_at {BIGINT} NOT NULL
+);
+ALTER TABLE users ADD COLUMN clerk_updated_at {BIGINT}
+)SQL"},
 };
 
-const char *kTables[] = {"webhook_events", "content_cache", "favorites", "watchlist", "sessions",
-    "users", "schema_migrations"};
+const char *kTables[] = {"deleted_users", "webhook_events", "content_cache", "favorites",
+    "watchlist", "sessions", "users", "schema_migrations"};
 
 QString dialectSql(QString sql, SqlDialect d)
 {

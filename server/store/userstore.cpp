@@ -60,6 +60,9 @@ std::optional<ClerkProfile> ClerkProfile::fromClerkUser(const QJsonObject &user)
     p.firstName = user.value("first_name").toString();
     p.lastName = user.value("last_name").toString();
     p.imageUrl = user.value("image_url").toString();
+    const QJsonValue updated = user.value("updated_at");
+    if (updated.isDouble() && updated.toDouble() > 0)
+        p.updatedAt = updated.toInteger();
     return p;
 }
 
@@ -90,51 +93,125 @@ std::optional<UserRecord> UserStore::findById(qint64 id)
     return readUser(q);
 }
 
-std::optional<UserRecord> UserStore::ensureUser(const QString &clerkId, qint64 nowMs, bool *created)
+std::optional<UserRecord> UserStore::ensureUser(
+    const QString &clerkId, qint64 nowMs, bool *created, bool *deleted)
 {
     if (created)
         *created = false;
+    if (deleted)
+        *deleted = false;
+    // Asked before the user row: should a row and a deletion both exist (two servers on one
+    // PostgreSQL database racing), the deletion wins.
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM deleted_users WHERE clerk_id = ?"));
+    q.addBindValue(clerkId);
+    if (!q.exec() || !q.next()) {
+        m_lastError = q.lastError().text();
+        return std::nullopt;
+    }
+    if (q.value(0).toLongLong() > 0) {
+        if (deleted)
+            *deleted = true;
+        return std::nullopt;
+    }
     if (auto u = findByClerkId(clerkId))
         return u;
-    QSqlQuery q(m_db.connection());
+    // The guard repeats the check in the statement that creates, for a deletion committed by
+    // another server in between.
     q.prepare(QStringLiteral(
         "INSERT INTO users (clerk_id, preferences, created_at, updated_at, last_seen_at) "
-        "VALUES (?, '{}', ?, ?, ?) ON CONFLICT (clerk_id) DO NOTHING"));
+        "SELECT ?, '{}', ?, ?, ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM deleted_users WHERE clerk_id = ?) "
+        "ON CONFLICT (clerk_id) DO NOTHING"));
     q.addBindValue(clerkId);
     q.addBindValue(nowMs);
     q.addBindValue(nowMs);
     q.addBindValue(nowMs);
+    q.addBindValue(clerkId);
     if (!q.exec()) {
         m_lastError = q.lastError().text();
         qCWarning(lcStore) << "cannot create user:" << m_lastError;
         return std::nullopt;
     }
+    const bool inserted = q.numRowsAffected() > 0;
     if (created)
-        *created = q.numRowsAffected() > 0;
-    return findByClerkId(clerkId);
+        *created = inserted;
+    auto user = findByClerkId(clerkId);
+    if (!user && !inserted && deleted)
+        *deleted = true; // the guard held: deleted meanwhile
+    return user;
 }
 
-bool UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, bool createIfMissing)
+ProfileWrite UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, bool createIfMissing)
 {
-    if (createIfMissing && !ensureUser(p.clerkId, nowMs))
-        return false;
-    QSqlQuery q(m_db.connection());
-    q.prepare(
-        QStringLiteral("UPDATE users SET email = ?, first_name = ?, last_name = ?, image_url = ?, "
-                       "updated_at = ?, profile_synced_at = ? WHERE clerk_id = ?"));
-    q.addBindValue(nullable(p.email.isEmpty() ? QString() : p.email));
-    q.addBindValue(nullable(p.firstName.isEmpty() ? QString() : p.firstName));
-    q.addBindValue(nullable(p.lastName.isEmpty() ? QString() : p.lastName));
-    q.addBindValue(nullable(p.imageUrl.isEmpty() ? QString() : p.imageUrl));
-    q.addBindValue(nowMs);
-    q.addBindValue(nowMs);
-    q.addBindValue(p.clerkId);
-    if (!q.exec()) {
-        m_lastError = q.lastError().text();
-        return false;
-    }
-    m_db.commitGroup(); // answered as done: must not wait in an open write group
-    return q.numRowsAffected() > 0;
+    ProfileWrite outcome = ProfileWrite::Failed;
+    const bool ok = m_db.transaction([&](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        const auto failed = [&] {
+            m_lastError = q.lastError().text();
+            return false;
+        };
+        if (createIfMissing) {
+            q.prepare(QStringLiteral("SELECT deleted_at FROM deleted_users WHERE clerk_id = ?"));
+            q.addBindValue(p.clerkId);
+            if (!q.exec())
+                return failed();
+            if (q.next()) {
+                // Not newer than the deletion: a late delivery of what Clerk has since deleted.
+                if (p.updatedAt <= q.value(0).toLongLong()) {
+                    outcome = ProfileWrite::Deleted;
+                    return true;
+                }
+                q.prepare(QStringLiteral("DELETE FROM deleted_users WHERE clerk_id = ?"));
+                q.addBindValue(p.clerkId);
+                if (!q.exec())
+                    return failed();
+            }
+            q.prepare(QStringLiteral(
+                "INSERT INTO users (clerk_id, preferences, created_at, updated_at, last_seen_at) "
+                "VALUES (?, '{}', ?, ?, ?) ON CONFLICT (clerk_id) DO NOTHING"));
+            q.addBindValue(p.clerkId);
+            q.addBindValue(nowMs);
+            q.addBindValue(nowMs);
+            q.addBindValue(nowMs);
+            if (!q.exec())
+                return failed();
+        }
+        // Equal versions are written again (the same state; harmless); older ones never.
+        const bool versioned = p.updatedAt > 0;
+        q.prepare(QStringLiteral(
+            "UPDATE users SET email = ?, first_name = ?, last_name = ?, image_url = ?, "
+            "updated_at = ?, profile_synced_at = ?, clerk_updated_at = %1 WHERE clerk_id = ?%2")
+                      .arg(versioned ? QStringLiteral("?") : QStringLiteral("clerk_updated_at"),
+                          versioned ? QStringLiteral(
+                              " AND (clerk_updated_at IS NULL OR clerk_updated_at <= ?)")
+                                    : QString()));
+        q.addBindValue(nullable(p.email.isEmpty() ? QString() : p.email));
+        q.addBindValue(nullable(p.firstName.isEmpty() ? QString() : p.firstName));
+        q.addBindValue(nullable(p.lastName.isEmpty() ? QString() : p.lastName));
+        q.addBindValue(nullable(p.imageUrl.isEmpty() ? QString() : p.imageUrl));
+        q.addBindValue(nowMs);
+        q.addBindValue(nowMs);
+        if (versioned)
+            q.addBindValue(p.updatedAt);
+        q.addBindValue(p.clerkId);
+        if (versioned)
+            q.addBindValue(p.updatedAt);
+        if (!q.exec())
+            return failed();
+        if (q.numRowsAffected() > 0) {
+            outcome = ProfileWrite::Applied;
+            return true;
+        }
+        // Nothing written: no such user, or a newer profile is stored.
+        q.prepare(QStringLiteral("SELECT COUNT(*) FROM users WHERE clerk_id = ?"));
+        q.addBindValue(p.clerkId);
+        if (!q.exec() || !q.next())
+            return failed();
+        outcome = q.value(0).toLongLong() > 0 ? ProfileWrite::Stale : ProfileWrite::NoUser;
+        return true;
+    });
+    return ok ? outcome : ProfileWrite::Failed;
 }
 
 bool UserStore::updateSettings(qint64 userId, const std::optional<QString> &displayName,
@@ -187,12 +264,76 @@ bool UserStore::deleteUser(qint64 userId)
     });
 }
 
-std::optional<qint64> UserStore::deleteByClerkId(const QString &clerkId)
+bool UserStore::recordClerkDeletion(
+    const QString &clerkId, qint64 deletedAtMs, const QString &eventId, qint64 nowMs)
 {
-    const auto u = findByClerkId(clerkId);
-    if (!u || !deleteUser(u->id))
+    return m_db.transaction([&](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        const auto failed = [&] {
+            m_lastError = q.lastError().text();
+            return false;
+        };
+        q.prepare(QStringLiteral("SELECT id FROM users WHERE clerk_id = ?"));
+        q.addBindValue(clerkId);
+        if (!q.exec())
+            return failed();
+        if (q.next()) {
+            const qint64 userId = q.value(0).toLongLong();
+            // As deleteUser(): the explicit deletes hold without foreign-key enforcement too.
+            for (const char *table : {"sessions", "watchlist", "favorites"}) {
+                q.prepare(
+                    QStringLiteral("DELETE FROM %1 WHERE user_id = ?").arg(QLatin1String(table)));
+                q.addBindValue(userId);
+                if (!q.exec())
+                    return failed();
+            }
+            q.prepare(QStringLiteral("DELETE FROM users WHERE id = ?"));
+            q.addBindValue(userId);
+            if (!q.exec())
+                return failed();
+        }
+        q.prepare(QStringLiteral(
+            "INSERT INTO deleted_users (clerk_id, deleted_at, event_id, recorded_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (clerk_id) DO UPDATE SET "
+            "deleted_at = excluded.deleted_at, event_id = excluded.event_id, "
+            "recorded_at = excluded.recorded_at "
+            "WHERE excluded.deleted_at > deleted_users.deleted_at"));
+        q.addBindValue(clerkId);
+        q.addBindValue(deletedAtMs);
+        q.addBindValue(nullable(eventId));
+        q.addBindValue(nowMs);
+        return q.exec() || failed();
+    });
+}
+
+std::optional<ClerkDeletion> UserStore::deletion(const QString &clerkId)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT clerk_id, deleted_at, event_id, recorded_at FROM "
+                             "deleted_users WHERE clerk_id = ?"));
+    q.addBindValue(clerkId);
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
         return std::nullopt;
-    return u->id;
+    }
+    if (!q.next())
+        return std::nullopt;
+    return ClerkDeletion {q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toString(),
+        q.value(3).toLongLong()};
+}
+
+std::optional<bool> UserStore::forgetClerkDeletion(const QString &clerkId)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("DELETE FROM deleted_users WHERE clerk_id = ?"));
+    q.addBindValue(clerkId);
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
+        return std::nullopt;
+    }
+    const bool forgotten = q.numRowsAffected() > 0;
+    m_db.commitGroup(); // answered as done: must not wait in an open write group
+    return forgotten;
 }
 
 UserStore::Counts UserStore::counts(qint64 userId)
@@ -293,6 +434,47 @@ bool UserStore::revokeSession(qint64 userId, const QString &sid, qint64 nowMs)
     const bool revoked = q.exec() && q.numRowsAffected() > 0;
     m_db.commitGroup(); // a revocation must be durable before it is acknowledged
     return revoked;
+}
+
+SessionEnd UserStore::revokeSessionFromClerk(
+    const QString &sid, const QString &clerkUserId, qint64 nowMs)
+{
+    QSqlQuery q(m_db.connection());
+    if (clerkUserId.isEmpty()) {
+        q.prepare(QStringLiteral(
+            "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"));
+        q.addBindValue(nowMs);
+        q.addBindValue(sid);
+        if (!q.exec()) {
+            m_lastError = q.lastError().text();
+            return SessionEnd::Failed;
+        }
+        const bool revoked = q.numRowsAffected() > 0;
+        m_db.commitGroup(); // a revocation must be durable before it is acknowledged
+        return revoked ? SessionEnd::Revoked : SessionEnd::UnknownSession;
+    }
+    bool deleted = false;
+    const auto user = ensureUser(clerkUserId, nowMs, nullptr, &deleted);
+    if (!user)
+        return deleted ? SessionEnd::Deleted : SessionEnd::Failed;
+    // Recorded as revoked even before its first request here, so no token of it is ever let in.
+    q.prepare(
+        QStringLiteral("INSERT INTO sessions (id, user_id, created_at, last_seen_at, revoked_at) "
+                       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                       "revoked_at = COALESCE(sessions.revoked_at, excluded.revoked_at) "
+                       "WHERE sessions.user_id = excluded.user_id"));
+    q.addBindValue(sid);
+    q.addBindValue(user->id);
+    q.addBindValue(nowMs);
+    q.addBindValue(nowMs);
+    q.addBindValue(nowMs);
+    if (!q.exec()) {
+        m_lastError = q.lastError().text();
+        return SessionEnd::Failed;
+    }
+    const bool revoked = q.numRowsAffected() > 0;
+    m_db.commitGroup(); // a revocation must be durable before it is acknowledged
+    return revoked ? SessionEnd::Revoked : SessionEnd::OtherUser;
 }
 
 bool UserStore::webhookSeen(const QString &id)

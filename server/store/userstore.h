@@ -45,8 +45,38 @@ struct ClerkProfile
     QString firstName;
     QString lastName;
     QString imageUrl;
+    // Clerk's updated_at (ms since the epoch): which of two versions of a profile is the newer.
+    // 0 when the object has none.
+    qint64 updatedAt = 0;
     static std::optional<ClerkProfile> fromClerkUser(
         const QJsonObject &user); // Clerk's User object
+};
+
+// What became of a Clerk profile offered to applyClerkProfile().
+enum class ProfileWrite {
+    Applied,
+    Stale, // older than the profile already stored (its updatedAt): not written
+    Deleted, // the Clerk id was deleted at or after the profile's updatedAt: not written
+    NoUser, // no such user, and the caller did not ask to create one
+    Failed, // database error (lastError())
+};
+
+// A Clerk id whose user.deleted event was applied (docs/auth.md, "Webhooks").
+struct ClerkDeletion
+{
+    QString clerkId;
+    qint64 deletedAt = 0; // when Clerk deleted the user (ms since the epoch)
+    QString eventId; // the svix-id of the user.deleted event
+    qint64 recordedAt = 0; // when this server applied it
+};
+
+// What a session.ended/removed/revoked event did (revokeSessionFromClerk()).
+enum class SessionEnd {
+    Revoked, // the session is revoked now (or already was)
+    UnknownSession, // no user id in the event and no such session here
+    OtherUser, // the session belongs to another user than the event names
+    Deleted, // the event's user is deleted: nothing of theirs may come back
+    Failed,
 };
 
 // Users, their sessions and applied webhook ids. Every write returns after its commit.
@@ -58,15 +88,27 @@ public:
     std::optional<UserRecord> findByClerkId(const QString &clerkId);
     std::optional<UserRecord> findById(qint64 id);
     // The user for a Clerk id, created on first sight; *created tells whether this call made it.
-    // Safe against a concurrent creator (another process): the unique clerk_id decides.
+    // Safe against a concurrent creator (another process): the unique clerk_id decides. A deleted
+    // Clerk id (deletion()) is never created again: nullopt with *deleted set.
     std::optional<UserRecord> ensureUser(
-        const QString &clerkId, qint64 nowMs, bool *created = nullptr);
-    bool applyClerkProfile(const ClerkProfile &profile, qint64 nowMs, bool createIfMissing);
+        const QString &clerkId, qint64 nowMs, bool *created = nullptr, bool *deleted = nullptr);
+    // Writes the profile unless the stored one is newer (Clerk's updated_at) or the Clerk id was
+    // deleted at or after profile.updatedAt. A profile newer than the deletion forgets the
+    // deletion (with createIfMissing). A profile without updatedAt is written unconditionally.
+    ProfileWrite applyClerkProfile(const ClerkProfile &profile, qint64 nowMs, bool createIfMissing);
     bool updateSettings(qint64 userId, const std::optional<QString> &displayName,
         bool setDisplayName, const QJsonObject &preferences, qint64 nowMs);
     bool touchLastSeen(qint64 userId, qint64 nowMs);
     bool deleteUser(qint64 userId);
-    std::optional<qint64> deleteByClerkId(const QString &clerkId); // returns the deleted user's id
+
+    // Clerk deleted the user: their row and data go, and the Clerk id is remembered as deleted
+    // (the later of two deletion times is kept). False on a database error.
+    bool recordClerkDeletion(
+        const QString &clerkId, qint64 deletedAtMs, const QString &eventId, qint64 nowMs);
+    std::optional<ClerkDeletion> deletion(const QString &clerkId); // nullopt: not deleted
+    // An administrator's undo: forgets the deletion. nullopt on a database error, else whether
+    // there was one.
+    std::optional<bool> forgetClerkDeletion(const QString &clerkId);
 
     struct Counts
     {
@@ -83,6 +125,9 @@ public:
     QList<SessionRecord> sessions(qint64 userId);
     bool revokeSession(
         qint64 userId, const QString &sid, qint64 nowMs); // false: no such session of theirs
+    // Clerk ended the session (webhook). With a user id the session is recorded as revoked even
+    // if this server has not seen it yet (the user is created on first sight, as a token would).
+    SessionEnd revokeSessionFromClerk(const QString &sid, const QString &clerkUserId, qint64 nowMs);
 
     // True if this webhook id is new (and is now recorded), false if it was applied before.
     bool recordWebhook(const QString &id, const QString &type, qint64 nowMs);

@@ -121,6 +121,11 @@ bool FakeClerk::start()
     return d->http.start();
 }
 
+void FakeClerk::stop()
+{
+    d->http.stop();
+}
+
 QString FakeClerk::errorString() const
 {
     return d->http.errorString();

@@ -34,6 +34,8 @@ public:
 
     // Listens on 127.0.0.1 with a free port; false (see errorString()) if it could not bind.
     bool start();
+    // Clerk out of reach: connections are refused from now on; the counters below are kept.
+    void stop();
     QString errorString() const;
     quint16 port() const;
     QString baseUrl() const; // "http://127.0.0.1:<port>", for CLERK_API_URL

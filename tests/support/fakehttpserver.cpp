@@ -304,6 +304,14 @@ bool FakeHttpServer::start()
     return true;
 }
 
+void FakeHttpServer::stop()
+{
+    d->server->close();
+    const QList<QTcpSocket *> sockets = d->connections.keys();
+    for (QTcpSocket *socket : sockets)
+        socket->abort();
+}
+
 QString FakeHttpServer::errorString() const
 {
     return d->error;

@@ -78,6 +78,9 @@ public:
 
     // Listens on 127.0.0.1 with a free port; false (see errorString()) if it could not bind.
     bool start();
+    // Stops listening and drops every connection: the service is unreachable (connections are
+    // refused). What was observed is kept.
+    void stop();
     QString errorString() const;
     quint16 port() const;
     int connectionCount() const; // TCP connections accepted, to prove keep-alive
