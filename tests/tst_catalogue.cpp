@@ -724,6 +724,49 @@ private slots:
         QCOMPARE(m_fake->callCount(QStringLiteral("/3/movie/")), count);
     }
 
+    // Answers ready behind a slow one count against the connection's cap too: with the first
+    // request waiting on TMDB, at most 64 requests are handed to the router; all are answered,
+    // in order, once TMDB answers.
+    void answersWaitingBehindASlowOneAreCapped()
+    {
+        CHECK(start());
+        m_fake->setHang(true);
+        QByteArray burst = "GET /api/movies/4242 HTTP/1.1\r\nHost: x\r\nX-Request-Id: slow\r\n\r\n";
+        constexpr int count = 1000;
+        for (int i = 0; i < count; ++i)
+            burst += "GET /health HTTP/1.1\r\nHost: x\r\nX-Request-Id: h" + QByteArray::number(i)
+                + "\r\n\r\n";
+        HttpClient client(m_ts->port());
+        QVERIFY(client.connectToServer());
+        client.socket()->write(burst);
+        QTRY_VERIFY(m_ts->server().health().requestsServed >= 60);
+        QTest::qWait(300); // time for more to be handed over, had the cap been ignored
+        const quint64 served = m_ts->server().health().requestsServed;
+        QVERIFY2(served <= 64, qPrintable(QStringLiteral("%1 answers held").arg(served)));
+        m_fake->setHang(false);
+        QCOMPARE(client.readReply(false, 10000).header("X-Request-Id"), QByteArray("slow"));
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(
+                client.readReply(false, 10000).header("X-Request-Id"), "h" + QByteArray::number(i));
+    }
+
+    // A bad request line arriving while an earlier request waits on TMDB: Qt's parser would
+    // drop the connection with the earlier answer; the guard refuses it after that answer.
+    void badRequestLineAfterASlowRequestKeepsTheEarlierAnswer()
+    {
+        CHECK(start());
+        m_fake->setHang(true);
+        HttpClient client(m_ts->port());
+        QVERIFY(client.connectToServer());
+        client.socket()->write(
+            "GET /api/movies/4343 HTTP/1.1\r\nHost: x\r\n\r\nGET /\r\nHost: x\r\n");
+        QTRY_COMPARE(m_fake->callCount(QStringLiteral("/3/movie/4343")), 1);
+        QTest::qWait(100);
+        m_fake->setHang(false);
+        QCOMPARE(client.readReply(false, 10000).status, 200);
+        QCOMPARE(client.readReply(false, 10000).status, 400);
+    }
+
     void queuedMissesHaveADeadline()
     {
         // One upstream call a second: the second and third miss would wait longer than the

@@ -319,6 +319,109 @@ private slots:
         CHECK(verifyHealthy());
     }
 
+    // White space between requests is skipped, as Qt's parser does, but it starts the request's
+    // deadline: a trickle of CRLFs cannot hold a connection slot forever.
+    void whitespaceTrickleIsCut()
+    {
+        CHECK(startServer({{"MARQUEE_IDLE_TIMEOUT", "1s"}}));
+        RawSocket s(port());
+        QElapsedTimer timer;
+        timer.start();
+        bool open = true;
+        while (open && timer.elapsed() < 8000) {
+            open = s.send("\r\n");
+            QTest::qWait(200);
+        }
+        qInfo("cut after %lld ms", timer.elapsed());
+        QVERIFY2(!open, "a CRLF trickle kept the connection for 8 s");
+    }
+
+    // Qt's parser reads a chunked body's last CR alone and then takes the LF and the next byte
+    // as the CRLF: the guard refuses that split instead of letting the next request lose a byte.
+    void splitFinalCrlfOfAChunkedBodyIsRefused()
+    {
+        CHECK(startServer());
+        RawSocket s(port());
+        QVERIFY(s.send("POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "0\r\n\r"));
+        QTest::qWait(300);
+        s.send("\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        const QByteArray a = s.receive([](const QByteArray &) { return false; });
+        QCOMPARE(statuses(a), QList<int> {400});
+        QVERIFY(!m_server->standardError().contains(QLatin1String("OTHER /health")));
+    }
+
+    // A chunked body's framing counts: 20,000 one-byte chunks (20 KB of data, 120 KB on the
+    // wire) are refused with 413 instead of filling the socket's buffer and stalling.
+    void tinyChunksAreRefusedNotStalled()
+    {
+        CHECK(startServer());
+        RawSocket s(port());
+        QByteArray body;
+        for (int i = 0; i < 20000; ++i)
+            body += "1\r\nx\r\n";
+        s.send("POST /api/webhooks/clerk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n"
+            + body + "0\r\n\r\n");
+        const QByteArray a = s.receive([](const QByteArray &b) { return b.contains("\r\n\r\n{"); });
+        QCOMPARE(statuses(a), QList<int> {413});
+    }
+
+    // Nothing after a request that closes the connection is processed (RFC 9112 section 9.6),
+    // and an HTTP/1.0 request without keep-alive closes it too.
+    void nothingIsProcessedAfterAClosingRequest()
+    {
+        CHECK(startServer());
+        {
+            RawSocket s(port());
+            QVERIFY(s.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                           "GET /after-close HTTP/1.1\r\nHost: x\r\n\r\n"));
+            const QByteArray a = s.receive([](const QByteArray &) { return false; });
+            QCOMPARE(statuses(a), QList<int> {200});
+            QVERIFY(s.closedByPeer());
+        }
+        {
+            RawSocket s(port());
+            QVERIFY(s.send("GET /health HTTP/1.0\r\n\r\nGET /after-http10 HTTP/1.0\r\n\r\n"));
+            const QByteArray a = s.receive([](const QByteArray &) { return false; });
+            QCOMPARE(statuses(a), QList<int> {200});
+            QVERIFY(a.contains("\r\nConnection: close\r\n"));
+            QVERIFY(s.closedByPeer());
+        }
+        {
+            // HTTP/1.0 with keep-alive stays open; 100 Continue is never sent to HTTP/1.0.
+            RawSocket s(port());
+            QVERIFY(s.send("POST /api/webhooks/clerk HTTP/1.0\r\nConnection: keep-alive\r\n"
+                           "Content-Type: application/json\r\nContent-Length: 2\r\n"
+                           "Expect: 100-continue\r\n\r\n{}"));
+            const QByteArray a
+                = s.receive([](const QByteArray &b) { return b.contains("\r\n\r\n{"); });
+            QVERIFY2(!a.contains("100 Continue"), a.left(200));
+            QVERIFY(!s.closedByPeer());
+        }
+        CHECK(verifyHealthy());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_server->standardError().count(QLatin1String("GET /health")) >= 3, 5000);
+        const QString log = m_server->standardError();
+        QVERIFY2(!log.contains(QLatin1String("/after-close")), qPrintable(log.right(1500)));
+        QVERIFY2(!log.contains(QLatin1String("/after-http10")), qPrintable(log.right(1500)));
+    }
+
+    // A refusal from the guard carries the CORS headers the pipeline would have added, or the
+    // web app could not read it.
+    void refusalsCarryCorsHeaders()
+    {
+        CHECK(startServer());
+        RawSocket s(port());
+        QVERIFY(
+            s.send("POST /api/watchlist HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:5173\r\n"
+                   "Content-Type: application/json\r\nContent-Length: 70000\r\n\r\n"));
+        const QByteArray a = s.receive([](const QByteArray &) { return false; });
+        QCOMPARE(statuses(a), QList<int> {413});
+        QVERIFY2(a.contains("\r\nAccess-Control-Allow-Origin: http://localhost:5173\r\n"), a);
+        QVERIFY2(a.contains("\r\nVary: Origin\r\n"), a);
+    }
+
     // A request line built to forge a log line is refused and logged as one line whose method
     // is OTHER; no control character reaches the log.
     void forgedMethodNeverForgesALogLine()

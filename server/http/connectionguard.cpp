@@ -25,6 +25,7 @@ constexpr int kMaxFieldSize = 8 * 1024;
 // parsing: no request can make one connection hold more).
 constexpr qint64 kReadSlack = 16 * 1024;
 constexpr int kMaxChunkLine = 1024;
+constexpr qint64 kChunkFramingSlack = 8 * 1024; // less than kReadSlack: a request always fits
 
 bool isTokenChar(char c)
 {
@@ -63,6 +64,36 @@ qint64 headerEnd(const QByteArray &head, qint64 from, qint64 *length)
         }
     }
     return -1;
+}
+
+// METHOD SP target SP HTTP/1.x, exactly: what Qt's parser reads less strictly. head holds at
+// least the request line's LF.
+bool requestLineOk(const QByteArray &head)
+{
+    QByteArrayView line(head.constData(), head.indexOf('\n'));
+    if (line.endsWith('\r'))
+        line.chop(1);
+    const qsizetype sp1 = line.indexOf(' ');
+    const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+    const QByteArrayView version = sp2 < 0 ? QByteArrayView() : line.sliced(sp2 + 1);
+    bool ok = sp1 > 0 && sp1 <= 32 && isToken(line.first(sp1)) && sp2 > sp1 + 1
+        && (version == "HTTP/1.1" || version == "HTTP/1.0");
+    for (qsizetype i = sp1 + 1; ok && i < sp2; ++i)
+        ok = line[i] > 0x20 && line[i] < 0x7f;
+    return ok;
+}
+
+// The value of the request's Origin header in a (possibly partial) header block.
+QByteArray originIn(const QByteArray &head)
+{
+    for (qsizetype at = head.indexOf('\n'); at >= 0 && at + 1 < head.size();
+         at = head.indexOf('\n', at + 1)) {
+        if (head.size() - at > 8 && qstrnicmp(head.constData() + at + 1, "origin:", 7) == 0) {
+            const qsizetype end = head.indexOf('\n', at + 1);
+            return head.mid(at + 8, end < 0 ? -1 : end - at - 8).trimmed();
+        }
+    }
+    return {};
 }
 
 // What a refused request is logged as: nothing a client sent reaches a log line unchecked.
@@ -136,6 +167,14 @@ public:
     QByteArray refusal;
     quint64 refusalIndex = 0;
     bool refusalPending = false;
+    qint64 parkedBytes = 0; // of ready answers waiting for an earlier one
+    bool lineChecked = false; // the request line of the head being read has been checked
+    qint64 bodyWire = 0; // bytes of the chunked body on the wire, framing included
+    QByteArray origin; // the request's Origin when it is an allowed one (for refusals)
+    // A request asked to close the connection (Connection: close, or HTTP/1.0 without
+    // keep-alive): nothing after it is processed (RFC 9112 section 9.6).
+    bool closeRequested = false;
+    quint64 closeIndex = 0;
     qint64 lastActivityMs = 0; // on the guard's monotonic clock
     qint64 unsentSinceMs = -1; // since when answer bytes have been waiting to be sent
 
@@ -152,10 +191,12 @@ static ConnectionState *stateOf(QTcpSocket *socket)
         : nullptr;
 }
 
+// Requests handed to Qt whose answers have not been written, ready ones waiting behind a slow
+// earlier one included: they all hold memory.
 static bool overloaded(QTcpSocket *socket, const ConnectionState *s)
 {
-    return s->inFlight >= ConnectionGuard::kMaxPipelined
-        || socket->bytesToWrite() > ConnectionGuard::kMaxUnsentBytes;
+    return s->nextSequence - s->nextToWrite >= quint64(ConnectionGuard::kMaxPipelined)
+        || socket->bytesToWrite() + s->parkedBytes > ConnectionGuard::kMaxUnsentBytes;
 }
 
 // Writes every answer whose turn has come. An interim answer goes out when its request's turn
@@ -172,11 +213,13 @@ static void writeInOrder(QTcpSocket *socket, ConnectionState *s)
             break;
         const QByteArray bytes = std::move(a.bytes);
         const bool close = a.close;
+        s->parkedBytes -= bytes.size();
         s->answers.erase(s->answers.begin());
         ++s->nextToWrite;
         socket->write(bytes);
         if (close) {
             s->answers.clear();
+            s->parkedBytes = 0;
             socket->flush();
             socket->disconnectFromHost();
             return;
@@ -237,11 +280,21 @@ void ConnectionGuard::deliver(QTcpSocket *socket, quint64 sequence, QByteArray b
             socket->disconnectFromHost();
         return;
     }
+    if (s->closeRequested && sequence == s->closeIndex && !close) {
+        // HTTP/1.0 without keep-alive: the router did not ask to close, the guard does.
+        close = true;
+        const qsizetype headEnd = bytes.indexOf("\r\n\r\n");
+        if (bytes.indexOf("\r\nConnection: close\r\n") < 0
+            || bytes.indexOf("\r\nConnection: close\r\n") > headEnd)
+            bytes.insert(bytes.indexOf("\r\n") + 2, "Connection: close\r\n");
+    }
     ConnectionState::Answer &a = s->answers[sequence];
     a.bytes = std::move(bytes);
     a.ready = true;
     a.close = close;
+    s->parkedBytes += a.bytes.size();
     writeInOrder(socket, s);
+    resumeIfDrained(socket, s);
 }
 
 void ConnectionGuard::requestFinished(QTcpSocket *socket)
@@ -324,12 +377,18 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     const QString client = RateLimitKey::forAddress(socket->peerAddress()).toString();
     const bool clientFull = m_perClient.value(client) >= m_options.maxConnectionsPerClient;
     if (m_active >= m_options.maxConnections || clientFull) {
-        if (clientFull)
-            qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnectionsPerClient
-                              << "connections per client reached";
-        else
-            qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnections
-                              << "reached";
+        // At most one line a second: a flood of refused connections must not flood the log.
+        const qint64 now = m_clock.elapsed();
+        if (m_lastCapWarningMs < 0 || now - m_lastCapWarningMs >= 1000) {
+            m_lastCapWarningMs = now;
+            if (clientFull)
+                qCWarning(lcHttp) << "connection refused: limit of"
+                                  << m_options.maxConnectionsPerClient
+                                  << "connections per client reached";
+            else
+                qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnections
+                                  << "reached";
+        }
         const QByteArray rid = newRequestId();
         const HttpResponse r = HttpResponse::error(
             ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Too many connections")),
@@ -420,27 +479,36 @@ void ConnectionGuard::scan(
 {
     using Phase = ConnectionState::Phase;
     const qint64 n = data.size();
-    const auto requestDone = [state] {
-        ++state->completeRequests;
-        state->requestInProgress = false;
-        state->phase = Phase::Head;
-    };
+    const auto requestDone = [this, state] { requestComplete(state); };
     while (pos < n) {
         switch (state->phase) {
         case Phase::Head: {
             if (state->head.isEmpty()) {
-                // Qt's parser skips this white space between requests; so does the guard.
+                // Qt's parser skips this white space between requests; so does the guard. It
+                // starts the request's deadline all the same: a trickle of it must not hold a
+                // connection forever.
+                if (!state->requestInProgress) {
+                    state->requestInProgress = true;
+                    state->requestStartedMs = m_clock.elapsed();
+                }
                 while (pos < n && std::strchr(" \t\r\n\v", data.at(pos)) != nullptr
                     && data.at(pos) != 0)
                     ++pos;
                 if (pos >= n)
                     break;
-                state->requestInProgress = true;
-                state->requestStartedMs = m_clock.elapsed();
             }
             const qint64 oldSize = state->head.size();
             const qint64 room = m_options.maxHeaderBytes + 4 - oldSize;
             state->head.append(data.constData() + pos, qMin(room, n - pos));
+            // Qt's parser reads the request line as soon as its LF arrives and drops the
+            // connection, with every answer still due on it, when it cannot: check it then too.
+            if (!state->lineChecked && state->head.indexOf('\n') >= 0) {
+                state->lineChecked = true;
+                if (!requestLineOk(state->head)) {
+                    refuse(socket, state, 400, QStringLiteral("Malformed request line"));
+                    return;
+                }
+            }
             qint64 terminator = 0;
             const qint64 end = headerEnd(state->head, qMax<qint64>(0, oldSize - 3), &terminator);
             if (end < 0 || end + terminator > m_options.maxHeaderBytes + 4) {
@@ -501,6 +569,15 @@ void ConnectionGuard::scan(
                 return;
             }
             state->bodySoFar += size;
+            // Framing counts too: a body of tiny chunks with long extensions must not outgrow
+            // what a socket may buffer while Qt's parser holds the whole request.
+            state->bodyWire += line.size() + size + 2;
+            if (state->bodyWire > m_options.maxBodyBytes + kChunkFramingSlack) {
+                refuse(socket, state, 413,
+                    QStringLiteral("Chunked body exceeds the limit of %1 bytes with its framing")
+                        .arg(m_options.maxBodyBytes + kChunkFramingSlack));
+                return;
+            }
             state->remaining = 2; // the CRLF after the chunk data, or after the last chunk
             if (size == 0) {
                 state->phase = Phase::LastChunkEnd; // no trailers: Qt's parser reads none
@@ -531,6 +608,13 @@ void ConnectionGuard::scan(
                 return;
             }
             ++pos;
+            // Qt's parser, given the last chunk's CR alone, later reads the LF and the next
+            // byte as that CRLF: the next request would lose its first byte. Refused instead.
+            if (state->phase == Phase::LastChunkEnd && state->remaining == 2 && pos == n) {
+                refuse(socket, state, 400,
+                    QStringLiteral("The CRLF ending a chunked body must arrive in one piece"));
+                return;
+            }
             if (--state->remaining == 0) {
                 if (state->phase == Phase::LastChunkEnd)
                     requestDone();
@@ -545,6 +629,21 @@ void ConnectionGuard::scan(
     }
 }
 
+void ConnectionGuard::requestComplete(ConnectionState *state)
+{
+    ++state->completeRequests;
+    state->requestInProgress = false;
+    state->phase = ConnectionState::Phase::Head;
+    if (state->closeRequested && state->completeRequests == state->closeIndex + 1) {
+        // Nothing after a request that closes the connection is processed (RFC 9112 section
+        // 9.6): what follows it is taken away from Qt's parser once it has taken this one.
+        state->phase = ConnectionState::Phase::Refused;
+        state->refusal.clear();
+        state->refusalIndex = state->completeRequests;
+        state->refusalPending = true;
+    }
+}
+
 // The header block of one request has arrived whole (state->head up to end). Checks it the way
 // Qt's parser will read it; false when the request was refused.
 bool ConnectionGuard::headComplete(QTcpSocket *socket, ConnectionState *state, qint64 end)
@@ -555,22 +654,13 @@ bool ConnectionGuard::headComplete(QTcpSocket *socket, ConnectionState *state, q
     QByteArrayView requestLine(head.constData(), lineEnd);
     if (requestLine.endsWith('\r'))
         requestLine.chop(1);
-    // METHOD SP target SP HTTP/1.x, exactly: what Qt's parser would read less strictly.
-    const qsizetype sp1 = requestLine.indexOf(' ');
-    const qsizetype sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
-    const QByteArrayView version = sp2 < 0 ? QByteArrayView() : requestLine.sliced(sp2 + 1);
-    bool lineOk = sp1 > 0 && sp1 <= 32 && isToken(requestLine.first(sp1)) && sp2 > sp1 + 1
-        && (version == "HTTP/1.1" || version == "HTTP/1.0");
-    for (qsizetype i = sp1 + 1; lineOk && i < sp2; ++i)
-        lineOk = requestLine[i] > 0x20 && requestLine[i] < 0x7f;
-    if (!lineOk) {
-        refuse(socket, state, 400, QStringLiteral("Malformed request line"));
-        return false;
-    }
+    const bool http10 = requestLine.endsWith("HTTP/1.0");
 
     qint64 length = 0;
     int lengths = 0, encodings = 0, fields = 0;
     bool chunked = false, expectContinue = false, upgradeConnection = false, websocket = false;
+    bool connectionClose = false, keepAlive = false;
+    QByteArray origin;
     QByteArrayView rest(head.constData() + lineEnd + 1, head.size() - lineEnd - 1);
     while (!rest.isEmpty()) {
         const qsizetype nl = rest.indexOf('\n');
@@ -610,7 +700,12 @@ bool ConnectionGuard::headComplete(QTcpSocket *socket, ConnectionState *state, q
             } else if (name == "expect") {
                 expectContinue = value.toLower() == "100-continue";
             } else if (name == "connection") {
-                upgradeConnection = upgradeConnection || value.toLower().contains("upgrade");
+                const QByteArray v = value.toLower();
+                upgradeConnection = upgradeConnection || v.contains("upgrade");
+                connectionClose = connectionClose || v.contains("close");
+                keepAlive = keepAlive || v.contains("keep-alive");
+            } else if (name == "origin") {
+                origin = value;
             } else if (name == "upgrade") {
                 websocket = websocket || value.toLower() == "websocket";
             }
@@ -638,8 +733,18 @@ bool ConnectionGuard::headComplete(QTcpSocket *socket, ConnectionState *state, q
         return false;
     }
     state->head.clear();
+    state->lineChecked = false;
     state->bodySoFar = 0;
-    if (expectContinue) {
+    state->bodyWire = 0;
+    state->origin
+        = m_options.allowedOrigins.contains(QString::fromUtf8(origin)) ? origin : QByteArray();
+    if (connectionClose || (http10 && !keepAlive)) {
+        state->closeRequested = true;
+        state->closeIndex = state->completeRequests;
+    }
+    // 100 Continue only where it means something: HTTP/1.1 with a body to come (RFC 9110
+    // section 10.1.1 says to ignore the expectation from HTTP/1.0).
+    if (expectContinue && !http10 && (chunked || length > 0)) {
         state->answers[state->completeRequests].interim = "HTTP/1.1 100 Continue\r\n\r\n";
         writeInOrder(socket, state);
     }
@@ -649,8 +754,7 @@ bool ConnectionGuard::headComplete(QTcpSocket *socket, ConnectionState *state, q
         state->remaining = length;
         state->phase = Phase::Body;
     } else {
-        ++state->completeRequests;
-        state->requestInProgress = false;
+        requestComplete(state);
     }
     return true;
 }
@@ -658,10 +762,10 @@ bool ConnectionGuard::headComplete(QTcpSocket *socket, ConnectionState *state, q
 void ConnectionGuard::refuse(
     QTcpSocket *socket, ConnectionState *state, int status, const QString &message)
 {
-    const QByteArray method = methodForLog(state->head);
-    const QString path = pathForLog(state->head);
+    const QByteArray head = std::exchange(state->head, QByteArray());
+    const QByteArray method = methodForLog(head);
+    const QString path = pathForLog(head);
     state->phase = ConnectionState::Phase::Refused;
-    state->head.clear();
     const QByteArray rid = newRequestId();
     const auto code = status == 431 ? ApiError::Code::HeaderTooLarge
         : status == 400             ? ApiError::Code::ValidationError
@@ -670,6 +774,21 @@ void ConnectionGuard::refuse(
     QList<std::pair<QByteArray, QByteArray>> headers {
         {"Content-Type", r.contentType}, {"X-Request-Id", rid}, {"Connection", "close"}};
     appendSecurityHeaders(headers, r.contentType);
+    // A browser reads the refusal only with the CORS headers the pipeline would have added.
+    if (!m_options.allowedOrigins.isEmpty()) {
+        headers.append(Header {"Vary", "Origin"});
+        QByteArray origin = state->origin;
+        if (origin.isEmpty()) {
+            origin = originIn(head);
+            if (!m_options.allowedOrigins.contains(QString::fromUtf8(origin)))
+                origin.clear();
+        }
+        if (!origin.isEmpty()) {
+            headers.append(Header {"Access-Control-Allow-Origin", origin});
+            headers.append(Header {"Access-Control-Allow-Credentials", "true"});
+            headers.append(Header {"Access-Control-Expose-Headers", "X-Request-Id"});
+        }
+    }
     state->refusal = serializeResponse(status, headers, r.body, true);
     state->refusalIndex = state->completeRequests;
     state->refusalPending = true;
@@ -690,10 +809,13 @@ void ConnectionGuard::drainAndAnswerRefusal(QTcpSocket *socket, ConnectionState 
     socket->readAll();
     state->unreadAfterParser = 0;
     state->requestInProgress = false;
+    if (state->refusal.isEmpty())
+        return; // after a closing request: nothing to answer, the connection closes after it
     ConnectionState::Answer &a = state->answers[state->refusalIndex];
     a.bytes = std::move(state->refusal);
     a.ready = true;
     a.close = true;
+    state->parkedBytes += a.bytes.size();
     state->refusal.clear();
     writeInOrder(socket, state);
 }

@@ -61,6 +61,7 @@ private:
     void afterParser(QTcpSocket *socket, ConnectionState *state);
     void scan(QTcpSocket *socket, ConnectionState *state, const QByteArray &data, qint64 pos);
     bool headComplete(QTcpSocket *socket, ConnectionState *state, qint64 end);
+    void requestComplete(ConnectionState *state);
     void closeExpired();
     void refuse(QTcpSocket *socket, ConnectionState *state, int status, const QString &message);
     void drainAndAnswerRefusal(QTcpSocket *socket, ConnectionState *state);
@@ -71,6 +72,7 @@ private:
     QHash<QString, int> m_perClient; // open connections per client (an IPv6 /64 counts as one)
     QList<QPointer<QTcpSocket>> m_unfollowed; // accepted, not yet followed after Qt's parser
     QElapsedTimer m_clock;
+    qint64 m_lastCapWarningMs = -1;
     QTimer m_sweep;
 };
 
