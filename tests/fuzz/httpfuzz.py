@@ -7,7 +7,8 @@ once: mutations of valid requests (framing, headers, bodies, chunking, pipelinin
 truncated requests and abrupt disconnects. Throughout, a fresh connection must get
 `GET /health` -> 200 within two seconds, and the server's resident memory is recorded. At the
 end the server is stopped with SIGTERM and must exit 0; any sanitizer report in its output, a
-failed health check or a crash fails the run (exit 1). Deterministic for a given --seed.
+failed health check or a crash fails the run (exit 1). The mutations follow --seed; the
+interleaving of the connections follows the timing of the run.
 """
 
 import argparse
