@@ -3,6 +3,7 @@
 // production log stays JSON lines; nothing raw reaches stderr.
 #include "log/categories.h"
 #include "store/database.h"
+#include "store/liststore.h"
 #include "store/migrations.h"
 #include "store/userstore.h"
 #include "support/httpclient.h"
@@ -315,6 +316,58 @@ private slots:
         QVERIFY(users.applyClerkProfile(p, 9600, true) == ProfileWrite::Applied);
         QVERIFY(!users.deletion(alice));
         QCOMPARE(users.findByClerkId(alice)->lastName, QStringLiteral("Old"));
+        db.close();
+    }
+
+    // The export's keyset read (ListStore::listAddedAfter) on PostgreSQL: oldest first, ties on
+    // addedAt broken by id, each row once across slices, another user's rows never.
+    void listKeysetPagingOnPostgres()
+    {
+        using namespace marquee;
+        const QString url = freshDatabase();
+        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
+        QString error;
+        const auto parsed = DatabaseUrl::parse(url, &error);
+        QVERIFY2(parsed, qPrintable(error));
+        Database db(*parsed);
+        QVERIFY2(db.open(&error), qPrintable(error));
+        QVERIFY2(Migrator(db).apply(&error), qPrintable(error));
+        UserStore users(db);
+        bool created = false;
+        bool deleted = false;
+        const auto alice
+            = users.ensureUser(QStringLiteral("user_2alice"), 1000, &created, &deleted);
+        const auto bob = users.ensureUser(QStringLiteral("user_2bob"), 1000, &created, &deleted);
+        QVERIFY2(alice && bob, qPrintable(users.lastError()));
+        for (int i = 0; i < 25; ++i) {
+            for (const qint64 owner : {alice->id, bob->id}) {
+                QSqlQuery q(db.connection());
+                q.prepare(QStringLiteral("INSERT INTO favorites (user_id, content_type, tmdb_id, "
+                                         "title, added_at) VALUES (?, 'movie', ?, ?, ?)"));
+                q.addBindValue(owner);
+                q.addBindValue(100 + i);
+                q.addBindValue(QStringLiteral("T%1").arg(i));
+                q.addBindValue(qint64(5000 + i / 10)); // ten rows share each addedAt
+                QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            }
+        }
+        ListStore lists(db);
+        QList<qint64> tmdbIds;
+        qint64 afterAddedAt = 0;
+        qint64 afterId = 0;
+        for (int slice = 0; slice < 10; ++slice) {
+            const QList<ListItem> rows
+                = lists.listAddedAfter(ListKind::Favorites, alice->id, afterAddedAt, afterId, 4);
+            for (const ListItem &item : rows)
+                tmdbIds << item.tmdbId;
+            if (rows.size() < 4)
+                break;
+            afterAddedAt = rows.constLast().addedAt;
+            afterId = rows.constLast().id;
+        }
+        QCOMPARE(tmdbIds.size(), 25);
+        for (int i = 0; i < 25; ++i)
+            QCOMPARE(tmdbIds.at(i), qint64(100 + i));
         db.close();
     }
 

@@ -1,18 +1,23 @@
 // Users, profiles, sessions, the admin API and ownership end to end (docs/api.md, "Authentication",
 // "User routes", "Operational routes"; issue 4): the real server on a socket, a fake Clerk for keys
 // and profiles, tokens minted here.
+#include "api/usercontroller.h"
+#include "log/logger.h"
 #include "support/authfixture.h"
 #include "support/check.h"
 #include "support/faketmdb.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+#include <QTimer>
 
 using namespace marquee;
 using namespace marquee::test;
@@ -23,6 +28,63 @@ bool isIsoTime(const QJsonValue &value)
 {
     return value.isString() && QDateTime::fromString(value.toString(), Qt::ISODateWithMs).isValid();
 }
+
+quint64 lastLogId()
+{
+    const QList<LogEntry> entries = Logger::instance().buffer()->entriesAfter(0);
+    return entries.isEmpty() ? 0 : entries.last().id;
+}
+
+// The first log line after `mark` that `match` accepts, waiting (by running the event loop, as
+// the line is logged) up to 10 s for it; nullopt when none came.
+std::optional<LogEntry> waitForLog(quint64 mark, const std::function<bool(const LogEntry &)> &match)
+{
+    LogBuffer *buffer = Logger::instance().buffer();
+    QEventLoop loop;
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+    QObject::connect(buffer, &LogBuffer::lineAdded, &loop, &QEventLoop::quit);
+    timeout.start(10000);
+    for (;;) {
+        for (const LogEntry &entry : buffer->entriesAfter(mark)) {
+            if (match(entry))
+                return entry;
+        }
+        if (!timeout.isActive())
+            return std::nullopt;
+        loop.exec();
+    }
+}
+
+// Runs the event loop until the server has seen that the exchange's client went away (up to
+// 10 s); whether it did.
+bool waitUntilClientGone(const Exchange &ex)
+{
+    QEventLoop loop;
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+    if (QTcpSocket *socket = ex.socket()) {
+        QObject::connect(socket, &QAbstractSocket::stateChanged, &loop, &QEventLoop::quit);
+        QObject::connect(socket, &QObject::destroyed, &loop, &QEventLoop::quit);
+    }
+    timeout.start(10000);
+    while (!ex.isClientGone() && timeout.isActive())
+        loop.exec();
+    return ex.isClientGone();
+}
+
+// UserController's test hook, cleared whatever way the test leaves.
+struct ExportHook
+{
+    explicit ExportHook(std::function<void(const Exchange &, int)> hook)
+    {
+        UserController::betweenExportSlices = std::move(hook);
+    }
+    ~ExportHook() { UserController::betweenExportSlices = nullptr; }
+    Q_DISABLE_COPY_MOVE(ExportHook)
+};
 
 } // namespace
 
@@ -90,7 +152,11 @@ private slots:
         m_log.watch(FakeClerk::defaultSecretKey());
     }
 
-    void cleanup() { stopAndCheckTheLog(); }
+    void cleanup()
+    {
+        UserController::betweenExportSlices = nullptr;
+        stopAndCheckTheLog();
+    }
 
     void firstRequestCreatesTheUser()
     {
@@ -523,6 +589,149 @@ private slots:
                      .value("watchlistCount")
                      .toInteger(),
             1201);
+    }
+
+    // Items removed while an export is being built take no other item out of it (offset
+    // paging skipped never-removed items when older ones went): between two slices the oldest
+    // items of a list (already written) and a few not yet read are removed; every item that
+    // stays is in the export exactly once, and one removed before it was read is not.
+    void exportIsWholeWhileItemsAreRemoved()
+    {
+        CHECK(start());
+        const QByteArray t = token(alice);
+        QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+        const qint64 id = userId(alice);
+        // tmdbIds 1000..2200 in the watchlist, 2201..2900 in favorites, all added at one instant
+        // (the key's id part decides). Slices of 500: watchlist 1-3, favorites 4-5.
+        CHECK(addListItems(id, 1201, 700, QStringLiteral("Long")));
+        QSet<qint64> removedBefore; // removed before the export could have read them
+        QSet<qint64> removedAfter; // removed after they were written
+        QList<int> hookCalls;
+        QString failure;
+        const auto remove = [&](const char *table, qint64 from, qint64 to, QSet<qint64> &into) {
+            QSqlQuery q(m_ts->server().database().connection());
+            q.prepare(QStringLiteral("DELETE FROM %1 WHERE user_id = ? AND tmdb_id BETWEEN ? AND ?")
+                          .arg(QLatin1String(table)));
+            q.addBindValue(id);
+            q.addBindValue(from);
+            q.addBindValue(to);
+            if (!q.exec() || q.numRowsAffected() != to - from + 1)
+                failure += QStringLiteral("delete from %1 failed: %2; ")
+                               .arg(QLatin1String(table), q.lastError().text());
+            for (qint64 i = from; i <= to; ++i)
+                into.insert(i);
+        };
+        const ExportHook hook([&](const Exchange &, int slicesDone) {
+            hookCalls << slicesDone;
+            if (slicesDone == 1) { // watchlist 1000..1499 written
+                remove("watchlist", 1000, 1199, removedAfter);
+                remove("watchlist", 1700, 1709, removedBefore);
+            } else if (slicesDone == 4) { // favorites 2201..2700 written
+                remove("favorites", 2201, 2300, removedAfter);
+                remove("favorites", 2800, 2809, removedBefore);
+            }
+        });
+        const HttpReply r = call("GET", "/api/user/export", t);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+        QVERIFY2(r.status == 200, r.body.left(300));
+        const QJsonObject data = r.json().value("data").toObject();
+        QHash<qint64, int> seen;
+        const auto collect = [&](const QJsonArray &list, qint64 from, qint64 to) {
+            qint64 previous = 0;
+            for (const QJsonValue &v : list) {
+                const qint64 tmdbId = v.toObject().value("tmdbId").toInteger();
+                ++seen[tmdbId];
+                QVERIFY2(tmdbId >= from && tmdbId <= to, qPrintable(QString::number(tmdbId)));
+                QVERIFY2(tmdbId > previous, "the export is in the order items were added");
+                previous = tmdbId;
+            }
+        };
+        CHECK(collect(data.value("watchlist").toArray(), 1000, 2200));
+        CHECK(collect(data.value("favorites").toArray(), 2201, 2900));
+        for (qint64 i = 1000; i <= 2900; ++i) {
+            const int times = seen.value(i);
+            if (removedBefore.contains(i))
+                QVERIFY2(times == 0, qPrintable(QStringLiteral("removed %1 exported").arg(i)));
+            else if (removedAfter.contains(i))
+                QVERIFY2(times <= 1,
+                    qPrintable(QStringLiteral("%1 exported %2 times").arg(i).arg(times)));
+            else
+                QVERIFY2(times == 1,
+                    qPrintable(QStringLiteral("kept item %1 exported %2 times").arg(i).arg(times)));
+        }
+        // Both lists had items removed mid-way through.
+        QString calls;
+        for (int n : std::as_const(hookCalls))
+            calls += QString::number(n) + QLatin1Char(' ');
+        QVERIFY2(hookCalls.contains(1) && hookCalls.contains(4),
+            qPrintable(QStringLiteral("the hook ran after slices: ") + calls));
+    }
+
+    // An account deleted while its export is being built (here by DELETE /api/user/profile
+    // between two slices; a Clerk user.deleted event deletes the same way) gets no partial
+    // document: 404.
+    void exportOfAnAccountDeletedMeanwhileIs404()
+    {
+        CHECK(start());
+        const QByteArray t = token(alice);
+        QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+        CHECK(addListItems(userId(alice), 700, 10, QStringLiteral("Soon gone")));
+        int deleted = 0;
+        const ExportHook hook([&](const Exchange &, int slicesDone) {
+            if (slicesDone == 1)
+                deleted = call("DELETE", "/api/user/profile", t).status;
+        });
+        const HttpReply r = call("GET", "/api/user/export", t);
+        QCOMPARE(deleted, 200);
+        CHECK(verifyError(r, 404, QStringLiteral("NOT_FOUND")));
+        QCOMPARE(r.json().value("error").toString(),
+            QStringLiteral("The account was deleted during the export"));
+        QVERIFY(!r.body.contains("Soon gone"));
+        // Without the hook, the new (empty) account exports normally.
+        UserController::betweenExportSlices = nullptr;
+        const HttpReply again = call("GET", "/api/user/export", t);
+        QVERIFY2(again.status == 200, again.body.left(300));
+        QCOMPARE(again.json().value("data").toObject().value("watchlist").toArray().size(), 0);
+    }
+
+    // A client that goes away mid-export is not a server fault: no error is logged, and the
+    // access line says client-gone with 499, never 500.
+    void exportForAClientThatWentAwayIsNoServerError()
+    {
+        CHECK(start());
+        const QByteArray t = token(alice);
+        QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+        CHECK(addListItems(userId(alice), 1200, 0, QStringLiteral("Long")));
+        HttpClient client(m_ts->port());
+        QVERIFY(client.connectToServer());
+        bool gone = false;
+        int calls = 0;
+        const ExportHook hook([&](const Exchange &ex, int slicesDone) {
+            ++calls;
+            if (slicesDone == 1) {
+                client.disconnect();
+                gone = waitUntilClientGone(ex);
+            }
+        });
+        const quint64 mark = lastLogId();
+        client.socket()->write("GET /api/user/export HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               "Authorization: Bearer "
+            + t + "\r\n\r\n");
+        client.socket()->flush();
+        const auto access = waitForLog(mark, [](const LogEntry &e) {
+            return e.category == QLatin1String("marquee.access")
+                && e.message.contains(QLatin1String("/api/user/export"));
+        });
+        QVERIFY2(access, "no access line for the export");
+        QVERIFY(gone);
+        QCOMPARE(calls, 1); // the export stopped at the next slice
+        QVERIFY2(access->message.contains(QLatin1String(" 499 "))
+                && access->message.contains(QLatin1String("client-gone")),
+            qPrintable(access->message));
+        for (const LogEntry &e : Logger::instance().buffer()->entriesAfter(mark)) {
+            QVERIFY2(e.level != QLatin1String("error") && e.level != QLatin1String("fatal"),
+                qPrintable(e.level + QLatin1Char(' ') + e.message));
+        }
     }
 
     void sessionsAreRecorded()

@@ -3,6 +3,7 @@
 #include "auth/clerkauthenticator.h"
 #include "core/timeformat.h"
 #include "http/apierror.h"
+#include "http/jsonwriter.h"
 #include "http/validation.h"
 #include "store/database.h"
 #include "store/userstore.h"
@@ -83,7 +84,8 @@ void UserController::registerRoutes(Router &router)
         .withTier(RateTier::Sensitive);
     router
         .get(QStringLiteral("/api/user/export"), [this](const ExchangePtr &ex) { exportData(ex); })
-        .withAccess(Access::User);
+        .withAccess(Access::User)
+        .withTier(RateTier::Sensitive); // reads both lists whole: the costliest user route
     router.post(QStringLiteral("/api/user/sync"), [this](const ExchangePtr &ex) { sync(ex); })
         .withAccess(Access::User)
         .withTier(RateTier::Sensitive);
@@ -182,25 +184,28 @@ void UserController::deleteProfile(const ExchangePtr &ex)
     ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"deleted", true}})));
 }
 
-// One list item of the export, as stored (no derived image URLs: an export is data, not a view).
-static QJsonObject exportItem(const ListItem &item, bool watchlist)
+// One list item of the export, as stored (no derived image URLs: an export is data, not a view),
+// written straight to bytes: a QJsonObject per item cost more than the rest of the export.
+static void writeExportItem(JsonWriter &w, const ListItem &item, bool watchlist)
 {
-    const auto orNullString = [](const std::optional<QString> &v) {
-        return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
-    };
-    QJsonObject o {{"id", item.id}, {"tmdbId", item.tmdbId}, {"contentType", item.contentType},
-        {"title", item.title}, {"posterPath", orNullString(item.posterPath)},
-        {"backdropPath", orNullString(item.backdropPath)},
-        {"overview", orNullString(item.overview)}, {"releaseDate", orNullString(item.releaseDate)},
-        {"voteAverage",
-            item.voteAverage ? QJsonValue(*item.voteAverage) : QJsonValue(QJsonValue::Null)},
-        {"addedAt", isoTime(item.addedAt)}};
+    const auto time = [](qint64 ms) { return ms > 0 ? isoUtc(ms) : QString(); };
+    w.beginObject()
+        .field("id", item.id)
+        .field("tmdbId", item.tmdbId)
+        .field("contentType", item.contentType)
+        .field("title", item.title)
+        .field("posterPath", item.posterPath)
+        .field("backdropPath", item.backdropPath)
+        .field("overview", item.overview)
+        .field("releaseDate", item.releaseDate)
+        .field("voteAverage", item.voteAverage)
+        .field("addedAt", time(item.addedAt));
     if (watchlist) {
-        o.insert("note", orNullString(item.note));
-        o.insert("watched", item.watched);
-        o.insert("watchedAt", isoTime(item.watchedAt.value_or(0)));
+        w.field("note", item.note)
+            .field("watched", item.watched)
+            .field("watchedAt", time(item.watchedAt.value_or(0)));
     }
-    return o;
+    w.endObject();
 }
 
 static QJsonArray sessionsJson(const QList<SessionRecord> &list, const QString &current)
@@ -215,17 +220,24 @@ static QJsonArray sessionsJson(const QList<SessionRecord> &list, const QString &
 }
 
 // An export is built a slice of list items per event-loop turn, so a user with full lists
-// (two lists of up to MARQUEE_LIST_MAX_ITEMS titles) never holds up every other client.
+// (two lists of up to MARQUEE_LIST_MAX_ITEMS titles) never holds up every other client. Each
+// slice continues after the last item written (keyset paging), so items removed between slices
+// move nothing else: every item that stays in its list for the whole export is in it once.
 struct UserController::Export
 {
     ExchangePtr ex;
     qint64 userId = 0;
     QByteArray body;
     ListKind kind = ListKind::Watchlist;
-    int page = 1;
+    qint64 afterAddedAt = 0; // key of the last item written of this list; (0, 0) before the first
+    qint64 afterId = 0;
+    bool firstItem = true; // of the current list
+    int slices = 0;
 };
 
 static constexpr int kExportSlice = 500;
+
+std::function<void(const Exchange &ex, int slicesDone)> UserController::betweenExportSlices;
 
 void UserController::exportData(const ExchangePtr &ex)
 {
@@ -244,22 +256,25 @@ void UserController::exportData(const ExchangePtr &ex)
     QByteArray headJson = compactJson(head);
     headJson.chop(1);
     job->body = "{\"success\":true,\"data\":" + headJson + ",\"watchlist\":[";
+    // Room for both lists (a few hundred bytes an item), so the body is not copied as it grows.
+    job->body.reserve(job->body.size() + 64
+        + int(qMin<qint64>(counts.watchlist + counts.favorites + 16, 20000)) * 320);
     exportSlice(job);
 }
 
 void UserController::exportSlice(const std::shared_ptr<Export> &job)
 {
+    // A client that went away gets nothing: dropping the job ends its exchange as client-gone.
     if (job->ex->isClientGone() || job->ex->isAnswered())
         return;
     job->ex->guard([&] {
-        ListQuery q;
-        q.userId = job->userId;
-        q.sort = ListSort::AddedAsc;
-        q.page = job->page;
-        q.limit = kExportSlice;
-        ListPage rows;
+        if (job->slices > 0 && betweenExportSlices)
+            betweenExportSlices(*job->ex, job->slices);
+        ++job->slices;
+        QList<ListItem> rows;
         try {
-            rows = m_lists.list(job->kind, q);
+            rows = m_lists.listAddedAfter(
+                job->kind, job->userId, job->afterAddedAt, job->afterId, kExportSlice);
         } catch (const ListStoreError &e) {
             throw ApiError(
                 e.unavailable() ? ApiError::Code::ServiceUnavailable : ApiError::Code::Internal,
@@ -267,18 +282,31 @@ void UserController::exportSlice(const std::shared_ptr<Export> &job)
                                 : QStringLiteral("Internal server error"));
         }
         const bool watchlist = job->kind == ListKind::Watchlist;
-        for (const ListItem &item : std::as_const(rows.items)) {
-            if (!job->body.endsWith('['))
+        for (const ListItem &item : std::as_const(rows)) {
+            if (!job->firstItem)
                 job->body += ',';
-            job->body += compactJson(exportItem(item, watchlist));
+            job->firstItem = false;
+            JsonWriter w(&job->body);
+            writeExportItem(w, item, watchlist);
         }
-        if (rows.items.size() == kExportSlice) {
-            ++job->page;
+        if (!rows.isEmpty()) {
+            job->afterAddedAt = rows.constLast().addedAt;
+            job->afterId = rows.constLast().id;
+        }
+        if (rows.size() == kExportSlice) {
+            // Maybe more after the last one: the next slice on the next turn.
         } else if (watchlist) {
             job->body += "],\"favorites\":[";
             job->kind = ListKind::Favorites;
-            job->page = 1;
+            job->afterAddedAt = 0;
+            job->afterId = 0;
+            job->firstItem = true;
         } else {
+            // Deleted meanwhile (DELETE /api/user/profile, a Clerk user.deleted event): what was
+            // read is a fragment of an account that no longer exists, not an export of it.
+            if (!m_users.findById(job->userId))
+                throw ApiError::notFound(
+                    QStringLiteral("The account was deleted during the export"));
             job->body += "]}}";
             HttpResponse r;
             r.body = std::move(job->body);

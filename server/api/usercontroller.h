@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 namespace marquee {
@@ -25,6 +26,11 @@ public:
 
     static QJsonObject profileJson(
         const UserRecord &user, qint64 watchlistCount, qint64 favoritesCount);
+
+    // Tests only: when set, runs before every slice of an export but the first (slicesDone >= 1),
+    // on the server's thread, so a test can change the data (or drop the client) between two
+    // slices deterministically.
+    static std::function<void(const Exchange &ex, int slicesDone)> betweenExportSlices;
 
 private:
     void profile(const ExchangePtr &ex);

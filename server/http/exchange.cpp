@@ -18,11 +18,19 @@ Exchange::Exchange(
 
 Exchange::~Exchange()
 {
-    // A route that dropped its exchange without answering is a bug; the client still gets one.
-    if (!m_answered && m_server) {
-        qCCritical(lcHttp) << "request" << m_requestId << "was dropped without an answer";
-        fail(ApiError(ApiError::Code::Internal, QStringLiteral("Internal server error")));
+    if (m_answered || !m_server)
+        return;
+    // A route may stop working for a client that has gone (a long export does): nobody is left
+    // to answer, and it is not a server fault. It is recorded (the access line says client-gone)
+    // with nginx's 499 "client closed request", never as a 500.
+    if (isClientGone()) {
+        qCDebug(lcHttp) << "request" << m_requestId << "ended unanswered: the client went away";
+        respond(HttpResponse::empty(kClientClosedRequest));
+        return;
     }
+    // A route that dropped its exchange without answering is a bug; the client still gets one.
+    qCCritical(lcHttp) << "request" << m_requestId << "was dropped without an answer";
+    fail(ApiError(ApiError::Code::Internal, QStringLiteral("Internal server error")));
 }
 
 void Exchange::addResponseHeader(const QByteArray &name, const QByteArray &value)

@@ -83,4 +83,7 @@ private:
 
 using ExchangePtr = std::shared_ptr<Exchange>;
 
+// The status recorded (never sent) for a request whose client went away before it was answered.
+inline constexpr int kClientClosedRequest = 499;
+
 } // namespace marquee

@@ -193,6 +193,32 @@ ListPage ListStore::list(ListKind kind, const ListQuery &query)
     return page;
 }
 
+// The key `(added_at, id) > (a, i)` is spelled out rather than written as a row value, so it
+// reads the same to every SQLite version and to PostgreSQL; `added_at >= a` in front lets both
+// seek in the (user_id, added_at, id) index instead of filtering the user's rows from the start.
+QList<ListItem> ListStore::listAddedAfter(
+    ListKind kind, qint64 userId, qint64 afterAddedAt, qint64 afterId, int limit)
+{
+    Statement st(m_statements->get(QLatin1String("SELECT ") + columns(kind)
+        + QLatin1String(" FROM ") + table(kind)
+        + QLatin1String(" WHERE user_id = ? AND added_at >= ? AND (added_at > ? OR id > ?)"
+                        " ORDER BY ")
+        + orderBy(ListSort::AddedAsc) + QLatin1String(" LIMIT ?")));
+    QSqlQuery &q = *st;
+    q.addBindValue(userId);
+    q.addBindValue(afterAddedAt);
+    q.addBindValue(afterAddedAt);
+    q.addBindValue(afterId);
+    q.addBindValue(limit);
+    if (!q.exec())
+        fail(q, "list keyset read");
+    QList<ListItem> items;
+    items.reserve(qMin(limit, 1000));
+    while (q.next())
+        items.append(readItem(q, kind));
+    return items;
+}
+
 qint64 ListStore::count(ListKind kind, qint64 userId, const std::optional<QString> &contentType)
 {
     Statement st(m_statements->get(

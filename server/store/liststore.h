@@ -86,6 +86,13 @@ public:
     Q_DISABLE_COPY_MOVE(ListStore)
 
     ListPage list(ListKind kind, const ListQuery &query);
+    // Up to `limit` of the user's items in the order they were added (addedAt, then id), after
+    // the item (afterAddedAt, afterId); (0, 0) starts at the oldest. Keyset paging: an item
+    // removed between two calls moves no other item, so a walk with the last item read as the
+    // next key sees every item that stays in the list exactly once; each call is one indexed
+    // query, however far into the list it starts (no OFFSET, no COUNT).
+    QList<ListItem> listAddedAfter(
+        ListKind kind, qint64 userId, qint64 afterAddedAt, qint64 afterId, int limit);
     // The user's items in the list (of one content type when given).
     qint64 count(ListKind kind, qint64 userId, const std::optional<QString> &contentType = {});
     std::optional<ListItem> find(
