@@ -727,8 +727,15 @@ private slots:
     // Answers ready behind a slow one count against the connection's cap too: with the first
     // request waiting on TMDB, at most 64 requests are handed to the router; all are answered,
     // in order, once TMDB answers.
+    void answersWaitingBehindASlowOneAreCapped_data()
+    {
+        QTest::addColumn<bool>("closing");
+        QTest::newRow("keep-alive") << false;
+        QTest::newRow("a closing request last") << true; // the cap must hold in that state too
+    }
     void answersWaitingBehindASlowOneAreCapped()
     {
+        QFETCH(bool, closing);
         CHECK(start());
         m_fake->setHang(true);
         QByteArray burst = "GET /api/movies/4242 HTTP/1.1\r\nHost: x\r\nX-Request-Id: slow\r\n\r\n";
@@ -736,6 +743,9 @@ private slots:
         for (int i = 0; i < count; ++i)
             burst += "GET /health HTTP/1.1\r\nHost: x\r\nX-Request-Id: h" + QByteArray::number(i)
                 + "\r\n\r\n";
+        if (closing)
+            burst += "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Request-Id: "
+                     "last\r\n\r\n";
         HttpClient client(m_ts->port());
         QVERIFY(client.connectToServer());
         client.socket()->write(burst);
@@ -748,6 +758,11 @@ private slots:
         for (int i = 0; i < count; ++i)
             QCOMPARE(
                 client.readReply(false, 10000).header("X-Request-Id"), "h" + QByteArray::number(i));
+        if (closing) {
+            const HttpReply last = client.readReply(false, 10000);
+            QCOMPARE(last.header("X-Request-Id"), QByteArray("last"));
+            QVERIFY(last.closed || client.waitForClose(5000));
+        }
     }
 
     // A bad request line arriving while an earlier request waits on TMDB: Qt's parser would

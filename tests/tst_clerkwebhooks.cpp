@@ -505,6 +505,25 @@ private slots:
     // Issue 9, 4: user.updated, user.deleted, then an earlier user.updated delivered late (Svix
     // retries for days, in no particular order). The user stays deleted: nothing of theirs comes
     // back, not in the database, not in the admin list.
+    // A timestamp with a fraction of a millisecond is still that time (Qt's toInteger() would
+    // read it as 0, and a deletion "at 1970" would let any later update bring the user back).
+    void fractionalTimestampsAreTheirTime()
+    {
+        CHECK(start());
+        QCOMPARE(profileOf(token(alice)).value("clerkId").toString(), alice);
+        const qint64 base = QDateTime::currentMSecsSinceEpoch() - 10000;
+        QByteArray deletion = deletedEvent(alice, base);
+        deletion.replace(QByteArray::number(base), QByteArray::number(base) + ".5");
+        QVERIFY(deletion.contains(".5"));
+        QCOMPARE(receipt(deliver(deletion)).value("applied"), QJsonValue(true));
+        const QJsonObject stale = receipt(deliver(clerkEvent(QStringLiteral("user.updated"),
+            userAt(alice, QStringLiteral("a@example.com"), QStringLiteral("Alice"), {}, 1000),
+            1000)));
+        QCOMPARE(stale.value("applied"), QJsonValue(false));
+        QCOMPARE(userId(alice), -1);
+        QCOMPARE(call("GET", "/api/user/profile", token(alice)).status, 401);
+    }
+
     void outOfOrderDeliveryLeavesTheUserDeleted()
     {
         CHECK(start());

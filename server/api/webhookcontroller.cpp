@@ -22,8 +22,9 @@ namespace {
 qint64 eventTimeMs(const QJsonObject &event, const QByteArray &svixTimestamp)
 {
     const QJsonValue t = event.value(QLatin1String("timestamp"));
-    if (t.isDouble() && t.toDouble() > 0)
-        return t.toInteger();
+    // toInteger() is 0 for a value with a fraction: read it as a double, whole milliseconds.
+    if (t.isDouble() && t.toDouble() >= 1 && t.toDouble() < 1e15)
+        return qint64(t.toDouble());
     return svixTimestamp.toLongLong() * 1000;
 }
 

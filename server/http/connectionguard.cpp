@@ -434,25 +434,32 @@ void ConnectionGuard::incomingConnection(qintptr handle)
 
 void ConnectionGuard::beforeParser(QTcpSocket *socket, ConnectionState *state)
 {
+    const qint64 previousActivity = state->lastActivityMs;
     state->lastActivityMs = m_clock.elapsed();
-    if (state->phase == ConnectionState::Phase::Refused) {
-        if (state->refusalPending) {
-            if (state->nextSequence >= state->refusalIndex)
-                drainAndAnswerRefusal(socket, state);
-        } else {
-            socket->readAll(); // after a refusal nothing more is read
-        }
-        return;
-    }
     const qint64 available = socket->bytesAvailable();
-    const qint64 fresh = available - state->unreadAfterParser;
-    if (fresh > 0) {
+    if (state->phase == ConnectionState::Phase::Refused) {
+        if (!state->refusalPending) {
+            socket->readAll(); // after a refusal nothing more is read
+            return;
+        }
+        if (state->nextSequence >= state->refusalIndex) {
+            drainAndAnswerRefusal(socket, state);
+            return;
+        }
+        // Earlier requests are still being handed to Qt: the caps below still apply.
+    } else if (const qint64 fresh = available - state->unreadAfterParser; fresh > 0) {
         // Only bytes never seen before are scanned: each byte once, however often Qt re-emits
         // readyRead for a buffer of pipelined requests.
         const QByteArray data = socket->peek(available);
+        const quint64 before = state->completeRequests;
         scan(socket, state, data, data.size() - fresh);
-        if (state->phase == ConnectionState::Phase::Refused)
+        if (state->phase == ConnectionState::Phase::Refused && !state->refusalPending)
             return;
+        // White space alone between requests (which Qt's parser skips) is no activity: a
+        // trickle of it must not keep an idle connection open.
+        if (state->phase == ConnectionState::Phase::Head && state->head.isEmpty()
+            && !state->requestInProgress && state->completeRequests == before)
+            state->lastActivityMs = previousActivity;
     }
     // Too many unanswered requests or too much unsent output: Qt's parser gets to see nothing
     // this time (the bytes stay buffered; afterParser() gives them back). Reading resumes when
@@ -484,18 +491,15 @@ void ConnectionGuard::scan(
         switch (state->phase) {
         case Phase::Head: {
             if (state->head.isEmpty()) {
-                // Qt's parser skips this white space between requests; so does the guard. It
-                // starts the request's deadline all the same: a trickle of it must not hold a
-                // connection forever.
-                if (!state->requestInProgress) {
-                    state->requestInProgress = true;
-                    state->requestStartedMs = m_clock.elapsed();
-                }
+                // Qt's parser skips this white space between requests; so does the guard (and
+                // beforeParser() does not count it as activity).
                 while (pos < n && std::strchr(" \t\r\n\v", data.at(pos)) != nullptr
                     && data.at(pos) != 0)
                     ++pos;
                 if (pos >= n)
                     break;
+                state->requestInProgress = true;
+                state->requestStartedMs = m_clock.elapsed();
             }
             const qint64 oldSize = state->head.size();
             const qint64 room = m_options.maxHeaderBytes + 4 - oldSize;
@@ -631,6 +635,7 @@ void ConnectionGuard::scan(
 
 void ConnectionGuard::requestComplete(ConnectionState *state)
 {
+    state->origin.clear(); // a later request's refusal carries its own origin, or none
     ++state->completeRequests;
     state->requestInProgress = false;
     state->phase = ConnectionState::Phase::Head;

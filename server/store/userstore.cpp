@@ -61,8 +61,8 @@ std::optional<ClerkProfile> ClerkProfile::fromClerkUser(const QJsonObject &user)
     p.lastName = user.value("last_name").toString();
     p.imageUrl = user.value("image_url").toString();
     const QJsonValue updated = user.value("updated_at");
-    if (updated.isDouble() && updated.toDouble() > 0)
-        p.updatedAt = updated.toInteger();
+    if (updated.isDouble() && updated.toDouble() >= 1 && updated.toDouble() < 1e15)
+        p.updatedAt = qint64(updated.toDouble()); // toInteger() is 0 for a fraction
     return p;
 }
 
