@@ -1,5 +1,6 @@
 #pragma once
 
+#include "framingscanner.h"
 #include "httpoptions.h"
 
 #include <QElapsedTimer>
@@ -60,10 +61,8 @@ private:
     void beforeParser(QTcpSocket *socket, ConnectionState *state);
     void afterParser(QTcpSocket *socket, ConnectionState *state);
     void scan(QTcpSocket *socket, ConnectionState *state, const QByteArray &data, qint64 pos);
-    bool headComplete(QTcpSocket *socket, ConnectionState *state, qint64 end);
-    void requestComplete(ConnectionState *state);
     void closeExpired();
-    void refuse(QTcpSocket *socket, ConnectionState *state, int status, const QString &message);
+    void refuse(QTcpSocket *socket, ConnectionState *state, const FramingScanner::Refusal &refusal);
     void drainAndAnswerRefusal(QTcpSocket *socket, ConnectionState *state);
     static void resumeIfDrained(QTcpSocket *socket, ConnectionState *state);
 
