@@ -275,7 +275,7 @@ HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
     JsonWriter w(&r.body);
     w.beginObject().field("success", true).key("data").beginArray();
     for (const ListItem &item : rows.items)
-        writeItem(w, item, kind);
+        writeListItem(w, item, kind, &m_images);
     w.endArray().key("meta").beginObject();
     w.field("page", query.page).field("limit", query.limit).field("total", rows.total);
     w.field("totalPages", totalPages).endObject().endObject();
@@ -340,7 +340,7 @@ HttpResponse ListsController::add(const ExchangePtr &ex, ListKind kind)
         .field("success", true)
         .field("message", QStringLiteral("Added to %1").arg(listName(kind)));
     w.key("data");
-    writeItem(w, result.item, kind);
+    writeListItem(w, result.item, kind, &m_images);
     w.endObject();
     return r;
 }
@@ -373,23 +373,25 @@ HttpResponse ListsController::patchWatchlist(const ExchangePtr &ex)
     return HttpResponse::ok(toJson(*item, ListKind::Watchlist));
 }
 
-void ListsController::writeItem(JsonWriter &w, const ListItem &item, ListKind kind) const
+void writeListItem(JsonWriter &w, const ListItem &item, ListKind kind, const ImageUrls *images)
 {
-    const QJsonValue poster = jsonOrNull(item.posterPath);
-    const QJsonValue backdrop = jsonOrNull(item.backdropPath);
     w.beginObject()
         .field("id", item.id)
         .field("tmdbId", item.tmdbId)
         .field("contentType", item.contentType)
         .field("title", item.title)
-        .field("posterPath", item.posterPath)
-        .field("posterUrl", m_images.url(ImageUrls::Kind::Poster, poster).toString())
-        .field("backdropPath", item.backdropPath)
-        .field("backdropUrl", m_images.url(ImageUrls::Kind::Backdrop, backdrop).toString())
-        .field("overview", item.overview)
-        .field("releaseDate", item.releaseDate);
-    w.field("voteAverage", item.voteAverage);
-    w.field("addedAt", timestamp(item.addedAt).toString());
+        .field("posterPath", item.posterPath);
+    if (images)
+        w.field("posterUrl",
+            images->url(ImageUrls::Kind::Poster, jsonOrNull(item.posterPath)).toString());
+    w.field("backdropPath", item.backdropPath);
+    if (images)
+        w.field("backdropUrl",
+            images->url(ImageUrls::Kind::Backdrop, jsonOrNull(item.backdropPath)).toString());
+    w.field("overview", item.overview)
+        .field("releaseDate", item.releaseDate)
+        .field("voteAverage", item.voteAverage)
+        .field("addedAt", timestamp(item.addedAt).toString());
     if (kind == ListKind::Watchlist) {
         w.field("note", item.note).field("watched", item.watched);
         w.field("watchedAt", item.watchedAt ? timestamp(*item.watchedAt).toString() : QString());
@@ -402,7 +404,7 @@ QJsonObject ListsController::toJson(const ListItem &item, ListKind kind) const
 {
     QByteArray bytes;
     JsonWriter w(&bytes);
-    writeItem(w, item, kind);
+    writeListItem(w, item, kind, &m_images);
     return QJsonDocument::fromJson(bytes).object();
 }
 

@@ -37,7 +37,6 @@ private:
     void answer(
         const ExchangePtr &ex, const std::function<HttpResponse()> &action, bool durable = false);
     QJsonObject toJson(const ListItem &item, ListKind kind) const;
-    void writeItem(JsonWriter &w, const ListItem &item, ListKind kind) const;
 
     void forgetPages(qint64 userId);
 
@@ -52,5 +51,9 @@ private:
     QHash<qint64, QStringList> m_pageKeysByUser;
     qint64 m_pageBytes = 0;
 };
+
+// One list item as JSON, the one shape of both lists: with its image URLs when images is given
+// (list answers), without them when not (the export: data, not a view).
+void writeListItem(JsonWriter &w, const ListItem &item, ListKind kind, const ImageUrls *images);
 
 } // namespace marquee

@@ -1,5 +1,6 @@
 #include "usercontroller.h"
 
+#include "api/listscontroller.h"
 #include "auth/clerkauthenticator.h"
 #include "core/timeformat.h"
 #include "http/apierror.h"
@@ -184,30 +185,6 @@ void UserController::deleteProfile(const ExchangePtr &ex)
     ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"deleted", true}})));
 }
 
-// One list item of the export, as stored (no derived image URLs: an export is data, not a view),
-// written straight to bytes: a QJsonObject per item cost more than the rest of the export.
-static void writeExportItem(JsonWriter &w, const ListItem &item, bool watchlist)
-{
-    const auto time = [](qint64 ms) { return ms > 0 ? isoUtc(ms) : QString(); };
-    w.beginObject()
-        .field("id", item.id)
-        .field("tmdbId", item.tmdbId)
-        .field("contentType", item.contentType)
-        .field("title", item.title)
-        .field("posterPath", item.posterPath)
-        .field("backdropPath", item.backdropPath)
-        .field("overview", item.overview)
-        .field("releaseDate", item.releaseDate)
-        .field("voteAverage", item.voteAverage)
-        .field("addedAt", time(item.addedAt));
-    if (watchlist) {
-        w.field("note", item.note)
-            .field("watched", item.watched)
-            .field("watchedAt", time(item.watchedAt.value_or(0)));
-    }
-    w.endObject();
-}
-
 static QJsonArray sessionsJson(const QList<SessionRecord> &list, const QString &current)
 {
     QJsonArray out;
@@ -287,7 +264,7 @@ void UserController::exportSlice(const std::shared_ptr<Export> &job)
                 job->body += ',';
             job->firstItem = false;
             JsonWriter w(&job->body);
-            writeExportItem(w, item, watchlist);
+            writeListItem(w, item, job->kind, nullptr);
         }
         if (!rows.isEmpty()) {
             job->afterAddedAt = rows.constLast().addedAt;
