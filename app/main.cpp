@@ -1,6 +1,6 @@
 #include "commandline.h"
 #include "commands.h"
-#include "core/version.h"
+#include "config/version.h"
 
 #include <QCoreApplication>
 

@@ -1,5 +1,5 @@
-// Clerk authentication end to end (docs/api.md, "Authentication"; docs/auth.md; issue 4): the real
-// server on a socket, a fake Clerk serving the JWKS, tokens minted here. Every rule of token
+// Clerk authentication end to end (docs/api.md, "Authentication"; docs/auth.md): the real server
+// on a socket, a fake Clerk serving the JWKS, tokens minted here. Every rule of token
 // verification has a request here that the server must refuse (or accept) over HTTP.
 #include "auth/clerkauthenticator.h"
 #include "log/logger.h"

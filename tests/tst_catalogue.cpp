@@ -1,5 +1,7 @@
-// The TMDB catalogue end to end: real server, real SQLite, fake TMDB built from TMDB's spec (issue
-// 3).
+// The TMDB catalogue end to end (docs/api.md, "Catalogue routes", "Cache policy"): real server,
+// real SQLite, fake TMDB built from TMDB's spec. Routes and their parameters, the cache tiers and
+// their max-age, coalescing of misses, stale answers when TMDB is down, shutdown with a miss in
+// flight.
 #include "log/logger.h"
 #include "support/check.h"
 #include "support/fakeclerk.h"

@@ -1,4 +1,5 @@
-// The `marquee` executable: command line, configuration errors, migrations, signals (issue 2).
+// The `marquee` executable: command line, configuration errors, migrations, signals, read-only
+// commands that never migrate, and README's command-line section equal to `marquee --help`.
 #include "store/migrations.h"
 #include "support/httpclient.h"
 #include "support/marqueeprocess.h"

@@ -1,4 +1,5 @@
-// Configuration: sources, precedence, parsing and the one-line errors (issue 2).
+// Configuration: sources, precedence, parsing and the one-line errors
+// (docs/api.md, "Configuration").
 #include "config/config.h"
 #include "config/dotenv.h"
 #include "config/units.h"

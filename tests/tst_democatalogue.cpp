@@ -1,3 +1,5 @@
+// The built-in demo catalogue as a unit (docs/demo-catalogue.md): every catalogue route answers
+// from the bundled data in TMDB's shapes, with TMDB's paging, filters and 404s.
 #include "tmdb/democatalogue.h"
 
 #include <QJsonArray>

@@ -1,3 +1,5 @@
+// The test double of TMDB: it answers from the examples in TMDB's own OpenAPI document
+// (tests/data/tmdb-api.json), checks the API key and counts calls, so catalogue tests can trust it.
 #include "support/faketmdb.h"
 
 #include <QElapsedTimer>

@@ -1,5 +1,5 @@
-// The original backend's own React client replayed against Marquee (issue 8): every call its
-// hooks make (axios, base URL /api, TanStack Query reading `data.data`), with what the client
+// The original backend's own React client replayed against Marquee: every call its hooks
+// make (axios, base URL /api, TanStack Query reading `data.data`), with what the client
 // reads checked field by field. Real server, real SQLite, real RS256 tokens from a fake Clerk, and
 // the catalogue going through the real TMDB client to a fake TMDB built from TMDB's spec.
 #include "support/authfixture.h"

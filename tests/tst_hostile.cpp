@@ -1,5 +1,5 @@
-// Hostile clients against the real `marquee` binary over real sockets (issue 9): the guard and
-// Qt's parser agree on every request or it is refused; memory and CPU per connection stay
+// Hostile clients against the real `marquee` binary over real sockets (docs/http.md): the guard
+// and Qt's parser agree on every request or it is refused; memory and CPU per connection stay
 // bounded; connections that stop reading or trickle a body are cut; answers keep their order.
 #include "support/check.h"
 #include "support/marqueeprocess.h"

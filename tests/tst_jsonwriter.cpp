@@ -1,5 +1,5 @@
 // JsonWriter produces JSON that Qt's own parser reads back to the same values.
-#include "core/timeformat.h"
+#include "log/timeformat.h"
 #include "http/jsonwriter.h"
 
 #include <QDateTime>

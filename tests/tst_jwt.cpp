@@ -1,3 +1,5 @@
+// JWT and JWKS verification as units (docs/auth.md): every rule a Clerk session token must pass
+// (algorithm, key id, signature, times, issuer, authorised party), keys generated here.
 #include "auth/jwks.h"
 #include "auth/jwt.h"
 #include "testkeys.h"

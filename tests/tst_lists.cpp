@@ -1,5 +1,5 @@
-// Watchlist and favorites end to end (docs/api.md, "User routes"; docs/lists.md; issue 5): real
-// server, real SQLite, real RS256 tokens; a fresh server and database for every test row, so no
+// Watchlist and favorites end to end (docs/api.md, "User routes"; docs/lists.md): real server,
+// real SQLite, real RS256 tokens; a fresh server and database for every test row, so no
 // test sees another's rows.
 #include "support/check.h"
 #include "support/fakeclerk.h"

@@ -1,4 +1,4 @@
-// Logging: redaction everywhere, the access log, JSON lines, the bounded buffer (issue 2).
+// Logging: redaction everywhere, the access log, JSON lines, the bounded buffer.
 #include "log/categories.h"
 #include "log/logger.h"
 #include "support/check.h"

@@ -1,4 +1,4 @@
-// Storage: opening SQLite, versioned migrations, the schema's constraints (issue 2).
+// Storage: opening SQLite, versioned migrations, the schema's constraints.
 #include "store/database.h"
 #include "store/migrations.h"
 

@@ -1,5 +1,5 @@
 // End-to-end behaviour of the HTTP pipeline over real sockets (docs/api.md, "Envelope and errors",
-// "Headers on every answer", "CORS"; docs/http.md; issue 2).
+// "Headers on every answer", "CORS"; docs/http.md).
 #include "http/apierror.h"
 #include "http/validation.h"
 #include "http/wire.h"

@@ -1,4 +1,4 @@
-// The `marquee` executable on a real PostgreSQL 15 (issue 8): every command and the server work,
+// The `marquee` executable on a real PostgreSQL 15: every command and the server work,
 // and the server's notices ("table ... does not exist, skipping") go through the logger, so a
 // production log stays JSON lines; nothing raw reaches stderr.
 #include "log/categories.h"

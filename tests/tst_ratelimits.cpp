@@ -1,4 +1,4 @@
-// Rate limits over HTTP (docs/api.md, "Rate limits"; issue 5): tiers, headers, keys per user or
+// Rate limits over HTTP (docs/api.md, "Rate limits"): tiers, headers, keys per user or
 // address.
 #include "support/check.h"
 #include "support/fakeclerk.h"

@@ -1,5 +1,5 @@
 // Users, profiles, sessions, the admin API and ownership end to end (docs/api.md, "Authentication",
-// "User routes", "Operational routes"; issue 4): the real server on a socket, a fake Clerk for keys
+// "User routes", "Operational routes"): the real server on a socket, a fake Clerk for keys
 // and profiles, tokens minted here.
 #include "api/usercontroller.h"
 #include "log/logger.h"

@@ -1,3 +1,5 @@
+// Svix webhook signatures as a unit (docs/auth.md): the signed content, secrets, timestamps
+// and tolerance, several signatures in one header, and every byte of a signature mattering.
 #include "auth/webhook.h"
 #include "testkeys.h"
 

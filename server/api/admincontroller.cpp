@@ -1,10 +1,10 @@
 #include "admincontroller.h"
 
-#include "core/marqueeserver.h"
-#include "core/version.h"
+#include "config/version.h"
 #include "http/apierror.h"
 #include "http/validation.h"
 #include "log/categories.h"
+#include "serverstatus.h"
 #include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
 #include "usercontroller.h"
@@ -36,9 +36,9 @@ void AdminController::stats(const ExchangePtr &ex)
     QueryFields q(ex->request());
     q.allowOnly({});
     q.finish();
-    const HealthSnapshot h = m_server.health();
+    const HealthSnapshot h = m_status.health();
     QJsonObject cache;
-    if (CatalogueService *c = m_server.catalogue()) {
+    if (CatalogueService *c = m_status.catalogue()) {
         const CatalogueStats &s = c->stats();
         QJsonArray categories;
         for (const auto &cat : c->cache().databaseStats())
@@ -82,7 +82,7 @@ void AdminController::users(const ExchangePtr &ex)
 void AdminController::purgeCache(const ExchangePtr &ex)
 {
     qint64 purged = 0;
-    if (CatalogueService *c = m_server.catalogue()) {
+    if (CatalogueService *c = m_status.catalogue()) {
         purged = c->cache().databaseEntries() + (c->isDemo() ? c->cache().memoryEntries() : 0);
         c->cache().clear();
     }

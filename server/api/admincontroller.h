@@ -4,15 +4,15 @@
 
 namespace marquee {
 
-class MarqueeServer;
+class ServerStatus;
 class UserStore;
 
 // Admin routes (docs/api.md, "Operational routes"): only users in ADMIN_USER_IDS.
 class AdminController : public Controller
 {
 public:
-    AdminController(MarqueeServer &server, UserStore &users)
-        : m_server(server)
+    AdminController(ServerStatus &status, UserStore &users)
+        : m_status(status)
         , m_users(users)
     { }
     void registerRoutes(Router &router) override;
@@ -22,7 +22,7 @@ private:
     void users(const ExchangePtr &ex);
     void purgeCache(const ExchangePtr &ex);
     void restoreUser(const ExchangePtr &ex);
-    MarqueeServer &m_server;
+    ServerStatus &m_status;
     UserStore &m_users;
 };
 

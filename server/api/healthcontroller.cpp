@@ -1,8 +1,8 @@
 #include "healthcontroller.h"
 
-#include "core/marqueeserver.h"
-#include "core/version.h"
+#include "config/version.h"
 #include "http/apierror.h"
+#include "serverstatus.h"
 #include "tmdb/catalogueservice.h"
 
 #include <QFile>
@@ -19,7 +19,7 @@ void HealthController::registerRoutes(Router &router)
 
 void HealthController::health(const ExchangePtr &ex)
 {
-    const HealthSnapshot h = m_server.health();
+    const HealthSnapshot h = m_status.health();
     if (h.shuttingDown)
         throw ApiError(ApiError::Code::ServiceUnavailable,
             QStringLiteral("Server is shutting down"),

@@ -4,21 +4,21 @@
 
 namespace marquee {
 
-class MarqueeServer;
+class ServerStatus;
 
 // GET /health and GET /api/openapi.json (docs/api.md, "Operational routes").
 class HealthController : public Controller
 {
 public:
-    explicit HealthController(MarqueeServer &server)
-        : m_server(server)
+    explicit HealthController(ServerStatus &status)
+        : m_status(status)
     { }
     void registerRoutes(Router &router) override;
 
 private:
     void health(const ExchangePtr &ex);
     void openapi(const ExchangePtr &ex);
-    MarqueeServer &m_server;
+    ServerStatus &m_status;
 };
 
 } // namespace marquee

@@ -1,7 +1,7 @@
 #include "clerkclient.h"
 
 #include "config/config.h"
-#include "core/version.h"
+#include "config/version.h"
 #include "log/categories.h"
 
 #include <QJsonDocument>

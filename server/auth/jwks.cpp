@@ -16,7 +16,7 @@ namespace marquee {
 
 namespace {
 
-constexpr int minimumRsaBits = 2048;
+constexpr int kMinimumRsaBits = 2048;
 
 template<auto Free> struct OpenSslDeleter
 {
@@ -51,10 +51,10 @@ bool checkRsaKey(EVP_PKEY *key, QString *reason)
         return false;
     }
     const int bits = EVP_PKEY_get_bits(key);
-    if (bits < minimumRsaBits) {
+    if (bits < kMinimumRsaBits) {
         *reason = QStringLiteral("RSA key of %1 bits is smaller than the required %2 bits")
                       .arg(bits)
-                      .arg(minimumRsaBits);
+                      .arg(kMinimumRsaBits);
         return false;
     }
     const PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));

@@ -16,8 +16,8 @@ namespace {
 
 // Clerk session tokens are about 1 KiB; anything near this is not one, and the cap bounds the
 // base64 and JSON work an unauthenticated request can cause.
-constexpr qsizetype maxTokenBytes = 64 * 1024;
-constexpr qsizetype maxKeyIdLength = 256;
+constexpr qsizetype kMaxTokenBytes = 64 * 1024;
+constexpr qsizetype kMaxKeyIdLength = 256;
 // Far beyond any real date, small enough that adding a clock skew cannot overflow.
 constexpr qint64 numericDateLimit = Q_INT64_C(1000000000000000);
 
@@ -62,7 +62,7 @@ std::optional<QJsonObject> parseObject(const QByteArray &json)
 
 std::optional<DecodedToken> decodeSegments(const QByteArray &token, Rejection *rejection)
 {
-    if (token.size() > maxTokenBytes) {
+    if (token.size() > kMaxTokenBytes) {
         *rejection = {JwtError::Malformed, QStringLiteral("The token is too large.")};
         return std::nullopt;
     }
@@ -112,7 +112,7 @@ std::optional<Rejection> checkHeader(const QJsonObject &header)
     const QJsonValue cty = header.value(QLatin1String("cty"));
     const QJsonValue kid = header.value(QLatin1String("kid"));
     if ((!cty.isUndefined() && !cty.isString()) || (!kid.isUndefined() && !kid.isString())
-        || kid.toString().size() > maxKeyIdLength)
+        || kid.toString().size() > kMaxKeyIdLength)
         return Rejection {
             JwtError::Malformed, QStringLiteral("A JWT header parameter has the wrong type.")};
     return std::nullopt;

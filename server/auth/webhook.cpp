@@ -12,15 +12,15 @@ namespace marquee {
 namespace {
 
 // Svix secrets carry 24 to 64 random bytes; anything much shorter is a typo or a placeholder.
-constexpr qsizetype minimumKeyBytes = 16;
+constexpr qsizetype kMinimumKeyBytes = 16;
 // 18 digits cannot overflow qint64 and cover every date anyone will send.
-constexpr qsizetype maxTimestampDigits = 18;
+constexpr qsizetype kMaxTimestampDigits = 18;
 
 // Strict: digits only, no sign, no spaces and no leading zero. Svix signs the canonical number,
 // so any other spelling could never match a signature anyway.
 std::optional<qint64> parseTimestamp(const QByteArray &text)
 {
-    if (text.isEmpty() || text.size() > maxTimestampDigits || (text.size() > 1 && text[0] == '0'))
+    if (text.isEmpty() || text.size() > kMaxTimestampDigits || (text.size() > 1 && text[0] == '0'))
         return std::nullopt;
     qint64 value = 0;
     for (const char c : text) {
@@ -103,7 +103,7 @@ std::optional<QByteArray> webhookSigningKey(const QByteArray &secret)
         encoded.remove(0, 6);
     const QByteArray::FromBase64Result key
         = QByteArray::fromBase64Encoding(encoded, QByteArray::AbortOnBase64DecodingErrors);
-    if (!key || key.decoded.size() < minimumKeyBytes)
+    if (!key || key.decoded.size() < kMinimumKeyBytes)
         return std::nullopt;
     return key.decoded;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/serverstatus.h"
 #include "config/config.h"
 #include "http/httpserver.h"
 #include "http/router.h"
@@ -22,25 +23,11 @@ class UserStore;
 class Controller;
 class TieredRateLimiter;
 
-// A snapshot of what the server is doing, for /health, the admin API and the admin window.
-struct HealthSnapshot
-{
-    bool databaseOk = false;
-    bool shuttingDown = false;
-    QString tmdb; // ok | offline | demo | unconfigured
-    qint64 cacheEntries = 0;
-    // Where cacheEntries were counted: "database" (what `marquee cache stats` shows), or
-    // "memory" for the demo catalogue, whose answers are never written to the database.
-    QString cacheScope = QStringLiteral("database");
-    double cacheHitRatio = 0;
-    qint64 uptimeSeconds = 0;
-    quint64 requestsServed = 0;
-    int inFlight = 0;
-};
-
 // Wires the parts together: configuration -> database (+ migrations) -> services -> routes ->
 // HTTP listener; and takes them down again in order on shutdown.
-class MarqueeServer : public QObject
+class MarqueeServer
+    : public QObject
+    , public ServerStatus
 {
     Q_OBJECT
 public:
@@ -58,9 +45,9 @@ public:
     Database &database() { return *m_db; }
     HttpServer &http() { return *m_http; }
     Router &router() { return m_router; }
-    CatalogueService *catalogue() { return m_catalogue.get(); }
+    CatalogueService *catalogue() override { return m_catalogue.get(); }
     ClerkAuthenticator *authenticator() { return m_auth; }
-    HealthSnapshot health();
+    HealthSnapshot health() override;
     qint64 uptimeSeconds() const { return m_uptime.elapsed() / 1000; }
 
 signals:

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "framingscanner.h"
-#include "httpoptions.h"
+#include "config/httpoptions.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -51,7 +51,17 @@ struct Route
 };
 
 // The route table: reads like the API reference. Literal segments beat parameters
-// ("/api/movies/popular" wins over "/api/movies/{id}"), then registration order.
+// ("/api/movies/popular" wins over "/api/movies/{id}"), then registration order. A route is
+// found by method and path alone; HEAD finds the GET route, and a known path with another
+// method gives the methods it allows (405 and OPTIONS). Routes are registered once, before the
+// server listens; match() is then read-only.
+//
+// @code
+// Router router;
+// router.get(QStringLiteral("/api/movies/{id}"), handler).withTier(RateTier::Catalogue);
+// const Router::Match m = router.match(HttpMethod::Get, QStringLiteral("/api/movies/550"));
+// // m.route->pattern == "/api/movies/{id}", m.params["id"] == "550"
+// @endcode
 class Router
 {
 public:

@@ -1,6 +1,6 @@
 #include "tmdbclient.h"
 
-#include "core/version.h"
+#include "config/version.h"
 #include "log/categories.h"
 
 #include <QNetworkAccessManager>
