@@ -1,9 +1,9 @@
 #include "listscontroller.h"
 
-#include "core/timeformat.h"
 #include "http/apierror.h"
 #include "http/jsonwriter.h"
 #include "http/validation.h"
+#include "log/timeformat.h"
 #include "store/database.h"
 #include "tmdb/imageurls.h"
 

@@ -2,10 +2,10 @@
 
 #include "api/listscontroller.h"
 #include "auth/clerkauthenticator.h"
-#include "core/timeformat.h"
 #include "http/apierror.h"
 #include "http/jsonwriter.h"
 #include "http/validation.h"
+#include "log/timeformat.h"
 #include "store/database.h"
 #include "store/userstore.h"
 
