@@ -103,6 +103,19 @@ LogRecord LogFormatter::accessRecord(const AccessRecord &r) const
     return LogRecord {QDateTime::currentDateTimeUtc(), info, category, message, std::move(clean)};
 }
 
+// "INFO   ": the text format's level column (the known levels without a conversion per line).
+static QByteArray levelColumn(const QString &level)
+{
+    static const QList<std::pair<QString, QByteArray>> known {{QStringLiteral("info"), "INFO   "},
+        {QStringLiteral("debug"), "DEBUG  "}, {QStringLiteral("warning"), "WARNING"},
+        {QStringLiteral("error"), "ERROR  "}, {QStringLiteral("fatal"), "FATAL  "}};
+    for (const auto &[name, column] : known) {
+        if (level == name)
+            return column;
+    }
+    return level.toUpper().leftJustified(7).toUtf8();
+}
+
 QByteArray LogFormatter::format(const LogRecord &record) const
 {
     const QString stamp = isoUtc(record.time.toMSecsSinceEpoch());
@@ -134,7 +147,7 @@ QByteArray LogFormatter::format(const LogRecord &record) const
         line.reserve(stamp.size() + record.category.size() + message.size() + 12);
         line.append(stamp.toLatin1())
             .append(' ')
-            .append(record.level.toUpper().leftJustified(7).toLatin1())
+            .append(levelColumn(record.level))
             .append(' ')
             .append(record.category.toUtf8())
             .append(' ')
