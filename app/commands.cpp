@@ -66,10 +66,6 @@ std::optional<Config> loadConfiguration(const CommandLine &cl, int *exitCode)
         return std::nullopt;
     }
     config->headless = cl.headless;
-    Logger &log = Logger::instance();
-    log.install(config->isProduction() ? LogFormat::Json : LogFormat::Text, config->logLevel);
-    for (const QString &s : config->secrets())
-        log.addSecret(s);
     return config;
 }
 
@@ -319,8 +315,8 @@ int routesCommand(Config config)
     config.host = QStringLiteral("127.0.0.1");
     config.database
         = *DatabaseUrl::parse(QStringLiteral("sqlite://%1/routes.db").arg(dir.path()), nullptr);
-    Logger::instance().setLevel(LogLevel::Error);
-    MarqueeServer server(config);
+    setLogLevel(LogLevel::Error);
+    MarqueeServer server(config, nullptr); // no requests, no access lines
     QString error;
     if (!server.start(&error)) {
         printLine(stderr, QStringLiteral("marquee: %1").arg(error));
@@ -338,11 +334,11 @@ int routesCommand(Config config)
     return 0;
 }
 
-int serve(const Config &config)
+int serve(const Config &config, Logger &logger)
 {
     for (const QString &line : config.describe())
         qCInfo(lcConfig).noquote() << line;
-    MarqueeServer server(config);
+    MarqueeServer server(config, &logger);
     SignalWatcher signals_;
     QObject::connect(&signals_, &SignalWatcher::terminationRequested, &server, [&server](int sig) {
         qCInfo(lcApp) << "signal" << sig << "received";
@@ -358,22 +354,27 @@ int serve(const Config &config)
         && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")))
         qCInfo(lcApp) << "this build has no admin window yet; running headless";
     const int code = QCoreApplication::exec();
-    Logger::instance().flush();
+    logger.flush();
     return code;
 }
 
 } // namespace
 
-int runCommand(const CommandLine &cl)
+int runCommand(const CommandLine &cl, Logger &logger)
 {
     int exitCode = 0;
     const auto config = loadConfiguration(cl, &exitCode);
     if (!config)
         return exitCode;
+    logger.setFormat(config->isProduction() ? LogFormat::Json : LogFormat::Text);
+    setLogLevel(config->logLevel);
+    for (const QString &s : config->secrets())
+        logger.addSecret(s);
+    const LogInstallation installed(logger);
     const QString cmd = cl.command.value(0);
     const QStringList rest = cl.command.mid(1);
     if (cmd.isEmpty() || cmd == QLatin1String("serve"))
-        return serve(*config);
+        return serve(*config, logger);
     if (cmd == QLatin1String("migrate"))
         return migrate(*config, rest);
     if (cmd == QLatin1String("db"))

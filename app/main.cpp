@@ -1,6 +1,7 @@
 #include "commandline.h"
 #include "commands.h"
 #include "config/version.h"
+#include "log/logger.h"
 
 #include <QCoreApplication>
 
@@ -35,5 +36,8 @@ int main(int argc, char *argv[])
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
-    return runCommand(cl);
+    // The process's one log, lent to whatever the command builds; Qt's messages reach it once
+    // runCommand() has read the configuration (which says the format) and installed it.
+    Logger logger;
+    return runCommand(cl, logger);
 }

@@ -756,7 +756,7 @@ private slots:
         QVERIFY(tampered.status >= 400 && tampered.status < 500);
         QVERIFY(!tampered.body.contains(webhookSecret.mid(6)));
         // The watch itself works: the log did record this test's requests (checked in cleanup()).
-        QVERIFY(!Logger::instance().buffer()->entriesAfter(0).isEmpty());
+        QVERIFY(!m_logger.buffer()->entriesAfter(0).isEmpty());
     }
 };
 

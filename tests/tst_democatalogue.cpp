@@ -18,6 +18,13 @@ using namespace marquee;
 
 namespace {
 
+// The one catalogue this test program reads (its data loads on the first request).
+const DemoCatalogue &demo()
+{
+    static const DemoCatalogue catalogue;
+    return catalogue;
+}
+
 struct Reply
 {
     int status = 0;
@@ -27,7 +34,7 @@ struct Reply
 
 Reply fetch(const QString &path, const QString &query = {})
 {
-    const DemoCatalogue::Answer answer = DemoCatalogue::instance().get(path, QUrlQuery(query));
+    const DemoCatalogue::Answer answer = demo().get(path, QUrlQuery(query));
     return {answer.status, QJsonDocument::fromJson(answer.body).object(), answer.body};
 }
 
@@ -503,7 +510,7 @@ void TestDemoCatalogue::searchWithBuiltQuery()
 {
     QUrlQuery built;
     built.addQueryItem(QStringLiteral("query"), QStringLiteral("Fight Club"));
-    const auto answer = DemoCatalogue::instance().get(QStringLiteral("/search/movie"), built);
+    const auto answer = demo().get(QStringLiteral("/search/movie"), built);
     QCOMPARE(answer.status, 200);
     QVERIFY(idsOf(QJsonDocument::fromJson(answer.body)[QLatin1String("results")].toArray())
                 .contains(550));
@@ -694,7 +701,7 @@ void TestDemoCatalogue::discoverGenreLogic()
     QUrlQuery built;
     built.addQueryItem(QStringLiteral("with_genres"), QStringLiteral("18|80"));
     built.addQueryItem(QStringLiteral("page"), QStringLiteral("1"));
-    const auto answer = DemoCatalogue::instance().get(QStringLiteral("/discover/movie"), built);
+    const auto answer = demo().get(QStringLiteral("/discover/movie"), built);
     QCOMPARE(QJsonDocument::fromJson(answer.body)[QLatin1String("total_results")].toInt(),
         either.size());
     QVERIFY(both.size() < either.size());
@@ -953,9 +960,9 @@ void TestDemoCatalogue::concurrentReaders()
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back(QThread::create([&failures] {
             for (int i = 0; i < 200; ++i) {
-                const auto a = DemoCatalogue::instance().get(QStringLiteral("/movie/550"),
+                const auto a = demo().get(QStringLiteral("/movie/550"),
                     QUrlQuery(QStringLiteral("append_to_response=credits,similar")));
-                const auto b = DemoCatalogue::instance().get(QStringLiteral("/discover/tv"),
+                const auto b = demo().get(QStringLiteral("/discover/tv"),
                     QUrlQuery(QStringLiteral("with_genres=18&sort_by=name.asc")));
                 if (a.status != 200 || b.status != 200)
                     ++failures;

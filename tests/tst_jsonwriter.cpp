@@ -1,6 +1,6 @@
 // JsonWriter produces JSON that Qt's own parser reads back to the same values.
-#include "log/timeformat.h"
 #include "http/jsonwriter.h"
+#include "log/timeformat.h"
 
 #include <QDateTime>
 #include <QJsonArray>

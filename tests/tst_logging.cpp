@@ -1,14 +1,18 @@
 // Logging: redaction everywhere, the access log, JSON lines, the bounded buffer.
 #include "log/categories.h"
 #include "log/logger.h"
+#include "log/timeformat.h"
 #include "support/check.h"
 #include "support/testserver.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryFile>
 #include <QTest>
+
+#include <optional>
 
 using namespace marquee;
 using namespace marquee::test;
@@ -17,16 +21,24 @@ class TestLogging : public QObject
 {
     Q_OBJECT
 
-    static QString allLogText()
+    Logger m_log; // this program's log, installed for Qt's messages by initTestCase()
+    std::optional<LogInstallation> m_installed;
+
+    QString allLogText() const
     {
         QString all;
-        for (const auto &e : Logger::instance().buffer()->entriesAfter(0))
+        for (const auto &e : m_log.buffer()->entriesAfter(0))
             all += e.message + QLatin1Char('\n');
         return all;
     }
 
 private slots:
-    void initTestCase() { Logger::instance().install(LogFormat::Text, LogLevel::Info); }
+    void initTestCase()
+    {
+        setLogLevel(LogLevel::Info);
+        m_installed.emplace(m_log);
+    }
+    void cleanupTestCase() { m_installed.reset(); }
 
     void redaction_data()
     {
@@ -56,14 +68,14 @@ private slots:
     {
         QFETCH(QString, line);
         QFETCH(QString, secret);
-        const QString out = Logger::instance().redact(line);
+        const QString out = m_log.redact(line);
         QVERIFY2(!out.contains(secret), qPrintable(out));
         QVERIFY2(out.contains(QLatin1String("[REDACTED]")), qPrintable(out));
     }
 
     void configuredSecretsAreRedacted()
     {
-        Logger::instance().addSecret(QStringLiteral("my-tmdb-v4-read-token-value"));
+        m_log.addSecret(QStringLiteral("my-tmdb-v4-read-token-value"));
         qInfo("upstream said: my-tmdb-v4-read-token-value is invalid");
         QVERIFY(!allLogText().contains(QLatin1String("my-tmdb-v4-read-token-value")));
         QVERIFY(allLogText().contains(QLatin1String("upstream said: [REDACTED] is invalid")));
@@ -71,7 +83,7 @@ private slots:
 
     void accessLogNeverShowsAuthorizationOrQuery()
     {
-        TestServer ts;
+        TestServer ts(&m_log);
         QVERIFY2(ts.start(), notStarted("server", ts.startError()));
         // A careless route that logs the request as it came, headers and query included: what
         // the log must still never show, whoever writes the line.
@@ -84,9 +96,9 @@ private slots:
             qCInfo(lcHttp).noquote() << dump;
             ex->respond(HttpResponse::ok(true));
         });
-        const quint64 before = Logger::instance().buffer()->entriesAfter(0).isEmpty()
+        const quint64 before = m_log.buffer()->entriesAfter(0).isEmpty()
             ? 0
-            : Logger::instance().buffer()->entriesAfter(0).last().id;
+            : m_log.buffer()->entriesAfter(0).last().id;
         const QList<std::pair<QByteArray, QByteArray>> secrets {
             {"Authorization", "Bearer header.secret.value"}, {"Cookie", "__session=cookiesecret"}};
         const HttpReply r = ts.get("/health?api_key=querysecret123&token=abc",
@@ -98,7 +110,7 @@ private slots:
         QString lines;
         bool sawAccess = false;
         int headerLines = 0; // lines that did carry the headers, with their values redacted
-        for (const auto &e : Logger::instance().buffer()->entriesAfter(before)) {
+        for (const auto &e : m_log.buffer()->entriesAfter(before)) {
             lines += e.message + QLatin1Char('\n');
             if (e.message.contains(QLatin1String("Authorization"))
                 && e.message.contains(QLatin1String("Cookie"))
@@ -116,9 +128,9 @@ private slots:
         QVERIFY(sawAccess);
         QCOMPARE(headerLines, 1); // so the check below did look at a line holding the headers
         // A decoded control character in the path cannot forge a second log line.
-        const quint64 mark = Logger::instance().buffer()->entriesAfter(0).last().id;
+        const quint64 mark = m_log.buffer()->entriesAfter(0).last().id;
         QCOMPARE(ts.get("/x%0A2026-01-01T00:00:00.000Z%20INFO%20forged").status, 404);
-        for (const auto &e : Logger::instance().buffer()->entriesAfter(mark)) {
+        for (const auto &e : m_log.buffer()->entriesAfter(mark)) {
             if (e.category == QLatin1String("marquee.access"))
                 QVERIFY2(!e.message.contains(QLatin1Char('\n')), qPrintable(e.message));
         }
@@ -141,13 +153,13 @@ private slots:
         const QString key = QStringLiteral("0123456789abcdef0123456789abcdef");
         const QString jwt
             = QStringLiteral("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJl");
-        Logger::instance().addSecret(key);
+        m_log.addSecret(key);
         QTemporaryFile file;
         QVERIFY(file.open());
         FILE *out = std::fopen(qPrintable(file.fileName()), "w");
         QVERIFY(out);
-        Logger::instance().setOutput(out);
-        Logger::instance().setFormat(json ? LogFormat::Json : LogFormat::Text);
+        m_log.setOutput(out);
+        m_log.setFormat(json ? LogFormat::Json : LogFormat::Text);
         AccessRecord rec;
         rec.method = "GET";
         rec.status = 404;
@@ -155,11 +167,11 @@ private slots:
         for (const QString &path : {QStringLiteral("/api/people/") + key,
                  QStringLiteral("/api/x/") + jwt + QStringLiteral("/y")}) {
             rec.path = path;
-            Logger::instance().logAccess(rec);
+            m_log.logAccess(rec);
         }
-        Logger::instance().flush();
-        Logger::instance().setFormat(LogFormat::Text);
-        Logger::instance().setOutput(stderr);
+        m_log.flush();
+        m_log.setFormat(LogFormat::Text);
+        m_log.setOutput(stderr);
         std::fclose(out);
         QFile in(file.fileName());
         QVERIFY(in.open(QIODevice::ReadOnly));
@@ -176,8 +188,8 @@ private slots:
         QVERIFY(file.open());
         FILE *out = std::fopen(qPrintable(file.fileName()), "w");
         QVERIFY(out);
-        Logger::instance().setOutput(out);
-        Logger::instance().setFormat(LogFormat::Json);
+        m_log.setOutput(out);
+        m_log.setFormat(LogFormat::Json);
         AccessRecord rec;
         rec.method = "GET";
         rec.path = QStringLiteral("/api/movies/popular");
@@ -186,10 +198,10 @@ private slots:
         rec.bytes = 512;
         rec.requestId = "rid-json";
         rec.userId = 7;
-        Logger::instance().logAccess(rec);
+        m_log.logAccess(rec);
         qWarning("plain warning with Authorization: Bearer xyz.abc.def");
-        Logger::instance().setFormat(LogFormat::Text);
-        Logger::instance().setOutput(stderr);
+        m_log.setFormat(LogFormat::Text);
+        m_log.setOutput(stderr);
         std::fclose(out);
         QFile in(file.fileName());
         QVERIFY(in.open(QIODevice::ReadOnly));
@@ -207,6 +219,59 @@ private slots:
         const QJsonObject warning = QJsonDocument::fromJson(lines.at(1)).object();
         QCOMPARE(warning.value("level").toString(), QStringLiteral("warning"));
         QVERIFY(!lines.at(1).contains("xyz.abc.def"));
+    }
+
+    // The sink alone: batched lines wait for flush() or the next unbatched line, and go out
+    // before it, so the order of lines holds.
+    void sinkKeepsTheOrderOfLines()
+    {
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        FILE *out = std::fopen(qPrintable(file.fileName()), "w");
+        QVERIFY(out);
+        {
+            LogSink sink(out);
+            sink.write("a\n", true);
+            sink.write("b\n", true);
+            QCOMPARE(QFileInfo(file.fileName()).size(), 0);
+            sink.write("c\n", false);
+            QCOMPARE(QFileInfo(file.fileName()).size(), 6);
+            sink.write("d\n", true);
+            sink.flush();
+            sink.write("e\n", true);
+        } // the destructor writes what is still batched
+        std::fclose(out);
+        QFile in(file.fileName());
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QCOMPARE(in.readAll(), QByteArray("a\nb\nc\nd\ne\n"));
+    }
+
+    // The formatter alone: one record, one line, in either format; an access record's JSON line
+    // carries its fields and the short message.
+    void formatterWritesOneLinePerRecord()
+    {
+        LogFormatter formatter;
+        const LogRecord warning = formatter.qtRecord(QStringLiteral("warning"),
+            QStringLiteral("marquee.app"), QStringLiteral("Authorization: Bearer xyz.abc.def"));
+        const QByteArray text = formatter.format(warning);
+        QVERIFY2(text.endsWith(" WARNING marquee.app Authorization: [REDACTED]\n"), text);
+        QCOMPARE(text.count('\n'), 1);
+        QCOMPARE(text.left(24), isoUtc(warning.time.toMSecsSinceEpoch()).toLatin1());
+
+        // method, path (with a decoded control character), status, duration, bytes, request id
+        const AccessRecord rec {"GET", QStringLiteral("/api/x\ny"), 200, 1.5, 10, "rid-1"};
+        const LogRecord access = formatter.accessRecord(rec);
+        QCOMPARE(access.message, QStringLiteral("GET /api/x?y 200 1.50ms 10B rid=rid-1"));
+        QVERIFY2(formatter.format(access).endsWith(
+                     " INFO    marquee.access GET /api/x?y 200 1.50ms 10B rid=rid-1\n"),
+            formatter.format(access));
+        formatter.setFormat(LogFormat::Json);
+        const QJsonObject o = QJsonDocument::fromJson(formatter.format(access)).object();
+        QCOMPARE(o.value("msg").toString(), QStringLiteral("GET /api/x?y 200"));
+        QCOMPARE(o.value("path").toString(), QStringLiteral("/api/x?y"));
+        QCOMPARE(o.value("durationMs").toDouble(), 1.5);
+        QCOMPARE(o.value("requestId").toString(), QStringLiteral("rid-1"));
+        QVERIFY(!o.contains("userId") && !o.contains("clientGone"));
     }
 
     void bufferIsBoundedAndServesAfterId()
@@ -227,13 +292,13 @@ private slots:
 
     void levelFiltering()
     {
-        Logger::instance().setLevel(LogLevel::Warning);
-        const quint64 before = Logger::instance().buffer()->entriesAfter(0).last().id;
+        setLogLevel(LogLevel::Warning);
+        const quint64 before = m_log.buffer()->entriesAfter(0).last().id;
         qCInfo(lcApp) << "info-hidden";
         qCWarning(lcApp) << "warning-shown";
-        Logger::instance().setLevel(LogLevel::Info);
+        setLogLevel(LogLevel::Info);
         QString text;
-        for (const auto &e : Logger::instance().buffer()->entriesAfter(before))
+        for (const auto &e : m_log.buffer()->entriesAfter(before))
             text += e.message;
         QVERIFY(!text.contains(QLatin1String("info-hidden")));
         QVERIFY(text.contains(QLatin1String("warning-shown")));

@@ -29,17 +29,17 @@ bool isIsoTime(const QJsonValue &value)
     return value.isString() && QDateTime::fromString(value.toString(), Qt::ISODateWithMs).isValid();
 }
 
-quint64 lastLogId()
+quint64 lastLogId(const LogBuffer &buffer)
 {
-    const QList<LogEntry> entries = Logger::instance().buffer()->entriesAfter(0);
+    const QList<LogEntry> entries = buffer.entriesAfter(0);
     return entries.isEmpty() ? 0 : entries.last().id;
 }
 
 // The first log line after `mark` that `match` accepts, waiting (by running the event loop, as
 // the line is logged) up to 10 s for it; nullopt when none came.
-std::optional<LogEntry> waitForLog(quint64 mark, const std::function<bool(const LogEntry &)> &match)
+std::optional<LogEntry> waitForLog(
+    LogBuffer *buffer, quint64 mark, const std::function<bool(const LogEntry &)> &match)
 {
-    LogBuffer *buffer = Logger::instance().buffer();
     QEventLoop loop;
     QTimer timeout;
     timeout.setSingleShot(true);
@@ -713,12 +713,12 @@ private slots:
                 gone = waitUntilClientGone(ex);
             }
         });
-        const quint64 mark = lastLogId();
+        const quint64 mark = lastLogId(*m_logger.buffer());
         client.socket()->write("GET /api/user/export HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                "Authorization: Bearer "
             + t + "\r\n\r\n");
         client.socket()->flush();
-        const auto access = waitForLog(mark, [](const LogEntry &e) {
+        const auto access = waitForLog(m_logger.buffer(), mark, [](const LogEntry &e) {
             return e.category == QLatin1String("marquee.access")
                 && e.message.contains(QLatin1String("/api/user/export"));
         });
@@ -728,7 +728,7 @@ private slots:
         QVERIFY2(access->message.contains(QLatin1String(" 499 "))
                 && access->message.contains(QLatin1String("client-gone")),
             qPrintable(access->message));
-        for (const LogEntry &e : Logger::instance().buffer()->entriesAfter(mark)) {
+        for (const LogEntry &e : m_logger.buffer()->entriesAfter(mark)) {
             QVERIFY2(e.level != QLatin1String("error") && e.level != QLatin1String("fatal"),
                 qPrintable(e.level + QLatin1Char(' ') + e.message));
         }

@@ -13,14 +13,16 @@
 #include "store/migrations.h"
 #include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
+#include "tmdb/democatalogue.h"
 
 #include <QHostAddress>
 
 namespace marquee {
 
-MarqueeServer::MarqueeServer(Config config, QObject *parent)
+MarqueeServer::MarqueeServer(Config config, AccessLog *accessLog, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
+    , m_accessLog(accessLog)
     , m_db(std::make_unique<Database>(m_config.database))
 {
     m_uptime.start();
@@ -59,13 +61,16 @@ bool MarqueeServer::start(QString *error)
         qCInfo(lcStore) << "database schema now at version" << Migrator::latestVersion();
 
     m_db->startBackgroundCheckpoints();
-    m_catalogue = std::make_unique<CatalogueService>(m_config, m_db.get());
+    if (m_config.tmdbApiKey.isEmpty())
+        m_demoCatalogue = std::make_unique<const DemoCatalogue>();
+    m_catalogue = std::make_unique<CatalogueService>(m_config, m_db.get(), m_demoCatalogue.get());
     m_users = std::make_unique<UserStore>(*m_db);
     m_clerk = new ClerkClient(m_config, this);
     m_auth = new ClerkAuthenticator(m_config, *m_users, *m_clerk, this);
     m_catalogue->prune();
     m_http = new HttpServer(m_config.http, &m_router);
     m_http->setAuthenticator(m_auth);
+    m_http->setAccessLog(m_accessLog);
     m_rateLimiter = std::make_unique<TieredRateLimiter>(
         m_config.rateLimitGeneral, m_config.rateLimitSearch, m_config.rateLimitSensitive);
     m_http->setRateLimiter(m_rateLimiter.get());

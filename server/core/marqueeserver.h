@@ -16,22 +16,26 @@
 
 namespace marquee {
 
+class AccessLog;
 class CatalogueService;
 class ClerkAuthenticator;
 class ClerkClient;
 class UserStore;
 class Controller;
+class DemoCatalogue;
 class TieredRateLimiter;
 
 // Wires the parts together: configuration -> database (+ migrations) -> services -> routes ->
-// HTTP listener; and takes them down again in order on shutdown.
+// HTTP listener; and takes them down again in order on shutdown. It owns what it builds (the
+// demo catalogue too, when no TMDB key is configured); the access log is lent by the caller (the
+// app's Logger; null: no access lines) and must outlive the server.
 class MarqueeServer
     : public QObject
     , public ServerStatus
 {
     Q_OBJECT
 public:
-    explicit MarqueeServer(Config config, QObject *parent = nullptr);
+    MarqueeServer(Config config, AccessLog *accessLog, QObject *parent = nullptr);
     ~MarqueeServer() override;
     Q_DISABLE_COPY_MOVE(MarqueeServer)
 
@@ -60,7 +64,9 @@ private:
     void finishShutdown();
 
     Config m_config;
+    AccessLog *m_accessLog;
     std::unique_ptr<Database> m_db;
+    std::unique_ptr<const DemoCatalogue> m_demoCatalogue; // demo mode only; outlives m_catalogue
     std::unique_ptr<CatalogueService> m_catalogue;
     std::unique_ptr<UserStore> m_users;
     std::unique_ptr<TieredRateLimiter> m_rateLimiter;

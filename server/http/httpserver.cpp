@@ -2,8 +2,8 @@
 
 #include "apierror.h"
 #include "connectionguard.h"
+#include "log/accesslog.h"
 #include "log/categories.h"
-#include "log/logger.h"
 #include "wire.h"
 
 #include <QHttpServerRequest>
@@ -31,13 +31,15 @@ quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString 
         return 0;
     }
     connect(guard, &ConnectionGuard::rejected, this,
-        [](int status, const QByteArray &rid, const QByteArray &method, const QString &path) {
+        [this](int status, const QByteArray &rid, const QByteArray &method, const QString &path) {
+            if (!m_accessLog)
+                return;
             AccessRecord rec;
             rec.method = method;
             rec.path = path;
             rec.status = status;
             rec.requestId = rid;
-            Logger::instance().logAccess(rec);
+            m_accessLog->logAccess(rec);
         });
     bind(guard); // takes ownership
     guard->followParser();
@@ -238,7 +240,8 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
     rec.requestId = ex.requestId();
     rec.userId = ex.principal.userId;
     rec.clientGone = gone;
-    Logger::instance().logAccess(rec);
+    if (m_accessLog)
+        m_accessLog->logAccess(rec);
 
     ++m_served;
     emit requestFinished(response.status, rec.durationMs);

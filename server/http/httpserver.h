@@ -37,6 +37,8 @@ public:
 
     void setAuthenticator(Authenticator *a) { m_authenticator = a; }
     void setRateLimiter(RateLimiter *r) { m_rateLimiter = r; }
+    // Where the access-log line of every answer and refusal goes; none: no access lines.
+    void setAccessLog(AccessLog *log) { m_accessLog = log; }
 
     int inFlight() const { return m_inFlight; }
     quint64 requestsServed() const { return m_served; }
@@ -63,6 +65,7 @@ private:
     QPointer<ConnectionGuard> m_guard;
     Authenticator *m_authenticator = nullptr;
     RateLimiter *m_rateLimiter = nullptr;
+    AccessLog *m_accessLog = nullptr;
     int m_inFlight = 0;
     quint64 m_served = 0;
     bool m_shuttingDown = false;

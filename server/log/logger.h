@@ -1,73 +1,80 @@
 #pragma once
 
+#include "accesslog.h"
 #include "logbuffer.h"
+#include "logformatter.h"
+#include "logsink.h"
 
-#include <QByteArray>
-#include <QMutex>
-#include <QRegularExpression>
 #include <QString>
-#include <QStringList>
+#include <QTimer>
+#include <QtMessageHandler>
 
+#include <atomic>
 #include <cstdio>
 
 namespace marquee {
 
-struct AccessRecord
-{
-    QByteArray method;
-    QString path; // never the query string: it may carry secrets
-    int status = 0;
-    double durationMs = 0;
-    qint64 bytes = 0;
-    QByteArray requestId;
-    qint64 userId = 0;
-    bool clientGone = false;
-};
-
-enum class LogFormat { Text, Json };
 enum class LogLevel { Debug, Info, Warning, Error };
 
-// The process-wide log sink: Qt's message handler, the access log and the in-memory buffer.
-// Everything written passes through redact(): configured secrets, Authorization/Cookie values,
-// bearer tokens, JWTs and api_key-style query parameters never reach a log line.
-class Logger
+bool parseLogLevel(const QString &text, LogLevel *level);
+
+// Sets Qt's logging filter rules for the level. Qt keeps those rules for the whole process, so
+// this is a free function rather than something a Logger would seem to own.
+void setLogLevel(LogLevel level);
+
+// The server's log: every line, a Qt message or an access record, becomes a LogRecord (redacted
+// by the formatter), is formatted once, goes to the sink and to the bounded buffer with ids that a
+// viewer reads. An ordinary object with an owner: the wiring (app/main.cpp, the test support)
+// creates it and hands it, or the AccessLog view of it, to whoever writes. It receives Qt's
+// messages only while a LogInstallation for it exists. Its flush timer (batched access lines go
+// out at least every 100 ms) runs on the thread that created it, when that thread has an event
+// loop. Thread-safe; it must outlive every thread that may still log to it.
+class Logger final : public AccessLog
 {
 public:
-    static Logger &instance();
+    explicit Logger(LogFormat format = LogFormat::Text);
+    ~Logger(); // writes batched lines
+    Q_DISABLE_COPY_MOVE(Logger)
 
-    void install(LogFormat format, LogLevel level);
-    void setFormat(LogFormat format) { m_format = format; }
-    void setLevel(LogLevel level);
-    void setOutput(FILE *out); // batched lines go to the old output first
-    void addSecret(const QString &secret);
-    QString redact(QString text) const;
+    void setFormat(LogFormat format) { m_formatter.setFormat(format); }
+    void setOutput(FILE *out) { m_sink.setOutput(out); } // batched lines go to the old output first
+    void addSecret(const QString &secret) { m_formatter.addSecret(secret); }
+    QString redact(QString text) const { return m_formatter.redact(std::move(text)); }
 
-    void logAccess(const AccessRecord &record);
-    void flush(); // writes batched access lines now
+    // A Qt message (what the installed handler calls); redacted with every rule.
+    void logMessage(const QString &level, const QString &category, const QString &message);
+    void logAccess(const AccessRecord &record) override; // batched; nothing unless lcAccess is info
+    void flush() { m_sink.flush(); } // writes batched access lines now
     LogBuffer *buffer() { return &m_buffer; }
+    const LogBuffer *buffer() const { return &m_buffer; }
 
 private:
-    Logger();
-    static void messageHandler(
-        QtMsgType type, const QMessageLogContext &context, const QString &message);
-    void write(const QString &level, const QString &category, const QString &message,
-        const QString &jsonExtra = {}, bool batched = false);
-    QString redactSecrets(QString text) const;
-    QString accessPath(const QString &path) const;
-    QString timestamp(const QDateTime &now);
+    void write(const LogRecord &record, bool batched);
 
-    LogFormat m_format = LogFormat::Text;
-    mutable QMutex m_mutex;
-    QStringList m_secrets;
-    QList<QRegularExpression> m_patterns;
+    LogFormatter m_formatter;
+    LogSink m_sink;
     LogBuffer m_buffer;
-    FILE *m_out = stderr;
-    QByteArray
-        m_pending; // access lines waiting for one write (flushed by size, timer, other lines)
-    qint64 m_stampMs = -1;
-    QString m_stamp;
+    QTimer m_flushTimer;
 };
 
-bool parseLogLevel(const QString &text, LogLevel *level);
+// Qt's message handler is one per process; this is the one place that installs ours. While it
+// lives, qDebug/qInfo/qWarning/... go to its Logger; its destructor puts back the handler it
+// replaced. The trampoline finds the logger through a static pointer that only this class sets
+// and clears: nothing else may look the logger up. Create it on the main thread, after the
+// Logger and before any other thread logs; installations nest (the inner one wins until it ends).
+class LogInstallation
+{
+public:
+    explicit LogInstallation(Logger &logger);
+    ~LogInstallation();
+    Q_DISABLE_COPY_MOVE(LogInstallation)
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message);
+    static std::atomic<Logger *> s_current;
+
+    Logger *m_previousLogger;
+    QtMessageHandler m_previousHandler;
+};
 
 } // namespace marquee

@@ -29,12 +29,15 @@ QString categoryName(CacheCategory category)
     return QStringLiteral("lists");
 }
 
-CatalogueService::CatalogueService(const Config &config, Database *db, QObject *parent)
+CatalogueService::CatalogueService(
+    const Config &config, Database *db, const DemoCatalogue *demo, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_demo(config.tmdbApiKey.isEmpty())
+    , m_demoCatalogue(demo)
     , m_cache(db, qint64(config.cacheMemoryMb) * 1024 * 1024)
 {
+    Q_ASSERT(!m_demo || m_demoCatalogue);
     if (!m_demo) {
         TmdbClient::Options o;
         o.baseUrl = config.tmdbBaseUrl;
@@ -141,7 +144,7 @@ void CatalogueService::fetch(const UpstreamRequest &request, CacheCategory categ
         QUrlQuery query;
         for (const auto &[name, value] : request.params)
             query.addQueryItem(name, value);
-        const DemoCatalogue::Answer demo = DemoCatalogue::instance().get(request.path, query);
+        const DemoCatalogue::Answer demo = m_demoCatalogue->get(request.path, query);
         UpstreamResult r;
         r.status = demo.status;
         r.body = demo.body;

@@ -16,6 +16,7 @@ namespace marquee {
 
 struct Config;
 class Database;
+class DemoCatalogue;
 class TmdbClient;
 
 // Freshness classes (docs/api.md, "Cache policy").
@@ -64,7 +65,10 @@ class CatalogueService : public QObject
 public:
     using Callback = std::function<void(const CatalogueAnswer &)>;
 
-    CatalogueService(const Config &config, Database *db, QObject *parent = nullptr);
+    // `demo` is the upstream when config has no TMDB key (then it must be set), unused otherwise;
+    // it is not owned and must outlive the service.
+    CatalogueService(
+        const Config &config, Database *db, const DemoCatalogue *demo, QObject *parent = nullptr);
     ~CatalogueService() override;
     Q_DISABLE_COPY_MOVE(CatalogueService)
 
@@ -92,6 +96,7 @@ private:
 
     const Config &m_config;
     bool m_demo;
+    const DemoCatalogue *m_demoCatalogue;
     ContentCache m_cache;
     ImageUrls m_images;
     TmdbClient *m_client = nullptr;

@@ -832,23 +832,16 @@ Answer DemoCatalogue::Data::person(const QStringList &path, const QUrlQuery &que
 
 // ---- public ----------------------------------------------------------------------------------
 
-DemoCatalogue::DemoCatalogue()
-    : m_data(Data::load())
-{ }
+DemoCatalogue::DemoCatalogue() = default;
 
 DemoCatalogue::~DemoCatalogue() = default;
-
-const DemoCatalogue &DemoCatalogue::instance()
-{
-    static const DemoCatalogue catalogue; // C++11 guarantees one thread-safe initialisation
-    return catalogue;
-}
 
 DemoCatalogue::Answer DemoCatalogue::get(const QString &tmdbPath, const QUrlQuery &query) const
 {
     const QStringList path = tmdbPath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     if (path.isEmpty())
         return notFound();
+    std::call_once(m_loaded, [this] { m_data = Data::load(); });
     return m_data->route(path, query);
 }
 

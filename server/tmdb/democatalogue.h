@@ -5,6 +5,7 @@
 #include <QUrlQuery>
 
 #include <memory>
+#include <mutex>
 
 namespace marquee {
 
@@ -23,9 +24,10 @@ public:
         QByteArray body; // compact JSON, TMDB-shaped
     };
 
-    // Loaded from the resources on first use; immutable afterwards, so safe to share between
-    // threads.
-    static const DemoCatalogue &instance();
+    // Owned by the wiring (MarqueeServer in demo mode) and lent to the CatalogueService. The data
+    // is loaded from the resources on the first get(), once, whichever thread asks first;
+    // immutable afterwards, so one catalogue is safe to share between threads.
+    DemoCatalogue();
 
     // tmdbPath is TMDB's v3 path without the /3 prefix, e.g. "/movie/550".
     Answer get(const QString &tmdbPath, const QUrlQuery &query) const;
@@ -35,9 +37,9 @@ public:
     DemoCatalogue &operator=(const DemoCatalogue &) = delete;
 
 private:
-    DemoCatalogue();
     struct Data;
-    std::unique_ptr<const Data> m_data;
+    mutable std::once_flag m_loaded;
+    mutable std::unique_ptr<const Data> m_data;
 };
 
 } // namespace marquee

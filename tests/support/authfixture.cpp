@@ -14,8 +14,10 @@ void AuthFixture::initFixture()
 {
     m_devNull = std::fopen("/dev/null", "w");
     QVERIFY2(m_devNull, "cannot open /dev/null for the log");
-    Logger::instance().install(LogFormat::Text, LogLevel::Debug);
-    Logger::instance().setOutput(m_devNull);
+    m_logger.setFormat(LogFormat::Text);
+    setLogLevel(LogLevel::Debug);
+    m_logger.setOutput(m_devNull);
+    m_logInstalled.emplace(m_logger);
     m_key = RsaKeyPair::generate(2048, QStringLiteral("ins_2key1"));
     m_tokens = std::make_unique<ClerkTokens>(m_key, issuer, origin);
 }
@@ -24,7 +26,8 @@ void AuthFixture::cleanupFixture()
 {
     m_ts.reset();
     m_clerk.reset();
-    Logger::instance().setOutput(stderr);
+    m_logInstalled.reset();
+    m_logger.setOutput(stderr);
     if (m_devNull)
         std::fclose(m_devNull);
     m_devNull = nullptr;
@@ -50,14 +53,14 @@ void AuthFixture::startServer(
     ClerkKeySource source, const QStringList &admins, const std::function<void(Config &)> &tweak)
 {
     QVERIFY2(m_clerk, "startServer() needs the fake Clerk of startClerk()");
-    m_ts = std::make_unique<TestServer>();
+    m_ts = std::make_unique<TestServer>(&m_logger);
     useFakeClerk(m_ts->config, *m_clerk, source, m_key);
     m_ts->config.http.allowedOrigins = {origin};
     m_ts->config.adminUserIds = admins;
     if (tweak)
         tweak(m_ts->config);
     for (const QString &secret : m_ts->config.secrets())
-        Logger::instance().addSecret(secret); // as the app does at start-up
+        m_logger.addSecret(secret); // as the app does at start-up
     QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
 }
 

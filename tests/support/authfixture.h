@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fakeclerk.h"
+#include "log/logger.h"
 #include "testserver.h"
 
 #include <QByteArray>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace marquee::test {
 
@@ -37,10 +39,12 @@ protected:
     ~AuthFixture() = default;
     Q_DISABLE_COPY_MOVE(AuthFixture)
 
-    // initTestCase(): the log goes to /dev/null (LogWatch reads Logger's buffer, not the output),
-    // and the instance's signing key (kid "ins_2key1") and tokens are made.
+    // initTestCase(): m_logger is installed for Qt's messages and writes to /dev/null (LogWatch
+    // reads its buffer, not the output); the instance's signing key (kid "ins_2key1") and tokens
+    // are made.
     void initFixture();
-    // cleanupTestCase(): stops the server and the fake; the log goes back to stderr.
+    // cleanupTestCase(): stops the server and the fake; the log is uninstalled and goes back to
+    // stderr.
     void cleanupFixture();
     // init(): a fresh fake Clerk publishing m_key (a request a previous test's server left in
     // flight must not count here), and the log watch restarted.
@@ -72,11 +76,13 @@ protected:
     qint64 userId(const QString &clerkId); // -1 for no such user
     qint64 rowsOf(const char *table, qint64 user); // the user's rows in the table
 
+    Logger m_logger; // first: the server (m_ts) writes to it, m_log reads it
+    std::optional<LogInstallation> m_logInstalled;
     RsaKeyPair m_key; // the instance's signing key, published by the fake
     std::unique_ptr<ClerkTokens> m_tokens;
     std::unique_ptr<FakeClerk> m_clerk;
     std::unique_ptr<TestServer> m_ts;
-    LogWatch m_log;
+    LogWatch m_log {*m_logger.buffer()};
 
 private:
     std::FILE *m_devNull = nullptr;

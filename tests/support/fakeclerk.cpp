@@ -1,6 +1,6 @@
 #include "fakeclerk.h"
 
-#include "log/logger.h"
+#include "log/logbuffer.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -332,23 +332,20 @@ void useFakeClerk(
     }
 }
 
-namespace {
+LogWatch::LogWatch(const LogBuffer &buffer)
+    : m_buffer(buffer)
+    , m_mark(lastId())
+{ }
 
-quint64 lastLogId()
+quint64 LogWatch::lastId() const
 {
-    const QList<LogEntry> entries = Logger::instance().buffer()->entriesAfter(0);
+    const QList<LogEntry> entries = m_buffer.entriesAfter(0);
     return entries.isEmpty() ? 0 : entries.last().id;
 }
 
-} // namespace
-
-LogWatch::LogWatch()
-    : m_mark(lastLogId())
-{ }
-
 void LogWatch::restart()
 {
-    m_mark = lastLogId();
+    m_mark = lastId();
     m_watched.clear();
 }
 
@@ -371,7 +368,7 @@ void LogWatch::watchToken(const QByteArray &token)
 QStringList LogWatch::leaks() const
 {
     QStringList found;
-    for (const LogEntry &entry : Logger::instance().buffer()->entriesAfter(m_mark)) {
+    for (const LogEntry &entry : m_buffer.entriesAfter(m_mark)) {
         for (const QString &text : m_watched) {
             if (entry.message.contains(text) || entry.category.contains(text))
                 found << text.left(24) + QStringLiteral("... in: ") + entry.message;

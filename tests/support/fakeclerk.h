@@ -2,6 +2,7 @@
 
 #include "config/config.h"
 #include "fakehttpserver.h"
+#include "log/logbuffer.h"
 #include "testkeys.h"
 
 #include <QByteArray>
@@ -111,13 +112,12 @@ enum class ClerkKeySource { JwksUrl, SecretKey, Pem };
 void useFakeClerk(
     Config &config, const FakeClerk &clerk, ClerkKeySource source, const RsaKeyPair &pemKey = {});
 
-// Watches the process log (Logger's buffer, so Logger::install() must have run) for strings that
-// must never be written: tokens, claim values, secrets. Lines are those logged since construction
-// or restart().
+// Watches a log (a Logger's buffer, which must outlive the watch) for strings that must never be
+// written: tokens, claim values, secrets. Lines are those logged since construction or restart().
 class LogWatch
 {
 public:
-    LogWatch();
+    explicit LogWatch(const LogBuffer &buffer);
     void restart();
     void watch(const QString &text); // strings under 8 characters are ignored (false alarms)
     void watchToken(const QByteArray &token); // the token, its payload and its signature
@@ -125,6 +125,9 @@ public:
     const QStringList &watched() const { return m_watched; }
 
 private:
+    quint64 lastId() const;
+
+    const LogBuffer &m_buffer;
     quint64 m_mark = 0;
     QStringList m_watched;
 };

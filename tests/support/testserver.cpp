@@ -16,8 +16,9 @@ Config testConfig(const QString &dir)
     return c;
 }
 
-TestServer::TestServer()
+TestServer::TestServer(Logger *log)
     : config(testConfig(m_dir.path()))
+    , m_log(log ? log : &m_ownLog)
 { }
 
 TestServer::~TestServer()
@@ -33,7 +34,7 @@ bool TestServer::start()
         m_error = QStringLiteral("no temporary folder for the database: ") + m_dir.errorString();
         return false;
     }
-    auto server = std::make_unique<MarqueeServer>(config);
+    auto server = std::make_unique<MarqueeServer>(config, m_log);
     if (!server->start(&m_error)) {
         if (m_error.isEmpty())
             m_error = QStringLiteral("MarqueeServer::start() failed without a reason");

@@ -3,6 +3,7 @@
 #include "config/config.h"
 #include "core/marqueeserver.h"
 #include "httpclient.h"
+#include "log/logger.h"
 
 #include <QTemporaryDir>
 
@@ -12,13 +13,16 @@
 namespace marquee::test {
 
 // The real server on a real socket (port 0, 127.0.0.1) with a real SQLite file in a fresh
-// temporary folder. Tests adjust the configuration before start.
+// temporary folder. Tests adjust the configuration before start. Its access lines go to the
+// test's Logger when one is given (it must outlive the server), else to a Logger of its own
+// (written to stderr, not installed for Qt's messages).
 class TestServer
 {
     QTemporaryDir m_dir; // first: config's database path lives in it
+    Logger m_ownLog; // before the server, which writes to it
 
 public:
-    TestServer();
+    explicit TestServer(Logger *log = nullptr);
     ~TestServer();
 
     Config config;
@@ -34,6 +38,7 @@ public:
     QString dataDir() const { return m_dir.path(); }
     QString databasePath() const { return config.database.path; }
     QString startError() const { return m_error; }
+    Logger &log() { return *m_log; } // where the server's access lines go
 
     HttpClient client() const { return HttpClient(port()); }
     HttpReply get(
@@ -43,6 +48,7 @@ public:
         const QByteArray &body = {}) const;
 
 private:
+    Logger *m_log;
     std::unique_ptr<MarqueeServer> m_server;
     QString m_error;
 };
