@@ -1,8 +1,8 @@
 #pragma once
 
-#include "http/httpoptions.h"
+#include "databaseurl.h"
+#include "httpoptions.h"
 #include "log/logger.h"
-#include "store/databaseurl.h"
 
 #include <QHash>
 #include <QString>

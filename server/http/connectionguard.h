@@ -1,7 +1,7 @@
 #pragma once
 
+#include "config/httpoptions.h"
 #include "framingscanner.h"
-#include "httpoptions.h"
 
 #include <QElapsedTimer>
 #include <QHash>

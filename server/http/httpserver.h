@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httpoptions.h"
+#include "config/httpoptions.h"
 #include "pipeline.h"
 #include "router.h"
 

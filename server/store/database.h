@@ -1,6 +1,6 @@
 #pragma once
 
-#include "databaseurl.h"
+#include "config/databaseurl.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
