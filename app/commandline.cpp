@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "config/settings.h"
+
 namespace marquee {
 
 CommandLine CommandLine::parse(const QStringList &args)
@@ -104,6 +106,8 @@ Options:
   -h, --help             show this help
   -v, --version          show the version
 
+)") + configHelpText()
+        + QStringLiteral(R"(
 Configuration comes from flags, then the environment, then .env in the working directory.
 )");
 }

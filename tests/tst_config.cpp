@@ -2,15 +2,51 @@
 // (docs/api.md, "Configuration").
 #include "config/config.h"
 #include "config/dotenv.h"
+#include "config/settings.h"
 #include "config/units.h"
 
+#include <QDebug>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace marquee;
 
 using Vars = QHash<QString, QString>;
 Q_DECLARE_METATYPE(Vars)
+
+namespace {
+
+QString sourceFile(const QString &relative)
+{
+    QFile f(QStringLiteral(MARQUEE_SOURCE_DIR "/") + relative);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(f.readAll());
+}
+
+// The lines of `text` from the one starting with `heading` to the next line starting with "## ".
+QString section(const QString &text, const QString &heading)
+{
+    const int at = text.indexOf(QLatin1Char('\n') + heading + QLatin1Char('\n'));
+    if (at < 0)
+        return {};
+    const int end = text.indexOf(QLatin1String("\n## "), at + 1);
+    return text.mid(at + 1, end < 0 ? -1 : end - at);
+}
+
+const Setting *settingNamed(const QString &name)
+{
+    for (const Setting &s : configSettings()) {
+        if (s.names().contains(name))
+            return &s;
+    }
+    return nullptr;
+}
+
+} // namespace
 
 class TestConfig : public QObject
 {
@@ -284,6 +320,165 @@ private slots:
         const QString text = QString::fromUtf8(f.readAll());
         for (const QString &name : knownConfigVariables())
             QVERIFY2(text.contains(name + QLatin1Char('=')), qPrintable(name));
+    }
+
+    // The table's defaults are the ones in effect: nothing set reads as the documented default,
+    // and writing the default reads the same.
+    void settingDefaultsAreTheDefaults()
+    {
+        QString error;
+        const auto plain = loadConfig({}, &error);
+        QVERIFY2(plain, qPrintable(error));
+        for (const Setting &s : configSettings()) {
+            const QString def = QString::fromLatin1(s.defaultValue);
+            QCOMPARE(s.current(*plain), def);
+            if (def.isEmpty())
+                continue;
+            ConfigSources sources;
+            sources.environment.insert(QLatin1String(s.name), def);
+            const auto written = loadConfig(sources, &error);
+            QVERIFY2(written, qPrintable(error));
+            QCOMPARE(s.current(*written), def);
+        }
+    }
+
+    void settingsHaveOneRowPerName()
+    {
+        QStringList seen;
+        for (const Setting &s : configSettings()) {
+            QVERIFY2(*s.description, s.name);
+            QVERIFY2(s.apply && s.current, s.name);
+            for (const QString &name : s.names()) {
+                QVERIFY2(!seen.contains(name), qPrintable(name));
+                seen << name;
+            }
+        }
+        QCOMPARE(knownConfigVariables(), seen);
+    }
+
+    // README.md's configuration table is configMarkdownTable() word for word.
+    void readmeTableIsTheSettings()
+    {
+        const QString config
+            = section(sourceFile(QStringLiteral("README.md")), QStringLiteral("## Configuration"));
+        QVERIFY2(!config.isEmpty(), "README.md has no ## Configuration section");
+        const QString header = QStringLiteral("| variable | default | meaning |\n");
+        const int open = config.indexOf(header);
+        QVERIFY2(open >= 0, "README.md's configuration table is missing");
+        int close = open;
+        while (close < config.size() && config.at(close) == QLatin1Char('|'))
+            close = config.indexOf(QLatin1Char('\n'), close) + 1;
+        const QString expected = configMarkdownTable();
+        if (config.mid(open, close - open) != expected)
+            qInfo().noquote() << "README.md's table should be:\n" + expected;
+        QCOMPARE(config.mid(open, close - open), expected);
+    }
+
+    // .env.example names every variable once or more, nothing else, with the defaults the
+    // settings have (a variable without a default may show an example value).
+    void envExampleMatchesSettings()
+    {
+        const QString text = sourceFile(QStringLiteral(".env.example"));
+        QVERIFY(!text.isEmpty());
+        static const QRegularExpression line(
+            QStringLiteral("^#?\\s*([A-Z][A-Z0-9_]*)=(\"[^\"]*\"|\\S*)"),
+            QRegularExpression::MultilineOption);
+        QStringList shown;
+        for (auto it = line.globalMatch(text); it.hasNext();) {
+            const auto m = it.next();
+            const QString name = m.captured(1);
+            QString value = m.captured(2);
+            if (value.startsWith(QLatin1Char('"')))
+                value = value.mid(1, value.size() - 2);
+            const Setting *s = settingNamed(name);
+            QVERIFY2(s, qPrintable(name + QStringLiteral(" is not a configuration variable")));
+            if (*s->defaultValue && !shown.contains(name))
+                QCOMPARE(value, QString::fromLatin1(s->defaultValue));
+            shown << name;
+        }
+        for (const QString &name : knownConfigVariables())
+            QVERIFY2(shown.contains(name), qPrintable(name + QStringLiteral(" is missing")));
+    }
+
+    // docs/api.md's configuration section names only variables that exist (`PREFIX_*` stands for
+    // several), and shows the same defaults.
+    void apiDocConfigurationNamesRealVariables()
+    {
+        const QString config = section(
+            sourceFile(QStringLiteral("docs/api.md")), QStringLiteral("## Configuration"));
+        QVERIFY2(!config.isEmpty(), "docs/api.md has no ## Configuration section");
+        static const QRegularExpression name(QStringLiteral("`([A-Z][A-Z0-9_]*_[A-Z0-9_*]+)`"));
+        const QStringList known = knownConfigVariables();
+        int names = 0;
+        for (auto it = name.globalMatch(config); it.hasNext(); ++names) {
+            const QString n = it.next().captured(1);
+            if (n.endsWith(QLatin1Char('*'))) {
+                const QString prefix = n.chopped(1);
+                QVERIFY2(std::any_of(known.begin(), known.end(),
+                             [&](const QString &k) { return k.startsWith(prefix); }),
+                    qPrintable(n));
+            } else {
+                QVERIFY2(known.contains(n), qPrintable(n));
+            }
+        }
+        QVERIFY(names > 10);
+    }
+
+    // Every unusable variable is reported, in table order; loadConfig gives the first.
+    void everyErrorIsListed()
+    {
+        ConfigSources s;
+        s.environment = {{"PORT", "http"}, {"LOG_LEVEL", "loud"}, {"MARQUEE_MAX_BODY", "lots"}};
+        const ConfigResult r = readConfig(s);
+        QVERIFY(!r.config);
+        QCOMPARE(r.errors.size(), 3);
+        QVERIFY(r.errors.at(0).startsWith(QLatin1String("PORT: ")));
+        QVERIFY(r.errors.at(1).startsWith(QLatin1String("LOG_LEVEL: ")));
+        QVERIFY(r.errors.at(2).startsWith(QLatin1String("MARQUEE_MAX_BODY: ")));
+        QString error;
+        QVERIFY(!loadConfig(s, &error));
+        QCOMPARE(error, r.errors.at(0));
+    }
+
+    // The messages users see (and scripts may match) stay as they were.
+    void errorMessages_data()
+    {
+        QTest::addColumn<Vars>("env");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("integer") << Vars {{"PORT", "99999"}}
+                                 << "PORT: must be a whole number from 0 to 65535 (got \"99999\")";
+        QTest::newRow("seconds")
+            << Vars {{"CACHE_TTL_LISTS", "6 hours"}}
+            << "CACHE_TTL_LISTS: must be a duration of at least 1s such as 90, 30s, 15m, 6h or 7d "
+               "(got \"6 hours\")";
+        QTest::newRow("search cap")
+            << Vars {{"CACHE_TTL_SEARCH", "1h"}}
+            << "CACHE_TTL_SEARCH: must be at most 10m (search results are only memoised briefly)";
+        QTest::newRow("milliseconds")
+            << Vars {{"MARQUEE_IDLE_TIMEOUT", "2h"}}
+            << "MARQUEE_IDLE_TIMEOUT: must be a duration from 100 ms to 3600000 ms, e.g. 250ms, "
+               "10s, 2m (got \"2h\")";
+        QTest::newRow("size") << Vars {{"MARQUEE_MAX_HEADER", "1"}}
+                              << "MARQUEE_MAX_HEADER: must be a size from 1k to 64m such as "
+                                 "65536, 64k or 1m (got \"1\")";
+        QTest::newRow("url") << Vars {{"CLERK_JWKS_URL", "ftp://x"}}
+                             << "CLERK_JWKS_URL: must be an http:// or https:// URL";
+        QTest::newRow("alias") << Vars {{"NODE_ENV", "staging"}}
+                               << "NODE_ENV: must be development, production or test (got "
+                                  "\"staging\")";
+        QTest::newRow("host") << Vars {{"HOST", "my host"}}
+                              << "HOST: must be an IP address such as 127.0.0.1, 0.0.0.0 or ::1 "
+                                 "(got \"my host\")";
+    }
+    void errorMessages()
+    {
+        QFETCH(Vars, env);
+        QFETCH(QString, message);
+        ConfigSources s;
+        s.environment = env;
+        QString error;
+        QVERIFY(!loadConfig(s, &error));
+        QCOMPARE(error, message);
     }
 
     void webhookSecretAlias()

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "databaseurl.h"
 #include "httpoptions.h"
 #include "log/logger.h"
-#include "databaseurl.h"
 
 #include <QHash>
 #include <QString>
@@ -14,9 +14,16 @@ namespace marquee {
 
 enum class RunEnvironment { Development, Production, Test };
 
+// "development" (or "dev"), "production" (or "prod"), "test", any case; nullopt for others.
+std::optional<RunEnvironment> parseRunEnvironment(const QString &text);
+QString runEnvironmentName(RunEnvironment environment);
+
 // Typed configuration. Sources, most important first: command-line flags, the process
 // environment, `.env` in the working directory (like Node's dotenv, a variable already in the
-// environment is not overridden by the file), built-in defaults.
+// environment is not overridden by the file), built-in defaults. The variables, their defaults
+// and checks are the rows of configSettings() (settings.h); a field here without a row there is
+// not configurable (e.g. `headless`, set by the command line). The initial values below are the
+// defaults in effect; each row's `defaultValue` text states the same (tst_config checks both).
 struct Config
 {
     quint16 port = 3000;
@@ -73,10 +80,21 @@ struct ConfigSources
     QHash<QString, QString> flags; // variable name -> value
 };
 
-// Reads every variable; the first invalid one stops loading with "NAME: reason".
+// What reading the configuration gave: the config when every variable could be used, else one
+// line per unusable variable, "NAME: reason" (NAME as the user spelled it, e.g. NODE_ENV), in the
+// order of configSettings(). Reasons never show a secret whole.
+struct ConfigResult
+{
+    std::optional<Config> config;
+    QStringList errors;
+};
+ConfigResult readConfig(const ConfigSources &sources);
+
+// readConfig() for callers that report one problem: *error gets the first line.
 std::optional<Config> loadConfig(const ConfigSources &sources, QString *error);
 
-// The variables loadConfig understands (for --help, .env.example checks and tests).
+// Every variable name loadConfig understands, aliases included (for tests and clean
+// environments).
 QStringList knownConfigVariables();
 
 } // namespace marquee

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "framingscanner.h"
 #include "config/httpoptions.h"
+#include "framingscanner.h"
 
 #include <QElapsedTimer>
 #include <QHash>
