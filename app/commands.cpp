@@ -71,9 +71,10 @@ std::optional<Config> loadConfiguration(const CommandLine &cl, int *exitCode)
 
 bool openDatabase(Database &db)
 {
-    QString error;
-    if (!db.open(&error)) {
-        printLine(stderr, QStringLiteral("marquee: DATABASE_URL: %1").arg(error));
+    try {
+        db.open();
+    } catch (const StoreError &e) {
+        printLine(stderr, QStringLiteral("marquee: DATABASE_URL: %1").arg(e.message()));
         return false;
     }
     return true;
@@ -99,10 +100,11 @@ bool openUpToDate(Database &db, const DatabaseUrl &url)
     }
     if (!openDatabase(db))
         return false;
-    QString error;
-    const int pending = Migrator(db).pendingCount(&error);
-    if (pending < 0) {
-        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+    int pending = 0;
+    try {
+        pending = Migrator(db).pendingCount();
+    } catch (const StoreError &e) {
+        printLine(stderr, QStringLiteral("marquee: %1").arg(e.message()));
         return false;
     }
     if (pending > 0) {
@@ -127,10 +129,10 @@ int migrationStatus(const Config &config)
         Database db(config.database);
         if (!openDatabase(db))
             return 1;
-        QString error;
-        list = Migrator(db).status(&error);
-        if (!error.isEmpty()) {
-            printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+        try {
+            list = Migrator(db).status();
+        } catch (const StoreError &e) {
+            printLine(stderr, QStringLiteral("marquee: %1").arg(e.message()));
             return 1;
         }
     }
@@ -174,10 +176,11 @@ int migrate(const Config &config, const QStringList &rest)
     Database db(config.database);
     if (!openDatabase(db))
         return 1;
-    QString error;
     int applied = 0;
-    if (!Migrator(db).apply(&error, &applied)) {
-        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+    try {
+        applied = Migrator(db).apply();
+    } catch (const StoreError &e) {
+        printLine(stderr, QStringLiteral("marquee: %1").arg(e.message()));
         return 1;
     }
     printLine(stdout,
@@ -205,10 +208,12 @@ int dbCommand(const Config &config, const QStringList &rest, bool yes)
     Database db(config.database);
     if (!openDatabase(db))
         return 1;
-    Migrator migrator(db);
-    QString error;
-    if (!migrator.dropAll(&error) || !migrator.apply(&error)) {
-        printLine(stderr, QStringLiteral("marquee: %1").arg(error));
+    try {
+        Migrator migrator(db);
+        migrator.dropAll();
+        migrator.apply();
+    } catch (const StoreError &e) {
+        printLine(stderr, QStringLiteral("marquee: %1").arg(e.message()));
         return 1;
     }
     printLine(stdout,
@@ -287,7 +292,13 @@ int usersCommand(const Config &config, const QStringList &rest)
             .arg(QStringLiteral("email"), -32)
             .arg(QStringLiteral("last seen")));
     for (;;) {
-        const auto list = users.listUsers(page, 100, &total);
+        QList<UserRecord> list;
+        try {
+            list = users.listUsers(page, 100, &total);
+        } catch (const StoreError &e) {
+            printLine(stderr, QStringLiteral("marquee: %1").arg(e.message()));
+            return 1;
+        }
         for (const UserRecord &u : list) {
             const QString seen = u.lastSeenAt
                 ? QDateTime::fromMSecsSinceEpoch(u.lastSeenAt, Qt::UTC).toString(Qt::ISODate)

@@ -46,11 +46,10 @@ private slots:
     void freshDatabaseGetsFullSchema()
     {
         Database db(freshUrl());
-        QString error;
-        QVERIFY2(db.open(&error), qPrintable(error));
+        QVERIFY_THROWS_NO_EXCEPTION(db.open());
         QVERIFY(QFile::exists(db.url().path)); // folder created
         int applied = -1;
-        QVERIFY2(Migrator(db).apply(&error, &applied), qPrintable(error));
+        QVERIFY_THROWS_NO_EXCEPTION(applied = Migrator(db).apply());
         QCOMPARE(applied, Migrator::latestVersion());
         const QStringList tables = names(db, "table");
         for (const char *t : {"users", "sessions", "watchlist", "favorites", "content_cache",
@@ -60,7 +59,7 @@ private slots:
         for (const char *i : {"idx_users_email", "idx_watchlist_user_added",
                  "idx_favorites_user_added", "idx_content_cache_expires", "idx_sessions_user"})
             QVERIFY2(indexes.contains(QLatin1String(i)), i);
-        QCOMPARE(Migrator(db).currentVersion(&error), Migrator::latestVersion());
+        QCOMPARE(Migrator(db).currentVersion(), Migrator::latestVersion());
         QSqlQuery q(db.connection());
         QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
         QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
@@ -69,24 +68,23 @@ private slots:
     void alreadyMigratedDatabaseIsLeftAlone()
     {
         const DatabaseUrl url = freshUrl();
-        QString error;
         {
             Database db(url);
-            QVERIFY(db.open(&error));
-            QVERIFY(Migrator(db).apply(&error));
+            QVERIFY_THROWS_NO_EXCEPTION(db.open());
+            QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
             QVERIFY(exec(db,
                 QStringLiteral("INSERT INTO users (clerk_id, created_at, updated_at) VALUES "
                                "('user_1', 1, 1)")));
         }
         Database db(url);
-        QVERIFY(db.open(&error));
+        QVERIFY_THROWS_NO_EXCEPTION(db.open());
         int applied = -1;
-        QVERIFY2(Migrator(db).apply(&error, &applied), qPrintable(error));
+        QVERIFY_THROWS_NO_EXCEPTION(applied = Migrator(db).apply());
         QCOMPARE(applied, 0);
         QSqlQuery q(db.connection());
         QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM users")) && q.next());
         QCOMPARE(q.value(0).toInt(), 1); // data kept
-        const auto status = Migrator(db).status(&error);
+        const auto status = Migrator(db).status();
         QCOMPARE(status.size(), Migrator::latestVersion());
         for (const auto &m : status)
             QVERIFY(m.appliedAt > 0);
@@ -97,9 +95,8 @@ private slots:
     void version1DatabaseIsUpgraded()
     {
         Database db(freshUrl());
-        QString error;
-        QVERIFY(db.open(&error));
-        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY_THROWS_NO_EXCEPTION(db.open());
+        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
         // Back to version 1, as a database made by an older Marquee is.
         QVERIFY(exec(db, QStringLiteral("DROP TABLE deleted_users")));
         QVERIFY(exec(db, QStringLiteral("ALTER TABLE users DROP COLUMN clerk_updated_at")));
@@ -107,10 +104,10 @@ private slots:
         QVERIFY(exec(db,
             QStringLiteral("INSERT INTO users (clerk_id, email, created_at, updated_at) VALUES "
                            "('user_old', 'old@example.com', 1, 1)")));
-        QCOMPARE(Migrator(db).currentVersion(&error), 1);
+        QCOMPARE(Migrator(db).currentVersion(), 1);
 
         int applied = -1;
-        QVERIFY2(Migrator(db).apply(&error, &applied), qPrintable(error));
+        QVERIFY_THROWS_NO_EXCEPTION(applied = Migrator(db).apply());
         QCOMPARE(applied, Migrator::latestVersion() - 1);
         QSqlQuery q(db.connection());
         QVERIFY(q.exec(QStringLiteral("SELECT email, clerk_updated_at FROM users WHERE clerk_id = "
@@ -129,22 +126,25 @@ private slots:
     void newerSchemaIsRefused()
     {
         Database db(freshUrl());
-        QString error;
-        QVERIFY(db.open(&error));
-        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY_THROWS_NO_EXCEPTION(db.open());
+        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
         QVERIFY(exec(db,
             QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, "
                            "'future', 1)")));
-        QVERIFY(!Migrator(db).apply(&error));
-        QVERIFY2(error.contains(QLatin1String("newer")), qPrintable(error));
+        try {
+            Migrator(db).apply();
+            QFAIL("a newer schema was migrated");
+        } catch (const StoreError &e) {
+            QCOMPARE(e.kind(), StoreError::Kind::Incompatible);
+            QVERIFY2(e.message().contains(QLatin1String("newer")), qPrintable(e.message()));
+        }
     }
 
     void listKeysAreUserTypeAndTmdbId()
     {
         Database db(freshUrl());
-        QString error;
-        QVERIFY(db.open(&error));
-        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY_THROWS_NO_EXCEPTION(db.open());
+        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
         QVERIFY(exec(db,
             QStringLiteral("INSERT INTO users (id, clerk_id, created_at, updated_at) VALUES (1, "
                            "'user_a', 1, 1), (2, 'user_b', 1, 1)")));
@@ -177,9 +177,8 @@ private slots:
     void listQueriesUseTheIndex()
     {
         Database db(freshUrl());
-        QString error;
-        QVERIFY(db.open(&error));
-        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY_THROWS_NO_EXCEPTION(db.open());
+        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
         QSqlQuery q(db.connection());
         QVERIFY(q.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT * FROM watchlist WHERE user_id = "
                                       "1 ORDER BY added_at DESC, id DESC LIMIT 20")));
@@ -199,15 +198,14 @@ private slots:
     void dropAllThenApplyResets()
     {
         Database db(freshUrl());
-        QString error;
-        QVERIFY(db.open(&error));
-        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY_THROWS_NO_EXCEPTION(db.open());
+        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
         QVERIFY(exec(db,
             QStringLiteral(
                 "INSERT INTO users (clerk_id, created_at, updated_at) VALUES ('user_1', 1, 1)")));
-        QVERIFY2(Migrator(db).dropAll(&error), qPrintable(error));
+        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).dropAll());
         QVERIFY(names(db, "table").isEmpty());
-        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
         QSqlQuery q(db.connection());
         QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM users")) && q.next());
         QCOMPARE(q.value(0).toInt(), 0);
@@ -217,9 +215,8 @@ private slots:
     {
         const DatabaseUrl url = freshUrl();
         Database db(url);
-        QString error;
-        QVERIFY(db.open(&error));
-        QVERIFY(Migrator(db).apply(&error));
+        QVERIFY_THROWS_NO_EXCEPTION(db.open());
+        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
         // No group open: the writer is answered at once.
         bool immediate = false;
         db.afterGroupCommit([&](bool ok) { immediate = ok; });
@@ -236,7 +233,7 @@ private slots:
         {
             // Another connection does not see the row yet: it is not committed.
             Database other(url);
-            QVERIFY(other.open(&error));
+            QVERIFY_THROWS_NO_EXCEPTION(other.open());
             QSqlQuery q(other.connection());
             QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM users")) && q.next());
             QCOMPARE(q.value(0).toInt(), 0);
@@ -263,9 +260,14 @@ private slots:
     {
         Database db(
             *DatabaseUrl::parse(QStringLiteral("sqlite:///proc/marquee-test/m.db"), nullptr));
-        QString error;
-        QVERIFY(!db.open(&error));
-        QVERIFY2(error.contains(QLatin1String("/proc/marquee-test")), qPrintable(error));
+        try {
+            db.open();
+            QFAIL("a database was opened in /proc");
+        } catch (const StoreError &e) {
+            QCOMPARE(e.kind(), StoreError::Kind::Unavailable);
+            QVERIFY2(
+                e.message().contains(QLatin1String("/proc/marquee-test")), qPrintable(e.message()));
+        }
     }
 };
 

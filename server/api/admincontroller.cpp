@@ -1,6 +1,7 @@
 #include "admincontroller.h"
 
 #include "config/version.h"
+#include "storeerrors.h"
 #include "http/apierror.h"
 #include "http/validation.h"
 #include "log/categories.h"
@@ -15,9 +16,13 @@ namespace marquee {
 
 void AdminController::registerRoutes(Router &router)
 {
-    router.get(QStringLiteral("/api/admin/stats"), [this](const ExchangePtr &ex) { stats(ex); })
+    const auto route = [this](void (AdminController::*action)(const ExchangePtr &)) {
+        return storeRoute(
+            StoreRoutes::Account, [this, action](const ExchangePtr &ex) { (this->*action)(ex); });
+    };
+    router.get(QStringLiteral("/api/admin/stats"), route(&AdminController::stats))
         .withAccess(Access::Admin);
-    router.get(QStringLiteral("/api/admin/users"), [this](const ExchangePtr &ex) { users(ex); })
+    router.get(QStringLiteral("/api/admin/users"), route(&AdminController::users))
         .withAccess(Access::Admin);
     router
         .post(QStringLiteral("/api/admin/cache/purge"),
@@ -26,7 +31,7 @@ void AdminController::registerRoutes(Router &router)
         .withTier(RateTier::Sensitive);
     router
         .post(QStringLiteral("/api/admin/users/{clerkId}/restore"),
-            [this](const ExchangePtr &ex) { restoreUser(ex); })
+            route(&AdminController::restoreUser))
         .withAccess(Access::Admin)
         .withTier(RateTier::Sensitive);
 }
@@ -102,10 +107,7 @@ void AdminController::restoreUser(const ExchangePtr &ex)
         throw ApiError::validation(QStringLiteral("clerkId"), QStringLiteral("invalid_value"),
             QStringLiteral("clerkId is not a Clerk user id"));
     const auto deletion = m_users.deletion(clerkId);
-    const std::optional<bool> forgotten = m_users.forgetClerkDeletion(clerkId);
-    if (!forgotten)
-        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
-    if (!*forgotten)
+    if (!m_users.forgetClerkDeletion(clerkId))
         throw ApiError::notFound(QStringLiteral("No deletion of this user is recorded"));
     qCInfo(lcAuth) << "an administrator undid the deletion of a Clerk user";
     ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"restored", true},

@@ -1,5 +1,6 @@
 #include "listscontroller.h"
 
+#include "storeerrors.h"
 #include "http/apierror.h"
 #include "http/jsonwriter.h"
 #include "http/validation.h"
@@ -216,20 +217,18 @@ void ListsController::answer(
             m_pages.clear();
             m_pageKeysByUser.clear();
             m_pageBytes = 0;
-            ApiError e(
-                ApiError::Code::ServiceUnavailable, QStringLiteral("The database is unavailable"));
+            ApiError e
+                = toApiError(StoreError::unavailable(QStringLiteral("the group commit failed")),
+                    StoreRoutes::Lists);
             e.headers.append(Header {"Cache-Control", kNoStore});
             ex->fail(e);
         });
     } catch (ApiError &e) {
         e.headers.append(Header {"Cache-Control", kNoStore});
         ex->fail(e);
-    } catch (const ListStoreError &e) {
+    } catch (const StoreError &e) {
         // The store has logged the SQL error; the client learns only what kind of failure it was.
-        ApiError api = e.unavailable()
-            ? ApiError(
-                ApiError::Code::ServiceUnavailable, QStringLiteral("The database is unavailable"))
-            : ApiError(ApiError::Code::Internal, QStringLiteral("Internal server error"));
+        ApiError api = toApiError(e, StoreRoutes::Lists);
         api.headers.append(Header {"Cache-Control", kNoStore});
         ex->fail(api);
     }

@@ -1,6 +1,7 @@
 #include "usercontroller.h"
 
 #include "api/listscontroller.h"
+#include "api/storeerrors.h"
 #include "auth/clerkauthenticator.h"
 #include "http/apierror.h"
 #include "http/jsonwriter.h"
@@ -71,31 +72,27 @@ UserController::~UserController() = default;
 
 void UserController::registerRoutes(Router &router)
 {
-    router.get(QStringLiteral("/api/user/profile"), [this](const ExchangePtr &ex) { profile(ex); })
+    const auto route = [this](void (UserController::*action)(const ExchangePtr &)) {
+        return storeRoute(
+            StoreRoutes::Account, [this, action](const ExchangePtr &ex) { (this->*action)(ex); });
+    };
+    router.get(QStringLiteral("/api/user/profile"), route(&UserController::profile))
         .withAccess(Access::User);
-    router
-        .patch(QStringLiteral("/api/user/profile"),
-            [this](const ExchangePtr &ex) { updateProfile(ex); })
+    router.patch(QStringLiteral("/api/user/profile"), route(&UserController::updateProfile))
         .withAccess(Access::User)
         .withTier(RateTier::Sensitive);
-    router
-        .del(QStringLiteral("/api/user/profile"),
-            [this](const ExchangePtr &ex) { deleteProfile(ex); })
+    router.del(QStringLiteral("/api/user/profile"), route(&UserController::deleteProfile))
         .withAccess(Access::User)
         .withTier(RateTier::Sensitive);
-    router
-        .get(QStringLiteral("/api/user/export"), [this](const ExchangePtr &ex) { exportData(ex); })
+    router.get(QStringLiteral("/api/user/export"), route(&UserController::exportData))
         .withAccess(Access::User)
         .withTier(RateTier::Sensitive); // reads both lists whole: the costliest user route
-    router.post(QStringLiteral("/api/user/sync"), [this](const ExchangePtr &ex) { sync(ex); })
+    router.post(QStringLiteral("/api/user/sync"), route(&UserController::sync))
         .withAccess(Access::User)
         .withTier(RateTier::Sensitive);
-    router
-        .get(QStringLiteral("/api/user/sessions"), [this](const ExchangePtr &ex) { sessions(ex); })
+    router.get(QStringLiteral("/api/user/sessions"), route(&UserController::sessions))
         .withAccess(Access::User);
-    router
-        .del(QStringLiteral("/api/user/sessions/{sid}"),
-            [this](const ExchangePtr &ex) { revokeSession(ex); })
+    router.del(QStringLiteral("/api/user/sessions/{sid}"), route(&UserController::revokeSession))
         .withAccess(Access::User)
         .withTier(RateTier::Sensitive);
 }
@@ -170,9 +167,8 @@ void UserController::updateProfile(const ExchangePtr &ex)
         pf.finish();
     }
     body.finish();
-    if (!m_users.updateSettings(
-            ex->principal.userId, name, setName, prefs, QDateTime::currentMSecsSinceEpoch()))
-        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
+    m_users.updateSettings(
+        ex->principal.userId, name, setName, prefs, QDateTime::currentMSecsSinceEpoch());
     m_auth.forgetUser(ex->principal.clerkId); // preferences are cached with the user
     ex->respond(profileResponse(ex->principal.userId));
 }
@@ -248,16 +244,10 @@ void UserController::exportSlice(const std::shared_ptr<Export> &job)
         if (job->slices > 0 && betweenExportSlices)
             betweenExportSlices(*job->ex, job->slices);
         ++job->slices;
-        QList<ListItem> rows;
-        try {
-            rows = m_lists.listAddedAfter(
+        const QList<ListItem> rows = mapStoreErrors(StoreRoutes::Lists, [&] {
+            return m_lists.listAddedAfter(
                 job->kind, job->userId, job->afterAddedAt, job->afterId, kExportSlice);
-        } catch (const ListStoreError &e) {
-            throw ApiError(
-                e.unavailable() ? ApiError::Code::ServiceUnavailable : ApiError::Code::Internal,
-                e.unavailable() ? QStringLiteral("The database is unavailable")
-                                : QStringLiteral("Internal server error"));
-        }
+        });
         const bool watchlist = job->kind == ListKind::Watchlist;
         for (const ListItem &item : std::as_const(rows)) {
             if (!job->firstItem)
@@ -281,7 +271,8 @@ void UserController::exportSlice(const std::shared_ptr<Export> &job)
         } else {
             // Deleted meanwhile (DELETE /api/user/profile, a Clerk user.deleted event): what was
             // read is a fragment of an account that no longer exists, not an export of it.
-            if (!m_users.findById(job->userId))
+            if (!mapStoreErrors(
+                    StoreRoutes::Account, [&] { return m_users.findById(job->userId); }))
                 throw ApiError::notFound(
                     QStringLiteral("The account was deleted during the export"));
             job->body += "]}}";
@@ -301,7 +292,8 @@ void UserController::sync(const ExchangePtr &ex)
     const qint64 id = ex->principal.userId;
     m_auth.syncProfile(ex->principal.clerkId, [this, ex, id](bool ok) {
         ex->guard([&] {
-            HttpResponse r = profileResponse(id);
+            HttpResponse r
+                = mapStoreErrors(StoreRoutes::Account, [&] { return profileResponse(id); });
             r.setHeader("X-Marquee-Synced", ok ? "true" : "false");
             ex->respond(std::move(r));
         });

@@ -1,5 +1,6 @@
 #include "webhookcontroller.h"
 
+#include "api/storeerrors.h"
 #include "auth/clerkauthenticator.h"
 #include "auth/webhook.h"
 #include "http/apierror.h"
@@ -44,7 +45,10 @@ QString requiredId(const QJsonObject &data, const char *name)
 
 void WebhookController::registerRoutes(Router &router)
 {
-    router.post(QStringLiteral("/api/webhooks/clerk"), [this](const ExchangePtr &ex) { clerk(ex); })
+    // A store failure is a 503: Svix delivers the event again later.
+    router
+        .post(QStringLiteral("/api/webhooks/clerk"),
+            storeRoute(StoreRoutes::Account, [this](const ExchangePtr &ex) { clerk(ex); }))
         .withTier(RateTier::Sensitive)
         .countingItsOwnRate();
 }
@@ -106,8 +110,13 @@ void WebhookController::clerk(const ExchangePtr &ex)
         || eventType == QLatin1String("session.removed")
         || eventType == QLatin1String("session.revoked"))
         outcome = sessionEnded(data);
-    m_users.recordWebhook(id, eventType.isEmpty() ? QStringLiteral("unknown") : eventType,
-        QDateTime::currentMSecsSinceEpoch());
+    try {
+        m_users.recordWebhook(id, eventType.isEmpty() ? QStringLiteral("unknown") : eventType,
+            QDateTime::currentMSecsSinceEpoch());
+    } catch (const StoreError &) {
+        // Logged by the store. The event is applied; unrecorded, a redelivery applies it again,
+        // which every event here survives (versions and deletion times decide).
+    }
     qCInfo(lcAuth).noquote() << "webhook"
                              << (eventType.isEmpty() ? QStringLiteral("(no type)") : eventType)
                              << (outcome.applied ? QStringLiteral("applied")
@@ -136,10 +145,10 @@ WebhookController::Outcome WebhookController::userChanged(const QJsonObject &dat
     case ProfileWrite::Deleted:
         return {false, QStringLiteral("user_deleted")};
     case ProfileWrite::NoUser: // not with createIfMissing: the row went in between; retried
-    case ProfileWrite::Failed:
         break;
     }
-    qCWarning(lcStore).noquote() << "webhook not applied:" << m_users.lastError();
+    // A 503 as for a store failure, so that Svix delivers the event again.
+    qCWarning(lcStore).noquote() << "webhook not applied: the user row went in meanwhile";
     throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
 }
 
@@ -149,11 +158,7 @@ WebhookController::Outcome WebhookController::userDeleted(
     const QString clerkId = requiredId(data, "id");
     // Remembered even when this server never saw the user: a late user.created or a token still
     // valid must not bring them in afterwards.
-    if (!m_users.recordClerkDeletion(
-            clerkId, eventTime, eventId, QDateTime::currentMSecsSinceEpoch())) {
-        qCWarning(lcStore).noquote() << "webhook not applied:" << m_users.lastError();
-        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
-    }
+    m_users.recordClerkDeletion(clerkId, eventTime, eventId, QDateTime::currentMSecsSinceEpoch());
     m_auth.forgetDeletedUser(clerkId);
     return {true, {}};
 }
@@ -174,12 +179,9 @@ WebhookController::Outcome WebhookController::sessionEnded(const QJsonObject &da
     case SessionEnd::OtherUser:
         return {false, QStringLiteral("session_of_another_user")};
     case SessionEnd::Deleted:
-        return {false, QStringLiteral("user_deleted")};
-    case SessionEnd::Failed:
         break;
     }
-    qCWarning(lcStore).noquote() << "webhook not applied:" << m_users.lastError();
-    throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
+    return {false, QStringLiteral("user_deleted")};
 }
 
 } // namespace marquee

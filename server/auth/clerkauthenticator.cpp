@@ -152,7 +152,12 @@ ClerkAuthenticator::CachedUser *ClerkAuthenticator::userFor(
     if (it != m_userCache.end())
         return &it.value();
     bool created = false;
-    const auto record = m_users.ensureUser(clerkId, nowMs, &created, deleted);
+    std::optional<UserRecord> record;
+    try {
+        record = m_users.ensureUser(clerkId, nowMs, &created, deleted);
+    } catch (const StoreError &) {
+        return nullptr; // not deleted: the database failed (logged by the store)
+    }
     if (!record)
         return nullptr;
     if (created)
@@ -183,10 +188,14 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
             proceed);
         return;
     }
-    if (!user)
+    if (!user) // the store failed: auth answers its own 503 (api/storeerrors.h is above auth/)
         throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
     if (now - user->lastTouchMs >= kTouchIntervalMs) {
-        m_users.touchLastSeen(user->id, now);
+        try {
+            m_users.touchLastSeen(user->id, now);
+        } catch (const StoreError &) {
+            // Logged by the store; a last-seen time is not worth refusing the request for.
+        }
         user->lastTouchMs = now;
     }
     if (m_clerk.canFetchProfiles() && now - user->profileSyncedAt >= kProfileMaxAgeMs) {
@@ -197,9 +206,14 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
     if (!token.sessionId.isEmpty()) {
         auto it = m_sessionCache.find(token.sessionId);
         if (it == m_sessionCache.end() || now - it->lastTouchMs >= kTouchIntervalMs) {
-            const auto s = m_users.touchSession(token.sessionId, user->id,
-                QString::fromUtf8(ex->request().header("User-Agent")),
-                ex->request().remoteAddress.toString(), now);
+            std::optional<SessionRecord> s;
+            try {
+                s = m_users.touchSession(token.sessionId, user->id,
+                    QString::fromUtf8(ex->request().header("User-Agent")),
+                    ex->request().remoteAddress.toString(), now);
+            } catch (const StoreError &) {
+                // Logged by the store. A session that cannot be read is treated as revoked.
+            }
             CachedSession cs;
             cs.userId = s ? s->userId : 0;
             cs.revoked = !s || s->revokedAt > 0;
@@ -268,8 +282,12 @@ void ClerkAuthenticator::syncProfile(const QString &clerkId, std::function<void(
             bool ok = false;
             if (profile && profile->clerkId == clerkId) {
                 // Stale: a newer profile (a webhook's) is already stored, so it is current.
-                const ProfileWrite w = m_users.applyClerkProfile(*profile, nowMs(), false);
-                ok = w == ProfileWrite::Applied || w == ProfileWrite::Stale;
+                try {
+                    const ProfileWrite w = m_users.applyClerkProfile(*profile, nowMs(), false);
+                    ok = w == ProfileWrite::Applied || w == ProfileWrite::Stale;
+                } catch (const StoreError &) {
+                    // Logged by the store: not synced (ok stays false).
+                }
             }
             if (done)
                 done(ok);

@@ -47,14 +47,12 @@ MarqueeServer::~MarqueeServer()
 
 bool MarqueeServer::start(QString *error)
 {
-    QString why;
-    if (!m_db->open(&why)) {
-        *error = QStringLiteral("DATABASE_URL: %1").arg(why);
-        return false;
-    }
     int applied = 0;
-    if (!Migrator(*m_db).apply(&why, &applied)) {
-        *error = QStringLiteral("DATABASE_URL: %1").arg(why);
+    try {
+        m_db->open();
+        applied = Migrator(*m_db).apply();
+    } catch (const StoreError &e) {
+        *error = QStringLiteral("DATABASE_URL: %1").arg(e.message());
         return false;
     }
     if (applied > 0)
@@ -81,6 +79,7 @@ bool MarqueeServer::start(QString *error)
         address = QHostAddress(QHostAddress::LocalHost);
     else
         address = QHostAddress(m_config.host);
+    QString why;
     m_port = m_http->listenOn(address, m_config.port, &why);
     if (m_port == 0) {
         *error = QStringLiteral("PORT: cannot listen on %1:%2: %3")

@@ -138,32 +138,29 @@ void routeNotices(QSqlDatabase &db)
 
 } // namespace
 
-bool Database::open(QString *error)
+void Database::open()
 {
-    if (!QSqlDatabase::isDriverAvailable(m_url.driverName())) {
-        *error = QStringLiteral("the Qt SQL driver %1 is not installed (Debian package %2)")
-                     .arg(m_url.driverName(),
-                         m_url.dialect == SqlDialect::Sqlite ? QStringLiteral("libqt6sql6-sqlite")
-                                                             : QStringLiteral("libqt6sql6-psql"));
-        return false;
-    }
+    if (!QSqlDatabase::isDriverAvailable(m_url.driverName()))
+        throw StoreError::unavailable(
+            QStringLiteral("the Qt SQL driver %1 is not installed (Debian package %2)")
+                .arg(m_url.driverName(),
+                    m_url.dialect == SqlDialect::Sqlite ? QStringLiteral("libqt6sql6-sqlite")
+                                                        : QStringLiteral("libqt6sql6-psql")));
     if (m_url.dialect == SqlDialect::Sqlite) {
         const QFileInfo file(m_url.path);
         const QString dir = file.absolutePath();
-        if (!QDir().mkpath(dir)) {
-            *error = QStringLiteral("cannot create the database folder %1").arg(dir);
-            return false;
-        }
-        if (!QFileInfo(dir).isWritable() || (file.exists() && !file.isWritable())) {
-            *error = QStringLiteral("the database file %1 is not writable").arg(m_url.path);
-            return false;
-        }
+        if (!QDir().mkpath(dir))
+            throw StoreError::unavailable(
+                QStringLiteral("cannot create the database folder %1").arg(dir));
+        if (!QFileInfo(dir).isWritable() || (file.exists() && !file.isWritable()))
+            throw StoreError::unavailable(
+                QStringLiteral("the database file %1 is not writable").arg(m_url.path));
     }
     m_closed = false;
-    return openConnection(connectionNameFor(this), error);
+    openConnection(connectionNameFor(this));
 }
 
-bool Database::openConnection(const QString &name, QString *error)
+void Database::openConnection(const QString &name)
 {
     QSqlDatabase db = QSqlDatabase::addDatabase(m_url.driverName(), name);
     if (m_url.dialect == SqlDialect::Sqlite) {
@@ -186,8 +183,8 @@ bool Database::openConnection(const QString &name, QString *error)
         const QString why = db.lastError().text().simplified();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
-        *error = QStringLiteral("cannot open the database %1: %2").arg(m_url.describe(), why);
-        return false;
+        throw StoreError::unavailable(
+            QStringLiteral("cannot open the database %1: %2").arg(m_url.describe(), why));
     }
     if (m_url.dialect == SqlDialect::Sqlite) {
         QSqlQuery q(db);
@@ -198,18 +195,15 @@ bool Database::openConnection(const QString &name, QString *error)
         for (const char *pragma :
             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
                 "PRAGMA wal_autocheckpoint=10000", "PRAGMA temp_store=MEMORY"}) {
-            if (!q.exec(QLatin1String(pragma))) {
-                *error = QStringLiteral("cannot configure the database %1: %2")
-                             .arg(m_url.path, q.lastError().text());
-                return false;
-            }
+            if (!q.exec(QLatin1String(pragma)))
+                throw StoreError::unavailable(QStringLiteral("cannot configure the database %1: %2")
+                                                  .arg(m_url.path, q.lastError().text()));
         }
     } else {
         routeNotices(db);
     }
     QMutexLocker lock(&m_mutex);
     m_connectionNames.append(name);
-    return true;
 }
 
 QSqlDatabase Database::connection()
@@ -219,10 +213,20 @@ QSqlDatabase Database::connection()
         return QSqlDatabase::database(name, false);
     if (m_closed)
         return QSqlDatabase();
-    QString error;
-    if (!openConnection(name, &error))
-        qCCritical(lcStore) << error;
+    try {
+        openConnection(name);
+    } catch (const StoreError &e) {
+        qCCritical(lcStore) << e.message(); // the caller finds the connection closed
+    }
     return QSqlDatabase::database(name, false);
+}
+
+QSqlDatabase Database::requireConnection()
+{
+    QSqlDatabase db = connection();
+    if (!db.isOpen())
+        throw StoreError::unavailable(QStringLiteral("the database is unavailable"));
+    return db;
 }
 
 void Database::startBackgroundCheckpoints(int intervalMs)
@@ -347,11 +351,9 @@ void Database::commitGroup()
 bool Database::transaction(const std::function<bool(QSqlDatabase &)> &fn)
 {
     commitGroup(); // a transaction of its own cannot nest inside an open group
-    QSqlDatabase db = connection();
-    if (!db.transaction()) {
-        qCWarning(lcStore) << "cannot begin a transaction:" << db.lastError().text();
-        return false;
-    }
+    QSqlDatabase db = requireConnection();
+    if (!db.transaction())
+        throw StoreError::failed(db.lastError(), "beginning a transaction");
     bool ok = false;
     try {
         ok = fn(db);
@@ -359,10 +361,16 @@ bool Database::transaction(const std::function<bool(QSqlDatabase &)> &fn)
         db.rollback();
         throw;
     }
-    if (ok && db.commit())
-        return true;
-    db.rollback();
-    return false;
+    if (!ok) {
+        db.rollback();
+        return false;
+    }
+    if (!db.commit()) {
+        const StoreError error = StoreError::failed(db.lastError(), "committing a transaction");
+        db.rollback();
+        throw error;
+    }
+    return true;
 }
 
 } // namespace marquee

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/databaseurl.h"
+#include "storeerror.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
@@ -14,7 +15,8 @@ namespace marquee {
 
 // The database behind every store: SQLite (embedded default) or PostgreSQL. A QSqlDatabase
 // connection belongs to the thread that opened it, so each thread gets its own, opened on first
-// use. Everything dialect-specific lives here and in the migrations' type table.
+// use. Everything dialect-specific lives here and in the migrations' type table. Failures are
+// thrown as StoreError (storeerror.h).
 class Database
 {
 public:
@@ -23,9 +25,12 @@ public:
     Q_DISABLE_COPY_MOVE(Database)
 
     // Checks the driver plugin and (SQLite) that the file's folder can be created and written;
-    // opens this thread's connection. On failure *error is one clear sentence.
-    bool open(QString *error);
+    // opens this thread's connection. Throws StoreError (Unavailable) whose message is one clear
+    // sentence.
+    void open();
     QSqlDatabase connection(); // this thread's connection (opened on demand)
+    // connection(), open, or StoreError (Unavailable): what a store method asks for first.
+    QSqlDatabase requireConnection();
     void close(); // closes every connection this object opened
 
     // SQLite: copies the write-ahead log into the database from a thread of its own, so the
@@ -47,11 +52,13 @@ public:
     void commitGroup();
     bool inGroup() const { return m_groupOpen; }
 
-    // Runs fn inside a transaction; commits when it returns true, rolls back otherwise or on throw.
+    // Runs fn inside a transaction; commits when it returns true (and returns true), rolls back
+    // and returns false when it returns false, rolls back and rethrows when it throws. A
+    // transaction that cannot begin or commit throws StoreError.
     bool transaction(const std::function<bool(QSqlDatabase &)> &fn);
 
 private:
-    bool openConnection(const QString &name, QString *error);
+    void openConnection(const QString &name); // throws StoreError (Unavailable)
 
     DatabaseUrl m_url;
     QMutex m_mutex;

@@ -6,7 +6,6 @@
 #include <QDateTime>
 #include <QHash>
 #include <QMutex>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
 #include <QThread>
@@ -85,8 +84,7 @@ ListItem readItem(const QSqlQuery &q, ListKind kind)
 
 [[noreturn]] void fail(const QSqlQuery &q, const char *what)
 {
-    qCWarning(lcStore) << what << "failed:" << q.lastError().text();
-    throw ListStoreError("a list query failed", false);
+    throw StoreError::failed(q, what); // logged there
 }
 
 } // namespace
@@ -102,9 +100,7 @@ public:
 
     std::shared_ptr<QSqlQuery> get(const QString &sql)
     {
-        QSqlDatabase connection = m_db.connection();
-        if (!connection.isOpen())
-            throw ListStoreError("the database is unavailable", true);
+        QSqlDatabase connection = m_db.requireConnection();
         QMutexLocker lock(&m_mutex);
         std::shared_ptr<QSqlQuery> &slot = m_byThread[QThread::currentThreadId()][sql];
         // A statement of a connection that has since been closed (or replaced) is useless.
@@ -339,8 +335,7 @@ static QString watchlistAssignments(const WatchlistChange &change)
 std::optional<ListItem> ListStore::updateWatchlist(
     qint64 userId, const QString &contentType, qint64 tmdbId, const WatchlistChange &change)
 {
-    if (!m_db.connection().isOpen())
-        throw ListStoreError("the database is unavailable", true);
+    m_db.requireConnection(); // Unavailable before a transaction is tried
     std::optional<ListItem> updated;
     bool missing = false;
     // One transaction: the answer shows exactly the row this PATCH produced.
@@ -369,7 +364,7 @@ std::optional<ListItem> ListStore::updateWatchlist(
         return std::nullopt;
     if (!committed) {
         qCWarning(lcStore) << "watchlist update was not committed";
-        throw ListStoreError("a list update failed", false);
+        throw StoreError(StoreError::Kind::Failed, QStringLiteral("a list update failed"));
     }
     return updated;
 }

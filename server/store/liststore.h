@@ -1,11 +1,12 @@
 #pragma once
 
+#include "storeerror.h"
+
 #include <QList>
 #include <QString>
 
 #include <memory>
 #include <optional>
-#include <stdexcept>
 
 namespace marquee {
 
@@ -59,25 +60,11 @@ struct WatchlistChange
     std::optional<std::optional<QString>> note; // outer: given; inner nullopt: set to NULL
 };
 
-// The database failed (unavailable, or a statement the store did not expect to fail). The SQL
-// error has been logged; the message is safe to show.
-class ListStoreError : public std::runtime_error
-{
-public:
-    ListStoreError(const char *what, bool unavailable)
-        : std::runtime_error(what)
-        , m_unavailable(unavailable)
-    { }
-    bool unavailable() const { return m_unavailable; }
-
-private:
-    bool m_unavailable;
-};
-
 // All SQL of both lists. Every statement is prepared once per thread and reused, and keyed by
 // the owner's user id, so one user can never reach another's rows; list reads are one indexed query
 // (+ one COUNT when the page alone cannot tell the total). Writes are single autocommitted
-// statements (or one transaction), so they have been committed when the method returns.
+// statements (or one transaction), so they have been committed when the method returns. A failure
+// is a StoreError (storeerror.h): Unavailable without a connection, Failed when a statement fails.
 class ListStore
 {
 public:

@@ -167,66 +167,53 @@ int Migrator::latestVersion()
 
 // Asked instead of CREATE TABLE IF NOT EXISTS: reading the status must not change the schema,
 // and PostgreSQL answers IF NOT EXISTS on an existing table with a NOTICE.
-std::optional<bool> Migrator::tableExists(QString *error)
+bool Migrator::tableExists()
 {
     QSqlQuery q(m_db.connection());
     const QString sql = m_db.dialect() == SqlDialect::Postgres
         ? QStringLiteral("SELECT to_regclass('schema_migrations') IS NOT NULL")
         : QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
                          "'schema_migrations'");
-    if (!q.exec(sql) || !q.next()) {
-        *error = QStringLiteral("cannot read the schema version: %1").arg(q.lastError().text());
-        return std::nullopt;
-    }
+    if (!q.exec(sql) || !q.next())
+        throw StoreError(StoreError::Kind::Failed,
+            QStringLiteral("cannot read the schema version: %1").arg(q.lastError().text()));
     return q.value(0).toBool();
 }
 
-bool Migrator::ensureTable(QString *error)
+void Migrator::ensureTable()
 {
-    const auto exists = tableExists(error);
-    if (!exists)
-        return false;
-    if (*exists)
-        return true;
+    if (tableExists())
+        return;
     QSqlQuery q(m_db.connection());
     const QString sql = dialectSql(
         QStringLiteral(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {BIGINT} NOT NULL)"),
         m_db.dialect());
-    if (!q.exec(sql)) {
-        *error = QStringLiteral("cannot create schema_migrations: %1").arg(q.lastError().text());
-        return false;
-    }
-    return true;
+    if (!q.exec(sql))
+        throw StoreError(StoreError::Kind::Failed,
+            QStringLiteral("cannot create schema_migrations: %1").arg(q.lastError().text()));
 }
 
-int Migrator::currentVersion(QString *error)
+int Migrator::currentVersion()
 {
-    if (!ensureTable(error))
-        return -1;
+    ensureTable();
     QSqlQuery q(m_db.connection());
     if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
-        || !q.next()) {
-        *error = q.lastError().text();
-        return -1;
-    }
+        || !q.next())
+        throw StoreError(StoreError::Kind::Failed, q.lastError().text());
     return q.value(0).toInt();
 }
 
-QList<MigrationInfo> Migrator::status(QString *error)
+QList<MigrationInfo> Migrator::status()
 {
     QList<MigrationInfo> out;
-    const auto exists = tableExists(error);
-    if (!exists)
-        return out;
+    const bool exists = tableExists();
     QHash<int, qint64> applied;
     QSqlQuery q(m_db.connection());
-    if (*exists && !q.exec(QStringLiteral("SELECT version, applied_at FROM schema_migrations"))) {
-        *error = q.lastError().text();
-        return out;
-    }
-    while (*exists && q.next())
+    if (exists && !q.exec(QStringLiteral("SELECT version, applied_at FROM schema_migrations")))
+        throw StoreError(StoreError::Kind::Failed, q.lastError().text());
+    while (exists && q.next())
         applied.insert(q.value(0).toInt(), q.value(1).toLongLong());
     for (const Migration &m : kMigrations)
         out.append({m.version, QString::fromLatin1(m.name), applied.value(m.version, 0)});
@@ -241,74 +228,73 @@ QList<MigrationInfo> Migrator::all()
     return out;
 }
 
-int Migrator::pendingCount(QString *error)
+int Migrator::pendingCount()
 {
-    const QList<MigrationInfo> list = status(error);
-    if (!error->isEmpty())
-        return -1;
+    const QList<MigrationInfo> list = status();
     return int(std::count_if(
         list.begin(), list.end(), [](const MigrationInfo &m) { return m.appliedAt == 0; }));
 }
 
-bool Migrator::apply(QString *error, int *appliedCount)
+int Migrator::apply()
 {
-    if (appliedCount)
-        *appliedCount = 0;
+    int appliedCount = 0;
     MigrationLock lock(m_db);
-    const int current = currentVersion(error);
-    if (current < 0)
-        return false;
-    if (current > latestVersion()) {
-        *error = QStringLiteral("the database schema (version %1) is newer than this Marquee knows "
-                                "(%2); upgrade Marquee")
-                     .arg(current)
-                     .arg(latestVersion());
-        return false;
-    }
+    const int current = currentVersion();
+    if (current > latestVersion())
+        throw StoreError(StoreError::Kind::Incompatible,
+            QStringLiteral("the database schema (version %1) is newer than this Marquee knows "
+                           "(%2); upgrade Marquee")
+                .arg(current)
+                .arg(latestVersion()));
     for (const Migration &m : kMigrations) {
         if (m.version <= current)
             continue;
         QString failure;
-        const bool ok = m_db.transaction([&](QSqlDatabase &db) {
-            QSqlQuery q(db);
-            const QStringList statements = dialectSql(QString::fromLatin1(m.sql), m_db.dialect())
-                                               .split(QStringLiteral(";\n"));
-            for (const QString &s : statements) {
-                if (s.trimmed().isEmpty())
-                    continue;
-                if (!q.exec(s)) {
+        bool ok = false;
+        try {
+            ok = m_db.transaction([&](QSqlDatabase &db) {
+                QSqlQuery q(db);
+                const QStringList statements
+                    = dialectSql(QString::fromLatin1(m.sql), m_db.dialect())
+                          .split(QStringLiteral(";\n"));
+                for (const QString &s : statements) {
+                    if (s.trimmed().isEmpty())
+                        continue;
+                    if (!q.exec(s)) {
+                        failure = q.lastError().text();
+                        return false;
+                    }
+                }
+                q.prepare(QStringLiteral(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
+                q.addBindValue(m.version);
+                q.addBindValue(QString::fromLatin1(m.name));
+                q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+                if (!q.exec()) {
                     failure = q.lastError().text();
                     return false;
                 }
-            }
-            q.prepare(QStringLiteral(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
-            q.addBindValue(m.version);
-            q.addBindValue(QString::fromLatin1(m.name));
-            q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-            if (!q.exec()) {
-                failure = q.lastError().text();
-                return false;
-            }
-            return true;
-        });
-        if (!ok) {
-            *error = QStringLiteral("migration %1 (%2) failed: %3")
-                         .arg(m.version)
-                         .arg(QLatin1String(m.name), failure);
-            return false;
+                return true;
+            });
+        } catch (const StoreError &e) {
+            failure = e.message(); // the transaction could not begin or commit
         }
+        if (!ok)
+            throw StoreError(StoreError::Kind::Failed,
+                QStringLiteral("migration %1 (%2) failed: %3")
+                    .arg(m.version)
+                    .arg(QLatin1String(m.name), failure));
         qCInfo(lcStore) << "applied migration" << m.version << m.name;
-        if (appliedCount)
-            ++*appliedCount;
+        ++appliedCount;
     }
-    return true;
+    return appliedCount;
 }
 
-bool Migrator::dropAll(QString *error)
+void Migrator::dropAll()
 {
     MigrationLock lock(m_db);
-    return m_db.transaction([&](QSqlDatabase &db) {
+    QString failure;
+    const bool ok = m_db.transaction([&](QSqlDatabase &db) {
         QSqlQuery q(db);
         for (const char *t : kTables) {
             const QString sql
@@ -317,12 +303,14 @@ bool Migrator::dropAll(QString *error)
                           m_db.dialect() == SqlDialect::Postgres ? QStringLiteral(" CASCADE")
                                                                  : QString());
             if (!q.exec(sql)) {
-                *error = q.lastError().text();
+                failure = q.lastError().text();
                 return false;
             }
         }
         return true;
     });
+    if (!ok)
+        throw StoreError(StoreError::Kind::Failed, failure);
 }
 
 } // namespace marquee

@@ -5,8 +5,6 @@
 #include <QList>
 #include <QString>
 
-#include <optional>
-
 namespace marquee {
 
 struct MigrationInfo
@@ -18,27 +16,31 @@ struct MigrationInfo
 
 // Versioned schema migrations. Each runs in its own transaction together with the row that
 // records it in schema_migrations, so a crash leaves the schema at a known version. Several
-// Marquee processes starting at once against PostgreSQL serialise on an advisory lock.
+// Marquee processes starting at once against PostgreSQL serialise on an advisory lock. Every
+// method reports a failure by throwing StoreError (storeerror.h) whose message is one sentence for
+// the command line.
 class Migrator
 {
 public:
     explicit Migrator(Database &db);
 
-    bool apply(QString *error, int *appliedCount = nullptr);
+    // Applies what is pending; returns how many migrations it applied. A schema newer than this
+    // build is a StoreError of kind Incompatible.
+    int apply();
     // Reads only: a database never migrated lists every migration as pending.
-    QList<MigrationInfo> status(QString *error);
-    // Migrations not yet applied; -1 (and *error) when the database cannot be read.
-    int pendingCount(QString *error);
-    int currentVersion(QString *error);
+    QList<MigrationInfo> status();
+    // Migrations not yet applied.
+    int pendingCount();
+    int currentVersion();
     static int latestVersion();
     // Every migration this build knows, none applied.
     static QList<MigrationInfo> all();
     // Drops every table Marquee created (for `marquee db reset --yes`).
-    bool dropAll(QString *error);
+    void dropAll();
 
 private:
-    std::optional<bool> tableExists(QString *error);
-    bool ensureTable(QString *error);
+    bool tableExists();
+    void ensureTable();
     Database &m_db;
 };
 

@@ -1,11 +1,9 @@
 #include "userstore.h"
 
 #include "database.h"
-#include "log/categories.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSqlError>
 #include <QSqlQuery>
 
 namespace marquee {
@@ -72,23 +70,23 @@ UserStore::UserStore(Database &db)
 
 std::optional<UserRecord> UserStore::findByClerkId(const QString &clerkId)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(
         QStringLiteral("SELECT %1 FROM users WHERE clerk_id = ?").arg(QLatin1String(kUserColumns)));
     q.addBindValue(clerkId);
-    if (!q.exec()) {
-        m_lastError = q.lastError().text();
-        return std::nullopt;
-    }
+    if (!q.exec())
+        throw StoreError::failed(q, "user lookup");
     return q.next() ? std::optional<UserRecord>(readUser(q)) : std::nullopt;
 }
 
 std::optional<UserRecord> UserStore::findById(qint64 id)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(kUserColumns)));
     q.addBindValue(id);
-    if (!q.exec() || !q.next())
+    if (!q.exec())
+        throw StoreError::failed(q, "user lookup");
+    if (!q.next())
         return std::nullopt;
     return readUser(q);
 }
@@ -102,13 +100,11 @@ std::optional<UserRecord> UserStore::ensureUser(
         *deleted = false;
     // Asked before the user row: should a row and a deletion both exist (two servers on one
     // PostgreSQL database racing), the deletion wins.
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM deleted_users WHERE clerk_id = ?"));
     q.addBindValue(clerkId);
-    if (!q.exec() || !q.next()) {
-        m_lastError = q.lastError().text();
-        return std::nullopt;
-    }
+    if (!q.exec() || !q.next())
+        throw StoreError::failed(q, "deleted user lookup");
     if (q.value(0).toLongLong() > 0) {
         if (deleted)
             *deleted = true;
@@ -128,29 +124,25 @@ std::optional<UserRecord> UserStore::ensureUser(
     q.addBindValue(nowMs);
     q.addBindValue(nowMs);
     q.addBindValue(clerkId);
-    if (!q.exec()) {
-        m_lastError = q.lastError().text();
-        qCWarning(lcStore) << "cannot create user:" << m_lastError;
-        return std::nullopt;
-    }
+    if (!q.exec())
+        throw StoreError::failed(q, "user creation");
     const bool inserted = q.numRowsAffected() > 0;
     if (created)
         *created = inserted;
     auto user = findByClerkId(clerkId);
-    if (!user && !inserted && deleted)
+    if (!user && inserted)
+        throw StoreError(StoreError::Kind::Failed, QStringLiteral("a new user row is not there"));
+    if (!user && deleted)
         *deleted = true; // the guard held: deleted meanwhile
     return user;
 }
 
 ProfileWrite UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, bool createIfMissing)
 {
-    ProfileWrite outcome = ProfileWrite::Failed;
-    const bool ok = m_db.transaction([&](QSqlDatabase &db) {
+    ProfileWrite outcome = ProfileWrite::NoUser;
+    m_db.transaction([&](QSqlDatabase &db) {
         QSqlQuery q(db);
-        const auto failed = [&] {
-            m_lastError = q.lastError().text();
-            return false;
-        };
+        const auto failed = [&]() -> bool { throw StoreError::failed(q, "profile write"); };
         if (createIfMissing) {
             q.prepare(QStringLiteral("SELECT deleted_at FROM deleted_users WHERE clerk_id = ?"));
             q.addBindValue(p.clerkId);
@@ -211,13 +203,13 @@ ProfileWrite UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, b
         outcome = q.value(0).toLongLong() > 0 ? ProfileWrite::Stale : ProfileWrite::NoUser;
         return true;
     });
-    return ok ? outcome : ProfileWrite::Failed;
+    return outcome;
 }
 
-bool UserStore::updateSettings(qint64 userId, const std::optional<QString> &displayName,
+void UserStore::updateSettings(qint64 userId, const std::optional<QString> &displayName,
     bool setDisplayName, const QJsonObject &preferences, qint64 nowMs)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     if (setDisplayName) {
         q.prepare(QStringLiteral(
             "UPDATE users SET display_name = ?, preferences = ?, updated_at = ? WHERE id = ?"));
@@ -229,21 +221,19 @@ bool UserStore::updateSettings(qint64 userId, const std::optional<QString> &disp
     q.addBindValue(QString::fromUtf8(QJsonDocument(preferences).toJson(QJsonDocument::Compact)));
     q.addBindValue(nowMs);
     q.addBindValue(userId);
-    if (!q.exec()) {
-        m_lastError = q.lastError().text();
-        return false;
-    }
+    if (!q.exec())
+        throw StoreError::failed(q, "settings update");
     m_db.commitGroup(); // answered as done: must not wait in an open write group
-    return true;
 }
 
-bool UserStore::touchLastSeen(qint64 userId, qint64 nowMs)
+void UserStore::touchLastSeen(qint64 userId, qint64 nowMs)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral("UPDATE users SET last_seen_at = ? WHERE id = ?"));
     q.addBindValue(nowMs);
     q.addBindValue(userId);
-    return q.exec();
+    if (!q.exec())
+        throw StoreError::failed(q, "last-seen update");
 }
 
 bool UserStore::deleteUser(qint64 userId)
@@ -256,23 +246,22 @@ bool UserStore::deleteUser(qint64 userId)
             q.prepare(QStringLiteral("DELETE FROM %1 WHERE user_id = ?").arg(QLatin1String(table)));
             q.addBindValue(userId);
             if (!q.exec())
-                return false;
+                throw StoreError::failed(q, "user deletion");
         }
         q.prepare(QStringLiteral("DELETE FROM users WHERE id = ?"));
         q.addBindValue(userId);
-        return q.exec() && q.numRowsAffected() > 0;
+        if (!q.exec())
+            throw StoreError::failed(q, "user deletion");
+        return q.numRowsAffected() > 0; // none: no such user (nothing to roll back)
     });
 }
 
-bool UserStore::recordClerkDeletion(
+void UserStore::recordClerkDeletion(
     const QString &clerkId, qint64 deletedAtMs, const QString &eventId, qint64 nowMs)
 {
-    return m_db.transaction([&](QSqlDatabase &db) {
+    m_db.transaction([&](QSqlDatabase &db) {
         QSqlQuery q(db);
-        const auto failed = [&] {
-            m_lastError = q.lastError().text();
-            return false;
-        };
+        const auto failed = [&]() -> bool { throw StoreError::failed(q, "recording a deletion"); };
         q.prepare(QStringLiteral("SELECT id FROM users WHERE clerk_id = ?"));
         q.addBindValue(clerkId);
         if (!q.exec())
@@ -308,29 +297,25 @@ bool UserStore::recordClerkDeletion(
 
 std::optional<ClerkDeletion> UserStore::deletion(const QString &clerkId)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral("SELECT clerk_id, deleted_at, event_id, recorded_at FROM "
                              "deleted_users WHERE clerk_id = ?"));
     q.addBindValue(clerkId);
-    if (!q.exec()) {
-        m_lastError = q.lastError().text();
-        return std::nullopt;
-    }
+    if (!q.exec())
+        throw StoreError::failed(q, "deletion lookup");
     if (!q.next())
         return std::nullopt;
     return ClerkDeletion {q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toString(),
         q.value(3).toLongLong()};
 }
 
-std::optional<bool> UserStore::forgetClerkDeletion(const QString &clerkId)
+bool UserStore::forgetClerkDeletion(const QString &clerkId)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral("DELETE FROM deleted_users WHERE clerk_id = ?"));
     q.addBindValue(clerkId);
-    if (!q.exec()) {
-        m_lastError = q.lastError().text();
-        return std::nullopt;
-    }
+    if (!q.exec())
+        throw StoreError::failed(q, "forgetting a deletion");
     const bool forgotten = q.numRowsAffected() > 0;
     m_db.commitGroup(); // answered as done: must not wait in an open write group
     return forgotten;
@@ -339,15 +324,15 @@ std::optional<bool> UserStore::forgetClerkDeletion(const QString &clerkId)
 UserStore::Counts UserStore::counts(qint64 userId)
 {
     Counts c;
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM watchlist WHERE user_id = ?), "
                              "(SELECT COUNT(*) FROM favorites WHERE user_id = ?)"));
     q.addBindValue(userId);
     q.addBindValue(userId);
-    if (q.exec() && q.next()) {
-        c.watchlist = q.value(0).toLongLong();
-        c.favorites = q.value(1).toLongLong();
-    }
+    if (!q.exec() || !q.next())
+        throw StoreError::failed(q, "list counts");
+    c.watchlist = q.value(0).toLongLong();
+    c.favorites = q.value(1).toLongLong();
     return c;
 }
 
@@ -355,13 +340,13 @@ QList<UserRecord> UserStore::listUsers(int page, int limit, qint64 *total)
 {
     QList<UserRecord> out;
     *total = userCount();
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral("SELECT %1 FROM users ORDER BY created_at, id LIMIT ? OFFSET ?")
                   .arg(QLatin1String(kUserColumns)));
     q.addBindValue(limit);
     q.addBindValue(qint64(page - 1) * limit);
     if (!q.exec())
-        return out;
+        throw StoreError::failed(q, "user list");
     while (q.next())
         out.append(readUser(q));
     return out;
@@ -369,16 +354,16 @@ QList<UserRecord> UserStore::listUsers(int page, int limit, qint64 *total)
 
 qint64 UserStore::userCount()
 {
-    QSqlQuery q(m_db.connection());
-    return q.exec(QStringLiteral("SELECT COUNT(*) FROM users")) && q.next()
-        ? q.value(0).toLongLong()
-        : 0;
+    QSqlQuery q(m_db.requireConnection());
+    if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM users")) || !q.next())
+        throw StoreError::failed(q, "user count");
+    return q.value(0).toLongLong();
 }
 
 std::optional<SessionRecord> UserStore::touchSession(
     const QString &sid, qint64 userId, const QString &userAgent, const QString &ip, qint64 nowMs)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral(
         "INSERT INTO sessions (id, user_id, created_at, last_seen_at, user_agent, ip_address) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_seen_at = "
@@ -391,15 +376,15 @@ std::optional<SessionRecord> UserStore::touchSession(
     q.addBindValue(nowMs);
     q.addBindValue(userAgent.left(500));
     q.addBindValue(ip);
-    if (!q.exec()) {
-        m_lastError = q.lastError().text();
-        return std::nullopt;
-    }
+    if (!q.exec())
+        throw StoreError::failed(q, "session update");
     q.prepare(QStringLiteral(
         "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
         "FROM sessions WHERE id = ?"));
     q.addBindValue(sid);
-    if (!q.exec() || !q.next())
+    if (!q.exec())
+        throw StoreError::failed(q, "session lookup");
+    if (!q.next())
         return std::nullopt;
     return SessionRecord {q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
         q.value(3).toLongLong(), q.value(4).toString(), q.value(5).toString(),
@@ -409,13 +394,13 @@ std::optional<SessionRecord> UserStore::touchSession(
 QList<SessionRecord> UserStore::sessions(qint64 userId)
 {
     QList<SessionRecord> out;
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral(
         "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
         "FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC, id"));
     q.addBindValue(userId);
     if (!q.exec())
-        return out;
+        throw StoreError::failed(q, "session list");
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
             q.value(3).toLongLong(), q.value(4).toString(), q.value(5).toString(),
@@ -425,13 +410,15 @@ QList<SessionRecord> UserStore::sessions(qint64 userId)
 
 bool UserStore::revokeSession(qint64 userId, const QString &sid, qint64 nowMs)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral(
         "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND user_id = ?"));
     q.addBindValue(nowMs);
     q.addBindValue(sid);
     q.addBindValue(userId);
-    const bool revoked = q.exec() && q.numRowsAffected() > 0;
+    if (!q.exec())
+        throw StoreError::failed(q, "session revocation");
+    const bool revoked = q.numRowsAffected() > 0;
     m_db.commitGroup(); // a revocation must be durable before it is acknowledged
     return revoked;
 }
@@ -439,24 +426,21 @@ bool UserStore::revokeSession(qint64 userId, const QString &sid, qint64 nowMs)
 SessionEnd UserStore::revokeSessionFromClerk(
     const QString &sid, const QString &clerkUserId, qint64 nowMs)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     if (clerkUserId.isEmpty()) {
         q.prepare(QStringLiteral(
             "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"));
         q.addBindValue(nowMs);
         q.addBindValue(sid);
-        if (!q.exec()) {
-            m_lastError = q.lastError().text();
-            return SessionEnd::Failed;
-        }
+        if (!q.exec())
+            throw StoreError::failed(q, "session revocation");
         const bool revoked = q.numRowsAffected() > 0;
         m_db.commitGroup(); // a revocation must be durable before it is acknowledged
         return revoked ? SessionEnd::Revoked : SessionEnd::UnknownSession;
     }
-    bool deleted = false;
-    const auto user = ensureUser(clerkUserId, nowMs, nullptr, &deleted);
+    const auto user = ensureUser(clerkUserId, nowMs);
     if (!user)
-        return deleted ? SessionEnd::Deleted : SessionEnd::Failed;
+        return SessionEnd::Deleted; // ensureUser() is nullopt only for a deleted Clerk id
     // Recorded as revoked even before its first request here, so no token of it is ever let in.
     q.prepare(
         QStringLiteral("INSERT INTO sessions (id, user_id, created_at, last_seen_at, revoked_at) "
@@ -468,10 +452,8 @@ SessionEnd UserStore::revokeSessionFromClerk(
     q.addBindValue(nowMs);
     q.addBindValue(nowMs);
     q.addBindValue(nowMs);
-    if (!q.exec()) {
-        m_lastError = q.lastError().text();
-        return SessionEnd::Failed;
-    }
+    if (!q.exec())
+        throw StoreError::failed(q, "session revocation");
     const bool revoked = q.numRowsAffected() > 0;
     m_db.commitGroup(); // a revocation must be durable before it is acknowledged
     return revoked ? SessionEnd::Revoked : SessionEnd::OtherUser;
@@ -479,21 +461,25 @@ SessionEnd UserStore::revokeSessionFromClerk(
 
 bool UserStore::webhookSeen(const QString &id)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral("SELECT 1 FROM webhook_events WHERE id = ?"));
     q.addBindValue(id);
-    return q.exec() && q.next();
+    if (!q.exec())
+        throw StoreError::failed(q, "webhook lookup");
+    return q.next();
 }
 
 bool UserStore::recordWebhook(const QString &id, const QString &type, qint64 nowMs)
 {
-    QSqlQuery q(m_db.connection());
+    QSqlQuery q(m_db.requireConnection());
     q.prepare(QStringLiteral("INSERT INTO webhook_events (id, event_type, received_at) VALUES (?, "
                              "?, ?) ON CONFLICT (id) DO NOTHING"));
     q.addBindValue(id);
     q.addBindValue(type);
     q.addBindValue(nowMs);
-    const bool recorded = q.exec() && q.numRowsAffected() > 0;
+    if (!q.exec())
+        throw StoreError::failed(q, "recording a webhook");
+    const bool recorded = q.numRowsAffected() > 0;
     m_db.commitGroup(); // the webhook is acknowledged next: its effects must be durable
     return recorded;
 }

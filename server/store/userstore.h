@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storeerror.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -58,7 +60,6 @@ enum class ProfileWrite {
     Stale, // older than the profile already stored (its updatedAt): not written
     Deleted, // the Clerk id was deleted at or after the profile's updatedAt: not written
     NoUser, // no such user, and the caller did not ask to create one
-    Failed, // database error (lastError())
 };
 
 // A Clerk id whose user.deleted event was applied (docs/auth.md, "Webhooks").
@@ -76,10 +77,12 @@ enum class SessionEnd {
     UnknownSession, // no user id in the event and no such session here
     OtherUser, // the session belongs to another user than the event names
     Deleted, // the event's user is deleted: nothing of theirs may come back
-    Failed,
 };
 
 // Users, their sessions and applied webhook ids. Every write returns after its commit.
+// Every method throws StoreError (storeerror.h) when the database fails, and only then: a
+// nullopt, false or enum value is always a real answer ("no such user", "no such session"), so a
+// route never has to guess whether a false was a missing row or a broken database.
 class UserStore
 {
 public:
@@ -89,26 +92,25 @@ public:
     std::optional<UserRecord> findById(qint64 id);
     // The user for a Clerk id, created on first sight; *created tells whether this call made it.
     // Safe against a concurrent creator (another process): the unique clerk_id decides. A deleted
-    // Clerk id (deletion()) is never created again: nullopt with *deleted set.
+    // Clerk id (deletion()) is never created again: nullopt (only then) with *deleted set.
     std::optional<UserRecord> ensureUser(
         const QString &clerkId, qint64 nowMs, bool *created = nullptr, bool *deleted = nullptr);
     // Writes the profile unless the stored one is newer (Clerk's updated_at) or the Clerk id was
     // deleted at or after profile.updatedAt. A profile newer than the deletion forgets the
     // deletion (with createIfMissing). A profile without updatedAt is written unconditionally.
     ProfileWrite applyClerkProfile(const ClerkProfile &profile, qint64 nowMs, bool createIfMissing);
-    bool updateSettings(qint64 userId, const std::optional<QString> &displayName,
+    void updateSettings(qint64 userId, const std::optional<QString> &displayName,
         bool setDisplayName, const QJsonObject &preferences, qint64 nowMs);
-    bool touchLastSeen(qint64 userId, qint64 nowMs);
-    bool deleteUser(qint64 userId);
+    void touchLastSeen(qint64 userId, qint64 nowMs);
+    bool deleteUser(qint64 userId); // false: no such user
 
     // Clerk deleted the user: their row and data go, and the Clerk id is remembered as deleted
-    // (the later of two deletion times is kept). False on a database error.
-    bool recordClerkDeletion(
+    // (the later of two deletion times is kept).
+    void recordClerkDeletion(
         const QString &clerkId, qint64 deletedAtMs, const QString &eventId, qint64 nowMs);
     std::optional<ClerkDeletion> deletion(const QString &clerkId); // nullopt: not deleted
-    // An administrator's undo: forgets the deletion. nullopt on a database error, else whether
-    // there was one.
-    std::optional<bool> forgetClerkDeletion(const QString &clerkId);
+    // An administrator's undo: forgets the deletion; false when none was recorded.
+    bool forgetClerkDeletion(const QString &clerkId);
 
     struct Counts
     {
@@ -133,12 +135,10 @@ public:
     bool recordWebhook(const QString &id, const QString &type, qint64 nowMs);
     bool webhookSeen(const QString &id);
 
-    QString lastError() const { return m_lastError; }
     Database &database() { return m_db; }
 
 private:
     Database &m_db;
-    QString m_lastError;
 };
 
 } // namespace marquee
