@@ -106,7 +106,7 @@ CatalogueAnswer CatalogueService::fromEntry(
     a.source = source;
     a.demo = m_demo;
     if (entry.status == 404) {
-        a.error = CatalogueError {CatalogueError::Kind::NotFound, notFoundMessage(key), 404};
+        a.error = CatalogueError {CatalogueError::Kind::NotFound, notFoundMessage(key)};
         return a;
     }
     a.data = entry.body;
@@ -125,18 +125,16 @@ static CatalogueError upstreamError(const UpstreamResult &result)
     switch (result.kind) {
     case UpstreamResult::Kind::KeyRejected:
         return {Kind::KeyRejected,
-            QStringLiteral("TMDB key rejected: the server's TMDB_API_KEY is not valid"),
-            result.status};
+            QStringLiteral("TMDB key rejected: the server's TMDB_API_KEY is not valid")};
     case UpstreamResult::Kind::Timeout:
-        return {Kind::Timeout, QStringLiteral("TMDB did not answer in time"), result.status};
+        return {Kind::Timeout, QStringLiteral("TMDB did not answer in time")};
     case UpstreamResult::Kind::NetworkError:
-        return {Kind::Unreachable, QStringLiteral("TMDB is unreachable and nothing is cached"),
-            result.status};
+        return {Kind::Unreachable, QStringLiteral("TMDB is unreachable and nothing is cached")};
     default:
         break;
     }
     return {result.kind == UpstreamResult::Kind::RateLimited ? Kind::RateLimited : Kind::BadAnswer,
-        QStringLiteral("TMDB answered with an error (HTTP %1)").arg(result.status), result.status};
+        QStringLiteral("TMDB answered with an error (HTTP %1)").arg(result.status)};
 }
 
 void CatalogueService::fetch(const UpstreamRequest &request, CacheCategory category, Callback done)

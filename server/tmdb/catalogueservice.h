@@ -36,7 +36,6 @@ struct CatalogueError
     };
     Kind kind = Kind::BadAnswer;
     QString message;
-    int upstreamStatus = 0; // TMDB's HTTP status where it answered, else 0
 };
 
 // One catalogue answer: the enriched TMDB payload and its freshness, or an error. `envelope` is
