@@ -1,5 +1,7 @@
 #include "cataloguecontroller.h"
 
+#include "catalogueerrors.h"
+#include "catalogueparams.h"
 #include "http/validation.h"
 
 #include <QJsonDocument>
@@ -18,138 +20,19 @@ QString mediaPath(bool movie)
 
 } // namespace
 
-// Validated query -> upstream parameters. Unknown parameters are refused (docs/api.md, "Catalogue
-// routes").
-class CatalogueParams
-{
-public:
-    CatalogueParams(const Exchange &ex, QString upstreamPath)
-        : m_q(ex.request())
-        , m_principal(ex.principal)
-    {
-        m_out.path = std::move(upstreamPath);
-    }
-
-    CatalogueParams &allow(const QStringList &names)
-    {
-        m_q.allowOnly(names);
-        return *this;
-    }
-    void page()
-    {
-        if (const auto p = m_q.integer(QStringLiteral("page"), false, 1, 500))
-            m_out.add(QStringLiteral("page"), QString::number(*p));
-    }
-    void language()
-    {
-        if (const auto l = m_q.matching(QStringLiteral("language"), false,
-                QStringLiteral("[a-z]{2,3}(-[A-Za-z]{2})?"), QStringLiteral("en-US")))
-            m_out.add(QStringLiteral("language"), normaliseLanguage(*l));
-        else if (!m_q.raw(QStringLiteral("language")) && !m_principal.language.isEmpty())
-            m_out.add(
-                QStringLiteral("language"), m_principal.language); // the user's saved preference
-    }
-    void region(const QString &name = QStringLiteral("region"))
-    {
-        if (const auto r
-            = m_q.matching(name, false, QStringLiteral("[A-Za-z]{2}"), QStringLiteral("US")))
-            m_out.add(name, r->toUpper());
-        else if (name == QLatin1String("region") && !m_q.raw(name) && !m_principal.region.isEmpty())
-            m_out.add(name, m_principal.region);
-    }
-    void boolean(const QString &name)
-    {
-        if (const auto b = m_q.boolean(name, false))
-            m_out.add(name, *b ? QStringLiteral("true") : QStringLiteral("false"));
-        else if (name == QLatin1String("include_adult") && !m_q.raw(name)
-            && m_principal.includeAdult)
-            m_out.add(
-                name, *m_principal.includeAdult ? QStringLiteral("true") : QStringLiteral("false"));
-    }
-    void integer(const QString &name, qint64 min, qint64 max, const QString &upstreamName = {})
-    {
-        if (const auto v = m_q.integer(name, false, min, max))
-            m_out.add(upstreamName.isEmpty() ? name : upstreamName, QString::number(*v));
-    }
-    void number(const QString &name, double min, double max)
-    {
-        if (const auto v = m_q.number(name, false, min, max))
-            m_out.add(name, QString::number(*v));
-    }
-    void pattern(const QString &name, const QString &re, const QString &example)
-    {
-        if (const auto v = m_q.matching(name, false, re, example))
-            m_out.add(name, *v);
-    }
-    void oneOf(const QString &name, const QStringList &allowed)
-    {
-        if (const auto v = m_q.oneOf(name, false, allowed))
-            m_out.add(name, *v);
-    }
-    void searchQuery()
-    {
-        if (const auto v = m_q.string(QStringLiteral("query"), true, 1, 200))
-            m_out.add(QStringLiteral("query"), *v);
-    }
-    // A value that may come under two names (timeWindow / time_window); returns the default if
-    // absent.
-    QString aliased(const QString &name, const QString &alias, const QStringList &allowed,
-        const QString &fallback)
-    {
-        if (m_q.raw(name) && m_q.raw(alias)) {
-            m_q.problems().add(name, QStringLiteral("duplicate"),
-                QStringLiteral("give %1 or %2, not both").arg(name, alias));
-            return fallback;
-        }
-        const QString used = m_q.raw(alias) ? alias : name;
-        return m_q.oneOf(used, false, allowed).value_or(fallback);
-    }
-    void append(const QStringList &allowed)
-    {
-        const auto v = m_q.string(QStringLiteral("append"), false, 1, 200);
-        if (!v)
-            return;
-        QStringList parts;
-        for (const QString &part : v->split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const QString p = part.trimmed();
-            if (!allowed.contains(p)) {
-                m_q.problems().add(QStringLiteral("append"), QStringLiteral("invalid_value"),
-                    QStringLiteral("append may list: %1").arg(allowed.join(QLatin1String(", "))));
-                return;
-            }
-            if (!parts.contains(p))
-                parts << p;
-        }
-        if (!parts.isEmpty())
-            m_out.add(QStringLiteral("append_to_response"), parts.join(QLatin1Char(',')));
-    }
-    void fixed(const QString &name, const QString &value) { m_out.add(name, value); }
-    bool has(const QString &name) const { return m_q.raw(name).has_value(); }
-    QueryFields &query() { return m_q; }
-
-    UpstreamRequest finish()
-    {
-        m_q.finish();
-        return m_out;
-    }
-
-private:
-    static QString normaliseLanguage(const QString &l)
-    {
-        const int dash = l.indexOf(QLatin1Char('-'));
-        return dash < 0 ? l : l.left(dash) + QLatin1Char('-') + l.mid(dash + 1).toUpper();
-    }
-    QueryFields m_q;
-    const Principal &m_principal;
-    UpstreamRequest m_out;
-};
-
 static QStringList names(std::initializer_list<const char *> list)
 {
     QStringList out;
     for (const char *n : list)
         out << QLatin1String(n);
     return out;
+}
+
+CatalogueController::CatalogueController(CatalogueService &service)
+    : m_service(service)
+{
+    m_service.cache().setEnvelope(
+        [](const QByteArray &body) { return HttpResponse::okRaw(body).body; });
 }
 
 void CatalogueController::registerRoutes(Router &router)
@@ -229,13 +112,15 @@ void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &re
     m_service.fetch(request, category, [ex, transform](const CatalogueAnswer &a) {
         ex->guard([&] {
             if (a.error) {
-                ApiError e = *a.error;
+                ApiError e = toApiError(*a.error);
                 if (a.demo)
                     e.headers.append(Header {"X-Marquee-Catalogue", "demo"});
                 throw e;
             }
             HttpResponse r;
-            r.body = transform ? HttpResponse::okRaw(transform(a.data)).body : a.envelope;
+            r.body = transform         ? HttpResponse::okRaw(transform(a.data)).body
+                : a.envelope.isEmpty() ? HttpResponse::okRaw(a.data).body
+                                       : a.envelope;
             r.setHeader("ETag", a.etag);
             // An answer for a signed-in user may carry their saved language, region or adult
             // setting: a shared cache must not hand it to someone else. The anonymous answer

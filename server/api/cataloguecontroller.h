@@ -5,17 +5,14 @@
 
 namespace marquee {
 
-class CatalogueParams;
-
 // Every public catalogue route (docs/api.md, "Catalogue routes"): movies, TV, trending, search,
 // people, image configuration. Each action validates its query (before any upstream call), names
 // the TMDB path and cache class, and hands over to the CatalogueService.
 class CatalogueController : public Controller
 {
 public:
-    explicit CatalogueController(CatalogueService &service)
-        : m_service(service)
-    { }
+    // Tells the service's cache the form its bodies are served in (the success envelope).
+    explicit CatalogueController(CatalogueService &service);
     void registerRoutes(Router &router) override;
 
 private:

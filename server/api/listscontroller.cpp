@@ -147,15 +147,8 @@ ListsController::ListsController(Database &db, const ImageUrls &images, int maxI
     , m_store(db)
     , m_images(images)
     , m_maxItems(maxItems)
-    , m_pageCacheEnabled(db.dialect() == SqlDialect::Sqlite)
+    , m_pages(db.dialect() == SqlDialect::Sqlite)
 { }
-
-void ListsController::forgetPages(qint64 userId)
-{
-    const QStringList keys = m_pageKeysByUser.take(userId);
-    for (const QString &key : keys)
-        m_pageBytes -= m_pages.take(key).size();
-}
 
 void ListsController::registerRoutes(Router &router)
 {
@@ -164,7 +157,7 @@ void ListsController::registerRoutes(Router &router)
     router
         .patch(QStringLiteral("/api/watchlist/{contentType}/{tmdbId}"),
             [this](const ExchangePtr &ex) {
-                forgetPages(ex->principal.userId);
+                m_pages.forgetUser(ex->principal.userId);
                 answer(
                     ex, [&] { return patchWatchlist(ex); }, true);
             })
@@ -179,7 +172,7 @@ void ListsController::registerList(Router &router, ListKind kind)
         return [this, kind, action](const ExchangePtr &ex) {
             const bool write = ex->request().method != HttpMethod::Get;
             if (write) {
-                forgetPages(ex->principal.userId); // a write: cached pages of this user go
+                m_pages.forgetUser(ex->principal.userId); // a write: cached pages of this user go
                 m_db.beginGroup();
             }
             answer(
@@ -215,8 +208,6 @@ void ListsController::answer(
             }
             // Pages read inside the failed group may show rows that never made it.
             m_pages.clear();
-            m_pageKeysByUser.clear();
-            m_pageBytes = 0;
             ApiError e
                 = toApiError(StoreError::unavailable(QStringLiteral("the group commit failed")),
                     StoreRoutes::Lists);
@@ -252,19 +243,10 @@ HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
     query.sort = sortFrom(q.oneOf(QStringLiteral("sort"), false, kSorts).value_or(QString()));
     q.finish();
 
-    const QString cacheKey = QStringLiteral("%1|%2|%3|%4|%5|%6")
-                                 .arg(query.userId)
-                                 .arg(int(kind))
-                                 .arg(query.page)
-                                 .arg(query.limit)
-                                 .arg(query.contentType.value_or(QString()))
-                                 .arg(int(query.sort));
-    if (m_pageCacheEnabled) {
-        if (const auto it = m_pages.constFind(cacheKey); it != m_pages.constEnd()) {
-            HttpResponse cached;
-            cached.body = it.value();
-            return cached;
-        }
+    if (auto page = m_pages.find(kind, query)) {
+        HttpResponse cached;
+        cached.body = std::move(*page);
+        return cached;
     }
     const ListPage rows = m_store.list(kind, query);
     const qint64 totalPages = (rows.total + query.limit - 1) / query.limit;
@@ -278,16 +260,7 @@ HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
     w.endArray().key("meta").beginObject();
     w.field("page", query.page).field("limit", query.limit).field("total", rows.total);
     w.field("totalPages", totalPages).endObject().endObject();
-    if (m_pageCacheEnabled) {
-        if (m_pageBytes > 32 * 1024 * 1024 || m_pages.size() > 20000) { // bounded: start over
-            m_pages.clear();
-            m_pageKeysByUser.clear();
-            m_pageBytes = 0;
-        }
-        m_pages.insert(cacheKey, r.body);
-        m_pageKeysByUser[query.userId].append(cacheKey);
-        m_pageBytes += r.body.size();
-    }
+    m_pages.store(kind, query, r.body);
     return r;
 }
 

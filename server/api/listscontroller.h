@@ -1,9 +1,9 @@
 #pragma once
 
 #include "controller.h"
+#include "listpagecache.h"
 #include "store/liststore.h"
 
-#include <QHash>
 #include <QJsonObject>
 
 #include <functional>
@@ -38,18 +38,11 @@ private:
         const ExchangePtr &ex, const std::function<HttpResponse()> &action, bool durable = false);
     QJsonObject toJson(const ListItem &item, ListKind kind) const;
 
-    void forgetPages(qint64 userId);
-
     Database &m_db;
     ListStore m_store;
     const ImageUrls &m_images;
     const int m_maxItems; // per user and list
-    // Serialised list pages per user, dropped on any write of theirs. Only where this process
-    // is the database's only writer (SQLite); several servers on PostgreSQL read through.
-    bool m_pageCacheEnabled;
-    QHash<QString, QByteArray> m_pages;
-    QHash<qint64, QStringList> m_pageKeysByUser;
-    qint64 m_pageBytes = 0;
+    ListPageCache m_pages; // enabled on SQLite only
 };
 
 // One list item as JSON, the one shape of both lists: with its image URLs when images is given

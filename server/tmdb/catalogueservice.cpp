@@ -2,7 +2,6 @@
 
 #include "config/config.h"
 #include "democatalogue.h"
-#include "http/httpresponse.h"
 #include "log/categories.h"
 #include "tmdbclient.h"
 
@@ -110,16 +109,35 @@ CatalogueAnswer CatalogueService::fromEntry(
     a.source = source;
     a.demo = m_demo;
     if (entry.status == 404) {
-        a.error = ApiError::notFound(notFoundMessage(key));
+        a.error = CatalogueError {CatalogueError::Kind::NotFound, notFoundMessage(key)};
         return a;
     }
     a.data = entry.body;
-    a.envelope = entry.envelope.isEmpty() ? HttpResponse::okRaw(entry.body).body : entry.envelope;
+    a.envelope = entry.envelope;
     a.etag = entry.etag;
     a.maxAgeSeconds = source == CatalogueAnswer::Source::Stale
         ? 0
         : qMax<qint64>(0, (entry.expiresAt - nowMs) / 1000);
     return a;
+}
+
+// Why an upstream call that brought nothing (and found nothing stale) failed.
+static CatalogueError upstreamError(const UpstreamResult &result)
+{
+    using Kind = CatalogueError::Kind;
+    switch (result.kind) {
+    case UpstreamResult::Kind::KeyRejected:
+        return {Kind::KeyRejected,
+            QStringLiteral("TMDB key rejected: the server's TMDB_API_KEY is not valid")};
+    case UpstreamResult::Kind::Timeout:
+        return {Kind::Timeout, QStringLiteral("TMDB did not answer in time")};
+    case UpstreamResult::Kind::NetworkError:
+        return {Kind::Unreachable, QStringLiteral("TMDB is unreachable and nothing is cached")};
+    default:
+        break;
+    }
+    return {result.kind == UpstreamResult::Kind::RateLimited ? Kind::RateLimited : Kind::BadAnswer,
+        QStringLiteral("TMDB answered with an error (HTTP %1)").arg(result.status)};
 }
 
 void CatalogueService::fetch(const UpstreamRequest &request, CacheCategory category, Callback done)
@@ -209,24 +227,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
     }
     CatalogueAnswer a;
     a.demo = m_demo;
-    switch (result.kind) {
-    case Kind::KeyRejected:
-        a.error = ApiError(ApiError::Code::ServiceUnavailable,
-            QStringLiteral("TMDB key rejected: the server's TMDB_API_KEY is not valid"));
-        break;
-    case Kind::Timeout:
-        a.error = ApiError(
-            ApiError::Code::UpstreamTimeout, QStringLiteral("TMDB did not answer in time"));
-        break;
-    case Kind::NetworkError:
-        a.error = ApiError(ApiError::Code::ServiceUnavailable,
-            QStringLiteral("TMDB is unreachable and nothing is cached"));
-        break;
-    default:
-        a.error = ApiError(ApiError::Code::UpstreamError,
-            QStringLiteral("TMDB answered with an error (HTTP %1)").arg(result.status));
-        break;
-    }
+    a.error = upstreamError(result);
     answerAll(key, a);
 }
 

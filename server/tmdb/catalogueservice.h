@@ -1,7 +1,6 @@
 #pragma once
 
 #include "contentcache.h"
-#include "http/apierror.h"
 #include "imageurls.h"
 #include "upstream.h"
 
@@ -23,16 +22,36 @@ class TmdbClient;
 enum class CacheCategory { Trending, Lists, Details, Reference, Search };
 QString categoryName(CacheCategory category);
 
+// Why the catalogue has no answer, in the catalogue's own terms: the API layer decides which HTTP
+// status and error code each kind becomes (api/catalogueerrors.h). The message says what happened
+// in words fit for a client; it never contains the TMDB key.
+struct CatalogueError
+{
+    enum class Kind {
+        NotFound, // TMDB has no such title, season, episode or person (remembered for a while)
+        KeyRejected, // TMDB refused the server's key (HTTP 401)
+        Timeout, // TMDB did not answer in time, or the throttle's queue was full
+        Unreachable, // no answer at all (network error)
+        RateLimited, // TMDB kept answering 429 after the client's retries
+        BadAnswer, // any other error status from TMDB
+    };
+    Kind kind = Kind::BadAnswer;
+    QString message;
+};
+
+// One catalogue answer: the enriched TMDB payload and its freshness, or an error. `envelope` is
+// the payload in the form it is served in when the cache's memory layer holds it (see
+// ContentCache::setEnvelope); empty otherwise.
 struct CatalogueAnswer
 {
     enum class Source { Hit, Miss, Stale };
     Source source = Source::Miss;
     QByteArray data; // enriched TMDB payload: the envelope's data
-    QByteArray envelope; // {"success":true,"data":...}, shared with the cache
+    QByteArray envelope; // the served form of data, shared with the cache; may be empty
     QByteArray etag;
     qint64 maxAgeSeconds = 0;
     bool demo = false;
-    std::optional<ApiError> error;
+    std::optional<CatalogueError> error;
 };
 
 struct CatalogueStats

@@ -1,6 +1,5 @@
 #include "contentcache.h"
 
-#include "http/httpresponse.h"
 #include "log/categories.h"
 #include "store/database.h"
 
@@ -25,8 +24,8 @@ QByteArray ContentCache::makeEtag(const QByteArray &body)
 
 void ContentCache::remember(const QString &key, CacheEntry entry)
 {
-    if (entry.status == 200 && entry.envelope.isEmpty())
-        entry.envelope = HttpResponse::okRaw(entry.body).body;
+    if (entry.status == 200 && entry.envelope.isEmpty() && m_envelope)
+        entry.envelope = m_envelope(entry.body);
     if (auto it = m_index.find(key); it != m_index.end()) {
         m_memoryBytes -= it.value()->second.cost();
         m_lru.erase(it.value());

@@ -17,7 +17,7 @@ struct CacheEntry
 {
     int status = 200; // 200, or 404 for a remembered missing title
     QByteArray body; // enriched TMDB payload (the envelope's data)
-    QByteArray envelope; // memory layer only: the whole success body, written without copying
+    QByteArray envelope; // memory layer only: the body as served (see setEnvelope), or empty
     QByteArray etag; // strong, quoted
     QString category;
     qint64 fetchedAt = 0; // ms since epoch
@@ -38,6 +38,13 @@ public:
     // clock of its own.
     qint64 now() const { return m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch(); }
     void setClock(std::function<qint64()> nowMs) { m_clock = std::move(nowMs); }
+
+    // The form a 200 body is served in (the API's success envelope). The memory layer keeps each
+    // body in that form too, built once when the entry enters memory, so that a hit is written
+    // without copying. The cache does not know that form, the API layer does; without it (or for
+    // an entry that entered memory before it was set) no envelope is kept.
+    using Envelope = std::function<QByteArray(const QByteArray &body)>;
+    void setEnvelope(Envelope wrap) { m_envelope = std::move(wrap); }
 
     std::optional<CacheEntry> get(const QString &key);
     void put(const QString &key, const CacheEntry &entry, bool persist);
@@ -67,6 +74,7 @@ private:
 
     Database *m_db;
     std::function<qint64()> m_clock; // empty: the real time
+    Envelope m_envelope; // empty: none kept
     qint64 m_budget;
     qint64 m_memoryBytes = 0;
     qint64 m_counted = 0;
