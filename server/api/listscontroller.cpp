@@ -199,9 +199,10 @@ void ListsController::registerList(Router &router, ListKind kind)
 void ListsController::answer(
     const ExchangePtr &ex, const std::function<HttpResponse()> &action, bool durable)
 {
-    try {
-        HttpResponse response = action();
-        response.setHeader("Cache-Control", kNoStore);
+    // Whatever the answer, errors included: a user's lists are nobody else's to cache.
+    ex->addResponseHeader("Cache-Control", kNoStore);
+    ex->runHandler([&] {
+        HttpResponse response = orApiError(action);
         if (!durable) {
             ex->respond(std::move(response));
             return;
@@ -216,22 +217,22 @@ void ListsController::answer(
             m_pages.clear();
             m_pageKeysByUser.clear();
             m_pageBytes = 0;
-            ApiError e(
-                ApiError::Code::ServiceUnavailable, QStringLiteral("The database is unavailable"));
-            e.headers.append(Header {"Cache-Control", kNoStore});
-            ex->fail(e);
+            ex->fail(ApiError(
+                ApiError::Code::ServiceUnavailable, QStringLiteral("The database is unavailable")));
         });
-    } catch (ApiError &e) {
-        e.headers.append(Header {"Cache-Control", kNoStore});
-        ex->fail(e);
+    });
+}
+
+HttpResponse ListsController::orApiError(const std::function<HttpResponse()> &action)
+{
+    try {
+        return action();
     } catch (const ListStoreError &e) {
         // The store has logged the SQL error; the client learns only what kind of failure it was.
-        ApiError api = e.unavailable()
-            ? ApiError(
-                ApiError::Code::ServiceUnavailable, QStringLiteral("The database is unavailable"))
-            : ApiError(ApiError::Code::Internal, QStringLiteral("Internal server error"));
-        api.headers.append(Header {"Cache-Control", kNoStore});
-        ex->fail(api);
+        if (e.unavailable())
+            throw ApiError(
+                ApiError::Code::ServiceUnavailable, QStringLiteral("The database is unavailable"));
+        throw ApiError(ApiError::Code::Internal, QStringLiteral("Internal server error"));
     }
 }
 
