@@ -7,8 +7,8 @@ namespace marquee {
 
 QByteArray formatHttpDate(qint64 secondsSinceEpoch)
 {
-    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static const char months[12][4]
+    static constexpr char kDays[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr char kMonths[12][4]
         = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const std::time_t t = std::time_t(secondsSinceEpoch);
     std::tm tm {};
@@ -16,8 +16,8 @@ QByteArray formatHttpDate(qint64 secondsSinceEpoch)
     // Built by hand: strftime's names follow the C locale, which a process may have changed.
     char buf[40];
     const int n
-        = std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday],
-            tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        = std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+            tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     return QByteArray(buf, n);
 }
 
