@@ -145,6 +145,29 @@ class TestHostile : public QObject
         QVERIFY2(answer.startsWith("HTTP/1.1 200 "), answer.left(200));
     }
 
+    // The headers docs/api.md promises on every answer ("Headers on every answer"), on an error
+    // answer that closes its connection. Call through CHECK().
+    void verifyHeadersOfEveryAnswer(const QByteArray &answer)
+    {
+        const QByteArray head = answer.left(answer.indexOf("\r\n\r\n") + 2);
+        static const QRegularExpression date(
+            QStringLiteral("\r\nDate: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d\\d \\w{3} \\d{4} "
+                           "\\d\\d:\\d\\d:\\d\\d GMT\r\n"));
+        QVERIFY2(date.match(QString::fromLatin1(head)).hasMatch(), head);
+        static const QRegularExpression requestId(
+            QStringLiteral("\r\nX-Request-Id: [0-9a-f]{32}\r\n"));
+        QVERIFY2(requestId.match(QString::fromLatin1(head)).hasMatch(), head);
+        for (const char *header : {"\r\nContent-Type: application/json; charset=utf-8\r\n",
+                 "\r\nX-Content-Type-Options: nosniff\r\n", "\r\nReferrer-Policy: no-referrer\r\n",
+                 "\r\nCache-Control: no-store\r\n", "\r\nConnection: close\r\n"})
+            QVERIFY2(head.contains(header), head);
+        const qsizetype bodyAt = answer.indexOf("\r\n\r\n") + 4;
+        QVERIFY2(head.contains(
+                     "\r\nContent-Length: " + QByteArray::number(answer.size() - bodyAt) + "\r\n"),
+            answer);
+        QVERIFY2(answer.mid(bodyAt).startsWith("{\"success\":false,"), answer);
+    }
+
 private slots:
     void cleanup() { m_server.reset(); }
 
@@ -420,6 +443,58 @@ private slots:
         QCOMPARE(statuses(a), QList<int> {413});
         QVERIFY2(a.contains("\r\nAccess-Control-Allow-Origin: http://localhost:5173\r\n"), a);
         QVERIFY2(a.contains("\r\nVary: Origin\r\n"), a);
+    }
+
+    // Every answer leaves through one response path: the guard's refusals (400, 413, 431) and
+    // its over-capacity 503, made before a request reaches the router, carry the headers of
+    // every answer too.
+    void guardAnswersCarryTheHeadersOfEveryAnswer()
+    {
+        CHECK(startServer({{"MARQUEE_MAX_CONNECTIONS", "2"}}));
+        const QList<std::pair<int, QByteArray>> refused {
+            {400, "GE\x01T /health HTTP/1.1\r\nHost: x\r\n\r\n"},
+            {413, "POST /api/watchlist HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n"},
+            {431,
+                "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(20000, 'a') + "\r\n\r\n"},
+        };
+        for (const auto &[status, request] : refused) {
+            RawSocket s(port());
+            QVERIFY(s.isOpen());
+            s.send(request); // the server may stop reading part way
+            const QByteArray a = s.receive([](const QByteArray &) { return false; });
+            QCOMPARE(statuses(a), QList<int> {status});
+            CHECK(verifyHeadersOfEveryAnswer(a));
+        }
+
+        // Connections are held open until one over the cap is refused with 503.
+        const auto whole = [](const QByteArray &b) {
+            const qsizetype end = b.indexOf("\r\n\r\n");
+            static const QRegularExpression length(
+                QStringLiteral("\r\nContent-Length: (\\d+)\r\n"));
+            const auto m = length.match(QString::fromLatin1(b.left(end + 2)));
+            return end >= 0 && m.hasMatch() && b.size() >= end + 4 + m.captured(1).toLongLong();
+        };
+        std::vector<std::unique_ptr<RawSocket>> held;
+        QByteArray overCapacity;
+        for (int i = 0; i < 10 && overCapacity.isEmpty(); ++i) {
+            auto s = std::make_unique<RawSocket>(port());
+            QVERIFY(s->isOpen());
+            s->setTimeout(500);
+            QByteArray a = s->receive(whole); // over the cap: the 503 comes unasked
+            if (a.isEmpty()) {
+                s->setTimeout(10000);
+                QVERIFY(s->send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+                a = s->receive(whole);
+                QCOMPARE(statuses(a), QList<int> {200});
+            }
+            if (statuses(a) == QList<int> {503})
+                overCapacity = a;
+            else
+                held.push_back(std::move(s));
+        }
+        QVERIFY2(!overCapacity.isEmpty(), "no connection over the cap was refused");
+        CHECK(verifyHeadersOfEveryAnswer(overCapacity));
+        QVERIFY2(overCapacity.contains("\r\nRetry-After: 1\r\n"), overCapacity);
     }
 
     // A request line built to forge a log line is refused and logged as one line whose method

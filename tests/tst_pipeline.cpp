@@ -141,6 +141,44 @@ private slots:
         QVERIFY2(utc >= before && utc <= QDateTime::currentDateTimeUtc().addSecs(1), date);
     }
 
+    // The one response path without a socket: one Vary line out of the pipeline's and the
+    // route's, no-store only when nobody set a cache policy, HEAD with the GET's length and no
+    // body, and neither Content-Type nor Content-Length on 204.
+    void serializedAnswersFollowTheWireRules()
+    {
+        HttpResponse r = HttpResponse::okRaw("[]");
+        r.setHeader("Vary", "Authorization");
+        AnswerContext c;
+        c.requestId = "rid-1";
+        c.pipelineHeaders = {Header {"Vary", "Origin"}, Header {"RateLimit-Limit", "10"}};
+        QByteArray a = serializeAnswer(r, c);
+        QVERIFY2(a.startsWith("HTTP/1.1 200 OK\r\n"), a);
+        QCOMPARE(a.count("\r\nVary: "), 1);
+        QVERIFY2(a.contains("\r\nVary: Origin, Authorization\r\n"), a);
+        QVERIFY2(a.contains("\r\nX-Request-Id: rid-1\r\n"), a);
+        QVERIFY2(a.contains("\r\nCache-Control: no-store\r\n"), a);
+        QVERIFY2(a.contains("\r\nRateLimit-Limit: 10\r\n"), a);
+        QVERIFY2(!a.contains("Connection:"), a);
+        const QByteArray body = "{\"success\":true,\"data\":[]}";
+        QVERIFY2(a.endsWith(
+                     "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body),
+            a);
+
+        c.pipelineHeaders = {Header {"Cache-Control", "private, no-store"}};
+        c.withBody = false;
+        c.close = true;
+        a = serializeAnswer(r, c);
+        QCOMPARE(a.count("\r\nCache-Control: "), 1);
+        QVERIFY2(a.contains("\r\nConnection: close\r\n"), a);
+        QVERIFY2(
+            a.endsWith("\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n"), a);
+
+        a = serializeAnswer(HttpResponse::empty(204), AnswerContext {});
+        QVERIFY2(a.startsWith("HTTP/1.1 204 No Content\r\n"), a);
+        QVERIFY2(!a.contains("\r\nContent-Length:") && !a.contains("\r\nContent-Type:"), a);
+        QVERIFY2(a.contains("\r\nDate: "), a);
+    }
+
     void httpDateIsImfFixdate()
     {
         QCOMPARE(formatHttpDate(784111777), QByteArray("Sun, 06 Nov 1994 08:49:37 GMT"));

@@ -110,7 +110,7 @@ void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &re
     CacheCategory category, const std::function<QByteArray(const QByteArray &)> &transform)
 {
     m_service.fetch(request, category, [ex, transform](const CatalogueAnswer &a) {
-        ex->guard([&] {
+        ex->runHandler([&] {
             if (a.error) {
                 ApiError e = toApiError(*a.error);
                 if (a.demo)

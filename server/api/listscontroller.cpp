@@ -193,9 +193,10 @@ void ListsController::registerList(Router &router, ListKind kind)
 void ListsController::answer(
     const ExchangePtr &ex, const std::function<HttpResponse()> &action, bool durable)
 {
-    try {
-        HttpResponse response = action();
-        response.setHeader("Cache-Control", kNoStore);
+    // Whatever the answer, errors included: a user's lists are nobody else's to cache.
+    ex->addResponseHeader("Cache-Control", kNoStore);
+    ex->runHandler([&] {
+        HttpResponse response = mapStoreErrors(StoreRoutes::Lists, action);
         if (!durable) {
             ex->respond(std::move(response));
             return;
@@ -208,21 +209,10 @@ void ListsController::answer(
             }
             // Pages read inside the failed group may show rows that never made it.
             m_pages.clear();
-            ApiError e
-                = toApiError(StoreError::unavailable(QStringLiteral("the group commit failed")),
-                    StoreRoutes::Lists);
-            e.headers.append(Header {"Cache-Control", kNoStore});
-            ex->fail(e);
+            ex->fail(toApiError(StoreError::unavailable(QStringLiteral("the group commit failed")),
+                StoreRoutes::Lists));
         });
-    } catch (ApiError &e) {
-        e.headers.append(Header {"Cache-Control", kNoStore});
-        ex->fail(e);
-    } catch (const StoreError &e) {
-        // The store has logged the SQL error; the client learns only what kind of failure it was.
-        ApiError api = toApiError(e, StoreRoutes::Lists);
-        api.headers.append(Header {"Cache-Control", kNoStore});
-        ex->fail(api);
-    }
+    });
 }
 
 HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)

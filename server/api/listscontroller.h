@@ -36,6 +36,7 @@ private:
     // Runs an action and answers with its response or its error, both marked private/no-store.
     void answer(
         const ExchangePtr &ex, const std::function<HttpResponse()> &action, bool durable = false);
+    // The action's response; a store failure thrown as the ApiError the client is told.
     QJsonObject toJson(const ListItem &item, ListKind kind) const;
 
     Database &m_db;

@@ -240,7 +240,7 @@ void UserController::exportSlice(const std::shared_ptr<Export> &job)
     // A client that went away gets nothing: dropping the job ends its exchange as client-gone.
     if (job->ex->isClientGone() || job->ex->isAnswered())
         return;
-    job->ex->guard([&] {
+    job->ex->runHandler([&] {
         if (job->slices > 0 && betweenExportSlices)
             betweenExportSlices(*job->ex, job->slices);
         ++job->slices;
@@ -291,7 +291,7 @@ void UserController::sync(const ExchangePtr &ex)
 {
     const qint64 id = ex->principal.userId;
     m_auth.syncProfile(ex->principal.clerkId, [this, ex, id](bool ok) {
-        ex->guard([&] {
+        ex->runHandler([&] {
             HttpResponse r
                 = mapStoreErrors(StoreRoutes::Account, [&] { return profileResponse(id); });
             r.setHeader("X-Marquee-Synced", ok ? "true" : "false");

@@ -102,12 +102,12 @@ void ClerkAuthenticator::verify(
         }
     }
     m_clerk.withKeys([this, ex, token, access, proceed](const KeySet &keys) {
-        ex->guard([&] {
+        ex->runHandler([&] {
             const JwtResult r = verifyJwt(token, keys, m_policy, nowSeconds());
             if (r.error == JwtError::UnknownKey && !r.keyId.isEmpty()) {
                 m_clerk.refreshForUnknownKey(
                     [this, ex, token, access, proceed](const KeySet &fresh) {
-                        ex->guard([&] {
+                        ex->runHandler([&] {
                             verified(ex, token, access, proceed,
                                 verifyJwt(token, fresh, m_policy, nowSeconds()));
                         });

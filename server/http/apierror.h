@@ -1,5 +1,7 @@
 #pragma once
 
+#include "header.h"
+
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -46,7 +48,7 @@ public:
     // Extra payload placed next to `error` (e.g. the existing item of a 409).
     QJsonObject extra;
     // Extra headers for this error (Allow, Retry-After, WWW-Authenticate).
-    QList<std::pair<QByteArray, QByteArray>> headers;
+    QList<Header> headers;
 
     const char *what() const noexcept override { return "marquee::ApiError"; }
 

@@ -1,17 +1,15 @@
 #include "connectionguard.h"
 
 #include "apierror.h"
-#include "httpresponse.h"
+#include "cors.h"
 #include "log/categories.h"
 #include "ratelimiter.h"
+#include "requestid.h"
 #include "wire.h"
 
 #include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
-
-#include <functional>
-#include <map>
 
 namespace marquee {
 
@@ -22,105 +20,6 @@ namespace {
 constexpr qint64 kReadSlack = 16 * 1024;
 
 } // namespace
-
-// Per-connection state: an incremental scan of the HTTP/1.1 framing that reads each byte once
-// (not a full parser; Qt's still does the real work) and knows where every request ends.
-class ConnectionState : public QObject
-{
-public:
-    ConnectionState(QTcpSocket *socket, FramingScanner::Limits limits, std::function<void()> gone)
-        : QObject(socket)
-        , scanner(limits)
-        , m_gone(std::move(gone))
-    { }
-    // Counted down here, not on the socket's destroyed() signal: Qt 6.4 disconnects every
-    // signal of a socket whose request it cannot parse.
-    ~ConnectionState() override
-    {
-        if (m_gone)
-            m_gone();
-    }
-
-    FramingScanner scanner;
-    bool refused = false; // the scanner stopped: a refusal, or past a closing request
-    qint64 requestStartedMs = 0; // when the request being read began (whole-request deadline)
-    // Bytes Qt's parser left unread after its last turn: whatever is available beyond them
-    // when the next readyRead comes is new, and only that is scanned.
-    qint64 unreadAfterParser = 0;
-    int inFlight = 0; // handed to Qt, not yet answered
-    quint64 nextSequence = 0; // given to the next request Qt hands over
-    quint64 nextToWrite = 0; // the request whose answer goes out next
-    struct Answer
-    {
-        QByteArray interim; // "100 Continue", written when its turn comes, before the answer
-        QByteArray bytes;
-        bool ready = false;
-        bool close = false;
-    };
-    std::map<quint64, Answer> answers; // by request index, waiting for their turn
-    bool hidden = false; // the buffered bytes are hidden from Qt's parser for this readyRead
-    bool paused = false;
-    // A refusal waiting for the complete requests before it to be handed to Qt.
-    QByteArray refusal;
-    quint64 refusalIndex = 0;
-    bool refusalPending = false;
-    qint64 parkedBytes = 0; // of ready answers waiting for an earlier one
-    // A request asked to close the connection (Connection: close, or HTTP/1.0 without
-    // keep-alive): nothing after it is processed (RFC 9112 section 9.6).
-    bool closeRequested = false;
-    quint64 closeIndex = 0;
-    qint64 lastActivityMs = 0; // on the guard's monotonic clock
-    qint64 unsentSinceMs = -1; // since when answer bytes have been waiting to be sent
-
-private:
-    std::function<void()> m_gone;
-};
-
-static const char kStateProperty[] = "_marquee_connection_state";
-
-static ConnectionState *stateOf(QTcpSocket *socket)
-{
-    return socket
-        ? static_cast<ConnectionState *>(socket->property(kStateProperty).value<QObject *>())
-        : nullptr;
-}
-
-// Requests handed to Qt whose answers have not been written, ready ones waiting behind a slow
-// earlier one included: they all hold memory.
-static bool overloaded(QTcpSocket *socket, const ConnectionState *s)
-{
-    return s->nextSequence - s->nextToWrite >= quint64(ConnectionGuard::kMaxPipelined)
-        || socket->bytesToWrite() + s->parkedBytes > ConnectionGuard::kMaxUnsentBytes;
-}
-
-// Writes every answer whose turn has come. An interim answer goes out when its request's turn
-// comes, ahead of that request's final answer.
-static void writeInOrder(QTcpSocket *socket, ConnectionState *s)
-{
-    while (!s->answers.empty() && s->answers.begin()->first == s->nextToWrite) {
-        ConnectionState::Answer &a = s->answers.begin()->second;
-        if (!a.interim.isEmpty()) {
-            socket->write(a.interim);
-            a.interim.clear();
-        }
-        if (!a.ready)
-            break;
-        const QByteArray bytes = std::move(a.bytes);
-        const bool close = a.close;
-        s->parkedBytes -= bytes.size();
-        s->answers.erase(s->answers.begin());
-        ++s->nextToWrite;
-        socket->write(bytes);
-        if (close) {
-            s->answers.clear();
-            s->parkedBytes = 0;
-            socket->flush();
-            socket->disconnectFromHost();
-            return;
-        }
-    }
-    socket->flush();
-}
 
 ConnectionGuard::ConnectionGuard(const HttpOptions &options, QObject *parent)
     : QTcpServer(parent)
@@ -145,116 +44,66 @@ void ConnectionGuard::followParser()
     // afterParser() behind it.
     connect(this, &QTcpServer::newConnection, this, [this] {
         for (const QPointer<QTcpSocket> &socket : std::as_const(m_unfollowed)) {
-            auto *state = stateOf(socket);
-            if (!socket || !state)
+            Connection *c = socket ? connection(socket) : nullptr;
+            if (!c)
                 continue;
-            connect(socket, &QTcpSocket::readyRead, state,
-                [this, socket = socket.data(), state] { afterParser(socket, state); });
+            connect(socket, &QTcpSocket::readyRead, c, [this, c] { afterParser(c); });
         }
         m_unfollowed.clear();
     });
 }
 
-quint64 ConnectionGuard::requestStarted(QTcpSocket *socket)
-{
-    auto *s = stateOf(socket);
-    if (!s)
-        return 0;
-    ++s->inFlight;
-    return s->nextSequence++;
-}
-
-void ConnectionGuard::deliver(QTcpSocket *socket, quint64 sequence, QByteArray bytes, bool close)
-{
-    auto *s = stateOf(socket);
-    if (!s) {
-        socket->write(bytes);
-        socket->flush();
-        if (close)
-            socket->disconnectFromHost();
-        return;
-    }
-    if (s->closeRequested && sequence == s->closeIndex && !close) {
-        // HTTP/1.0 without keep-alive: the router did not ask to close, the guard does.
-        close = true;
-        const qsizetype headEnd = bytes.indexOf("\r\n\r\n");
-        if (bytes.indexOf("\r\nConnection: close\r\n") < 0
-            || bytes.indexOf("\r\nConnection: close\r\n") > headEnd)
-            bytes.insert(bytes.indexOf("\r\n") + 2, "Connection: close\r\n");
-    }
-    ConnectionState::Answer &a = s->answers[sequence];
-    a.bytes = std::move(bytes);
-    a.ready = true;
-    a.close = close;
-    s->parkedBytes += a.bytes.size();
-    writeInOrder(socket, s);
-    resumeIfDrained(socket, s);
-}
-
-void ConnectionGuard::requestFinished(QTcpSocket *socket)
-{
-    if (auto *s = stateOf(socket)) {
-        if (s->inFlight > 0)
-            --s->inFlight;
-        resumeIfDrained(socket, s);
-    }
-}
-
-void ConnectionGuard::resumeIfDrained(QTcpSocket *socket, ConnectionState *s)
-{
-    if (!s->paused || overloaded(socket, s))
-        return;
-    s->paused = false;
-    if (socket->bytesAvailable() > 0)
-        QMetaObject::invokeMethod(socket, &QAbstractSocket::readyRead, Qt::QueuedConnection);
-}
-
 void ConnectionGuard::closeExpired()
 {
     const qint64 now = m_clock.elapsed();
-    const auto sockets = findChildren<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
-    for (QTcpSocket *socket : sockets) {
-        auto *s = stateOf(socket);
-        if (!s)
-            continue;
+    // A copy: closing a connection may change the hash.
+    const auto connections = m_connections;
+    for (Connection *c : connections) {
+        QTcpSocket *socket = c->socket();
         if (socket->state() == QAbstractSocket::UnconnectedState) {
             socket->deleteLater(); // whatever happened to its signals, the slot comes back
             continue;
         }
-        // Output a client does not read must drain within the idle time, or the connection is
-        // cut: disconnectFromHost() alone would wait for it forever.
-        if (socket->bytesToWrite() > 0) {
-            if (s->unsentSinceMs < 0)
-                s->unsentSinceMs = now;
-            else if (now - s->unsentSinceMs >= m_options.idleTimeoutMs) {
-                qCInfo(lcHttp) << "connection aborted: its client stopped reading";
-                socket->abort();
-                continue;
-            }
-        } else {
-            s->unsentSinceMs = -1;
-        }
-        // A whole request (header block and body) must arrive within the idle time, however
-        // slowly it trickles.
-        if (s->scanner.inRequest() && now - s->requestStartedMs >= m_options.idleTimeoutMs) {
-            qCInfo(lcHttp) << "connection aborted: a request did not arrive in time";
-            socket->abort();
+        if (cutIfExpired(c, now))
             continue;
-        }
-        const bool idle = s->inFlight == 0 && !s->scanner.inRequest()
-            && now - s->lastActivityMs >= m_options.idleTimeoutMs;
-        if (idle)
+        if (c->isIdle() && now - c->m_lastActivityMs >= m_options.idleTimeoutMs)
             socket->disconnectFromHost();
     }
 }
 
+// The deadlines that abort a connection rather than close it; true when it was aborted.
+bool ConnectionGuard::cutIfExpired(Connection *c, qint64 now)
+{
+    QTcpSocket *socket = c->socket();
+    // Output a client does not read must drain within the idle time, or the connection is cut:
+    // disconnectFromHost() alone would wait for it forever.
+    if (socket->bytesToWrite() > 0) {
+        if (c->m_unsentSinceMs < 0) {
+            c->m_unsentSinceMs = now;
+        } else if (now - c->m_unsentSinceMs >= m_options.idleTimeoutMs) {
+            qCInfo(lcHttp) << "connection aborted: its client stopped reading";
+            socket->abort();
+            return true;
+        }
+    } else {
+        c->m_unsentSinceMs = -1;
+    }
+    // A whole request (header block and body) must arrive within the idle time, however slowly
+    // it trickles.
+    if (c->m_scanner.inRequest() && now - c->m_requestStartedMs >= m_options.idleTimeoutMs) {
+        qCInfo(lcHttp) << "connection aborted: a request did not arrive in time";
+        socket->abort();
+        return true;
+    }
+    return false;
+}
+
 void ConnectionGuard::closeIdleConnections()
 {
-    const auto sockets = findChildren<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
-    for (QTcpSocket *socket : sockets) {
-        auto *s = stateOf(socket);
-        if (s && s->inFlight == 0 && !s->scanner.inRequest())
-            socket->disconnectFromHost();
+    const auto connections = m_connections;
+    for (Connection *c : connections) {
+        if (c->isIdle())
+            c->socket()->disconnectFromHost();
     }
 }
 
@@ -271,30 +120,7 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     const QString client = RateLimitKey::forAddress(socket->peerAddress()).toString();
     const bool clientFull = m_perClient.value(client) >= m_options.maxConnectionsPerClient;
     if (m_active >= m_options.maxConnections || clientFull) {
-        // At most one line a second: a flood of refused connections must not flood the log.
-        const qint64 now = m_clock.elapsed();
-        if (m_lastCapWarningMs < 0 || now - m_lastCapWarningMs >= 1000) {
-            m_lastCapWarningMs = now;
-            if (clientFull)
-                qCWarning(lcHttp) << "connection refused: limit of"
-                                  << m_options.maxConnectionsPerClient
-                                  << "connections per client reached";
-            else
-                qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnections
-                                  << "reached";
-        }
-        const QByteArray rid = newRequestId();
-        const HttpResponse r = HttpResponse::error(
-            ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Too many connections")),
-            rid);
-        QList<std::pair<QByteArray, QByteArray>> headers {{"Content-Type", r.contentType},
-            {"X-Request-Id", rid}, {"Retry-After", "1"}, {"Connection", "close"}};
-        appendSecurityHeaders(headers, r.contentType);
-        socket->write(serializeResponse(503, headers, r.body, true));
-        socket->disconnectFromHost();
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        // A client that never reads the 503 is cut off too.
-        QTimer::singleShot(m_options.idleTimeoutMs, socket, [socket] { socket->abort(); });
+        refuseOverCapacity(socket, clientFull);
         return;
     }
     ++m_active;
@@ -302,158 +128,186 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     // The backstop: a socket never buffers more than one maximal request and some slack.
     socket->setReadBufferSize(m_options.maxHeaderBytes + m_options.maxBodyBytes + kReadSlack);
     QPointer<ConnectionGuard> self(this);
-    auto *state = new ConnectionState(
-        socket, {m_options.maxHeaderBytes, m_options.maxBodyBytes}, [self, client] {
+    auto *c = new Connection(
+        socket, {m_options.maxHeaderBytes, m_options.maxBodyBytes}, [self, socket, client] {
             if (!self)
                 return;
+            self->m_connections.remove(socket);
             --self->m_active;
             if (--self->m_perClient[client] <= 0)
                 self->m_perClient.remove(client);
         });
-    socket->setProperty(kStateProperty, QVariant::fromValue<QObject *>(state));
-    state->lastActivityMs = m_clock.elapsed();
+    m_connections.insert(socket, c);
+    c->m_lastActivityMs = m_clock.elapsed();
 
     // Connected before Qt's own readyRead handler (which is connected once this socket is
     // taken from the pending queue), so every byte is seen here first; afterParser() is
     // connected behind Qt's handler by followParser().
-    connect(socket, &QTcpSocket::readyRead, this,
-        [this, socket, state] { beforeParser(socket, state); });
-    connect(socket, &QTcpSocket::bytesWritten, state, [this, socket, state] {
-        state->lastActivityMs = m_clock.elapsed();
-        state->unsentSinceMs = socket->bytesToWrite() > 0 ? state->lastActivityMs : -1;
-        resumeIfDrained(socket, state);
+    connect(socket, &QTcpSocket::readyRead, c, [this, c] { beforeParser(c); });
+    connect(socket, &QTcpSocket::bytesWritten, c, [this, c] {
+        c->m_lastActivityMs = m_clock.elapsed();
+        c->m_unsentSinceMs = c->socket()->bytesToWrite() > 0 ? c->m_lastActivityMs : -1;
+        c->resumeIfDrained();
     });
     m_unfollowed.append(socket);
     addPendingConnection(socket);
 }
 
-void ConnectionGuard::beforeParser(QTcpSocket *socket, ConnectionState *state)
+void ConnectionGuard::refuseOverCapacity(QTcpSocket *socket, bool clientFull)
 {
-    const qint64 previousActivity = state->lastActivityMs;
-    state->lastActivityMs = m_clock.elapsed();
-    const qint64 available = socket->bytesAvailable();
-    if (state->refused) {
-        if (!state->refusalPending) {
-            socket->readAll(); // after a refusal nothing more is read
-            return;
-        }
-        if (state->nextSequence >= state->refusalIndex) {
-            drainAndAnswerRefusal(socket, state);
-            return;
-        }
-        // Earlier requests are still being handed to Qt: the caps below still apply.
-    } else if (const qint64 fresh = available - state->unreadAfterParser; fresh > 0) {
-        // Only bytes never seen before are scanned: each byte once, however often Qt re-emits
-        // readyRead for a buffer of pipelined requests.
-        const QByteArray data = socket->peek(available);
-        const quint64 before = state->scanner.completeRequests();
-        scan(socket, state, data, data.size() - fresh);
-        if (state->refused && !state->refusalPending)
-            return;
-        // White space alone between requests (which Qt's parser skips) is no activity: a
-        // trickle of it must not keep an idle connection open.
-        if (!state->refused && !state->scanner.inRequest()
-            && state->scanner.completeRequests() == before)
-            state->lastActivityMs = previousActivity;
+    // At most one line a second: a flood of refused connections must not flood the log.
+    const qint64 now = m_clock.elapsed();
+    if (m_lastCapWarningMs < 0 || now - m_lastCapWarningMs >= 1000) {
+        m_lastCapWarningMs = now;
+        if (clientFull)
+            qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnectionsPerClient
+                              << "connections per client reached";
+        else
+            qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnections
+                              << "reached";
     }
-    // Too many unanswered requests or too much unsent output: Qt's parser gets to see nothing
-    // this time (the bytes stay buffered; afterParser() gives them back). Reading resumes when
-    // answers drain. Never while Qt is in the middle of a request.
-    if (overloaded(socket, state) && !socket->isTransactionStarted() && available > 0) {
+    AnswerContext context;
+    context.requestId = newRequestId();
+    context.close = true;
+    ApiError error(ApiError::Code::ServiceUnavailable, QStringLiteral("Too many connections"));
+    error.headers.append(Header {"Retry-After", "1"});
+    socket->write(serializeAnswer(HttpResponse::error(error, context.requestId), context));
+    socket->disconnectFromHost();
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    // A client that never reads the 503 is cut off too.
+    QTimer::singleShot(m_options.idleTimeoutMs, socket, [socket] { socket->abort(); });
+}
+
+void ConnectionGuard::beforeParser(Connection *c)
+{
+    const qint64 available = c->socket()->bytesAvailable();
+    if (!scanNewBytes(c, available))
+        return;
+    holdBackIfOverloaded(c, available);
+}
+
+// Scans what arrived since Qt's parser last ran; false when nothing more is to be done for this
+// readyRead (the connection was refused and its bytes dropped, or its refusal went out).
+bool ConnectionGuard::scanNewBytes(Connection *c, qint64 available)
+{
+    QTcpSocket *socket = c->socket();
+    const qint64 previousActivity = c->m_lastActivityMs;
+    c->m_lastActivityMs = m_clock.elapsed();
+    if (c->m_refused) {
+        if (!c->m_refusalPending) {
+            socket->readAll(); // after a refusal nothing more is read
+            return false;
+        }
+        if (c->m_nextSequence >= c->m_refusalIndex) {
+            drainAndAnswerRefusal(c);
+            return false;
+        }
+        // Earlier requests are still being handed to Qt: the caps still apply.
+        return true;
+    }
+    const qint64 fresh = available - c->m_unreadAfterParser;
+    if (fresh <= 0)
+        return true;
+    // Only bytes never seen before are scanned: each byte once, however often Qt re-emits
+    // readyRead for a buffer of pipelined requests.
+    const QByteArray data = socket->peek(available);
+    const quint64 before = c->m_scanner.completeRequests();
+    scan(c, data, data.size() - fresh);
+    if (c->m_refused && !c->m_refusalPending)
+        return false;
+    // White space alone between requests (which Qt's parser skips) is no activity: a trickle of
+    // it must not keep an idle connection open.
+    if (!c->m_refused && !c->m_scanner.inRequest() && c->m_scanner.completeRequests() == before)
+        c->m_lastActivityMs = previousActivity;
+    return true;
+}
+
+// Too many unanswered requests or too much unsent output: Qt's parser gets to see nothing this
+// time (the bytes stay buffered; afterParser() gives them back). Reading resumes when answers
+// drain. Never while Qt is in the middle of a request.
+void ConnectionGuard::holdBackIfOverloaded(Connection *c, qint64 available)
+{
+    QTcpSocket *socket = c->socket();
+    if (c->overloaded() && !socket->isTransactionStarted() && available > 0) {
         socket->startTransaction();
         socket->skip(available);
-        state->hidden = true;
-        state->paused = true;
+        c->m_hidden = true;
+        c->m_paused = true;
     }
 }
 
-void ConnectionGuard::afterParser(QTcpSocket *socket, ConnectionState *state)
+void ConnectionGuard::afterParser(Connection *c)
 {
-    if (state->hidden) {
-        socket->rollbackTransaction();
-        state->hidden = false;
+    if (c->m_hidden) {
+        c->socket()->rollbackTransaction();
+        c->m_hidden = false;
     }
-    state->unreadAfterParser = socket->bytesAvailable();
+    c->m_unreadAfterParser = c->socket()->bytesAvailable();
 }
 
-void ConnectionGuard::scan(
-    QTcpSocket *socket, ConnectionState *state, const QByteArray &data, qint64 pos)
+void ConnectionGuard::scan(Connection *c, const QByteArray &data, qint64 pos)
 {
-    const bool wasInRequest = state->scanner.inRequest();
-    const FramingScanner::Result r = state->scanner.feed(QByteArrayView(data).sliced(pos));
-    if (state->scanner.inRequest() && (!wasInRequest || r.completed > 0))
-        state->requestStartedMs = m_clock.elapsed();
+    const bool wasInRequest = c->m_scanner.inRequest();
+    const FramingScanner::Result r = c->m_scanner.feed(QByteArrayView(data).sliced(pos));
+    if (c->m_scanner.inRequest() && (!wasInRequest || r.completed > 0))
+        c->m_requestStartedMs = m_clock.elapsed();
     for (const quint64 index : r.continues)
-        state->answers[index].interim = "HTTP/1.1 100 Continue\r\n\r\n";
+        c->m_answers[index].interim = "HTTP/1.1 100 Continue\r\n\r\n";
     if (!r.continues.isEmpty())
-        writeInOrder(socket, state);
+        c->writeInOrder();
     if (r.closeAt) {
-        state->closeRequested = true;
-        state->closeIndex = *r.closeAt;
+        c->m_closeRequested = true;
+        c->m_closeIndex = *r.closeAt;
     }
     if (r.refusal) {
-        refuse(socket, state, *r.refusal);
-    } else if (state->scanner.stopped() && !state->refused) {
+        refuse(c, *r.refusal);
+    } else if (c->m_scanner.stopped() && !c->m_refused) {
         // Past a request that closes the connection: what follows it is taken away from Qt's
         // parser once it has taken that one, and nothing answers it.
-        state->refused = true;
-        state->refusal.clear();
-        state->refusalIndex = state->closeIndex + 1;
-        state->refusalPending = true;
+        c->m_refused = true;
+        c->m_refusal.clear();
+        c->m_refusalIndex = c->m_closeIndex + 1;
+        c->m_refusalPending = true;
     }
 }
 
-void ConnectionGuard::refuse(
-    QTcpSocket *socket, ConnectionState *state, const FramingScanner::Refusal &refusal)
+void ConnectionGuard::refuse(Connection *c, const FramingScanner::Refusal &refusal)
 {
     const int status = refusal.status;
-    state->refused = true;
-    const QByteArray rid = newRequestId();
+    c->m_refused = true;
     const auto code = status == 431 ? ApiError::Code::HeaderTooLarge
         : status == 400             ? ApiError::Code::ValidationError
                                     : ApiError::Code::PayloadTooLarge;
-    const HttpResponse r = HttpResponse::error(ApiError(code, refusal.message), rid);
-    QList<std::pair<QByteArray, QByteArray>> headers {
-        {"Content-Type", r.contentType}, {"X-Request-Id", rid}, {"Connection", "close"}};
-    appendSecurityHeaders(headers, r.contentType);
+    AnswerContext context;
+    context.requestId = newRequestId();
+    context.close = true;
     // A browser reads the refusal only with the CORS headers the pipeline would have added.
-    if (!m_options.allowedOrigins.isEmpty()) {
-        headers.append(Header {"Vary", "Origin"});
-        const QByteArray &origin = refusal.origin;
-        if (!origin.isEmpty() && m_options.allowedOrigins.contains(QString::fromUtf8(origin))) {
-            headers.append(Header {"Access-Control-Allow-Origin", origin});
-            headers.append(Header {"Access-Control-Allow-Credentials", "true"});
-            headers.append(Header {"Access-Control-Expose-Headers", "X-Request-Id"});
-        }
-    }
-    state->refusal = serializeResponse(status, headers, r.body, true);
-    state->refusalIndex = state->scanner.completeRequests();
-    state->refusalPending = true;
-    emit rejected(status, rid, refusal.method, refusal.path);
+    appendCorsHeaders(context.pipelineHeaders, m_options.allowedOrigins, refusal.origin);
+    c->m_refusal = serializeAnswer(
+        HttpResponse::error(ApiError(code, refusal.message), context.requestId), context);
+    c->m_refusalIndex = c->m_scanner.completeRequests();
+    c->m_refusalPending = true;
+    emit rejected(status, context.requestId, refusal.method, refusal.path);
     // The complete requests before this one are still answered, in order: the refusal waits
-    // until Qt has taken them (beforeParser checks on every turn).
-    if (state->nextSequence >= state->refusalIndex)
-        drainAndAnswerRefusal(socket, state);
+    // until Qt has taken them (scanNewBytes checks on every turn).
+    if (c->m_nextSequence >= c->m_refusalIndex)
+        drainAndAnswerRefusal(c);
 }
 
-void ConnectionGuard::drainAndAnswerRefusal(QTcpSocket *socket, ConnectionState *state)
+void ConnectionGuard::drainAndAnswerRefusal(Connection *c)
 {
-    state->refusalPending = false;
+    QTcpSocket *socket = c->socket();
+    c->m_refusalPending = false;
     // Take every buffered byte away from Qt's parser so it never sees the refused request.
     if (socket->isTransactionStarted())
         socket->rollbackTransaction();
-    state->hidden = false;
+    c->m_hidden = false;
     socket->readAll();
-    state->unreadAfterParser = 0;
-    if (state->refusal.isEmpty())
+    c->m_unreadAfterParser = 0;
+    if (c->m_refusal.isEmpty())
         return; // after a closing request: nothing to answer, the connection closes after it
-    ConnectionState::Answer &a = state->answers[state->refusalIndex];
-    a.bytes = std::move(state->refusal);
-    a.ready = true;
-    a.close = true;
-    state->parkedBytes += a.bytes.size();
-    state->refusal.clear();
-    writeInOrder(socket, state);
+    c->park(c->m_refusalIndex, std::exchange(c->m_refusal, QByteArray()), true);
+    c->writeInOrder();
 }
 
 } // namespace marquee

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/httpoptions.h"
+#include "connection.h"
 #include "framingscanner.h"
 
 #include <QElapsedTimer>
@@ -12,8 +13,6 @@
 
 namespace marquee {
 
-class ConnectionState;
-
 // The listening socket handed to QHttpServer::bind(). QtHttpServer 6.4 has no limits of its own
 // (docs/qt64.md, "QHttpServer has no limits"): this guard reads every connection's byte stream
 // ahead of Qt's parser, once, and makes sure both agree on every request or the request is
@@ -21,6 +20,8 @@ class ConnectionState;
 // oversized header block and 413 for an oversized body, sends "100 Continue" when asked, keeps
 // answers in request order, pauses reading while a connection has too many unanswered requests or
 // too much unsent output, closes idle, slow and non-reading connections, and caps connections.
+// Each connection's state is a Connection, a child of its socket, that the guard finds by socket
+// (connection()); its answers, refusals included, are made by serializeAnswer() like every other.
 class ConnectionGuard : public QTcpServer
 {
     Q_OBJECT
@@ -29,22 +30,13 @@ public:
     ~ConnectionGuard() override;
     Q_DISABLE_COPY_MOVE(ConnectionGuard)
 
-    // Unanswered requests one connection may have before the guard stops handing it more.
-    static constexpr int kMaxPipelined = 64;
-    // Unsent answer bytes one connection may queue before its reading pauses.
-    static constexpr qint64 kMaxUnsentBytes = 1024 * 1024;
-
     // Call once right after QAbstractHttpServer::bind(this): the guard then also runs after
     // Qt's parser on every readyRead, which is how it knows what Qt has consumed.
     void followParser();
 
     int activeConnections() const { return m_active; }
-    // Requests being answered on a socket keep it from being closed as idle.
-    // Returns the request's place in its connection's order.
-    static quint64 requestStarted(QTcpSocket *socket);
-    // Writes an answer in request order (pipelining); close: close the connection after it.
-    static void deliver(QTcpSocket *socket, quint64 sequence, QByteArray bytes, bool close);
-    static void requestFinished(QTcpSocket *socket);
+    // The state of a connection this guard accepted, or null (a socket it refused, or gone).
+    Connection *connection(QTcpSocket *socket) const { return m_connections.value(socket); }
     // Closes every connection that has no request in flight (used at shutdown).
     void closeIdleConnections();
 
@@ -58,16 +50,20 @@ protected:
     void incomingConnection(qintptr handle) override;
 
 private:
-    void beforeParser(QTcpSocket *socket, ConnectionState *state);
-    void afterParser(QTcpSocket *socket, ConnectionState *state);
-    void scan(QTcpSocket *socket, ConnectionState *state, const QByteArray &data, qint64 pos);
+    void refuseOverCapacity(QTcpSocket *socket, bool clientFull);
+    void beforeParser(Connection *c);
+    bool scanNewBytes(Connection *c, qint64 available);
+    void holdBackIfOverloaded(Connection *c, qint64 available);
+    void afterParser(Connection *c);
+    void scan(Connection *c, const QByteArray &data, qint64 pos);
     void closeExpired();
-    void refuse(QTcpSocket *socket, ConnectionState *state, const FramingScanner::Refusal &refusal);
-    void drainAndAnswerRefusal(QTcpSocket *socket, ConnectionState *state);
-    static void resumeIfDrained(QTcpSocket *socket, ConnectionState *state);
+    bool cutIfExpired(Connection *c, qint64 now);
+    void refuse(Connection *c, const FramingScanner::Refusal &refusal);
+    void drainAndAnswerRefusal(Connection *c);
 
     HttpOptions m_options;
     int m_active = 0;
+    QHash<const QTcpSocket *, Connection *> m_connections; // each removed as its socket goes
     QHash<QString, int> m_perClient; // open connections per client (an IPv6 /64 counts as one)
     QList<QPointer<QTcpSocket>> m_unfollowed; // accepted, not yet followed after Qt's parser
     QElapsedTimer m_clock;

@@ -54,7 +54,7 @@ void Exchange::fail(const ApiError &error)
     respond(HttpResponse::error(error, m_requestId));
 }
 
-void Exchange::guard(const std::function<void()> &fn)
+void Exchange::runHandler(const std::function<void()> &fn)
 {
     try {
         fn();

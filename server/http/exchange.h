@@ -1,5 +1,6 @@
 #pragma once
 
+#include "connection.h"
 #include "httprequest.h"
 #include "httpresponse.h"
 
@@ -31,10 +32,21 @@ struct Principal
     bool isAuthenticated() const { return userId > 0; }
 };
 
-// One request and the promise of exactly one answer. Routes answer synchronously or keep the shared
-// pointer and answer later; the socket is guarded, so an answer for a client that has gone is
-// dropped (writing to a dead responder crashes). Never return QFuture from a route (docs/qt64.md,
-// "Asynchronous answers: QFuture and QPromise routes crash").
+// One request and the promise of exactly one answer. An Exchange is answered exactly once, maybe
+// later, and the client may be gone by then. A route answers at once (respond() or fail(), or by
+// throwing ApiError inside runHandler()) or keeps the shared pointer and answers when its work is
+// done; a second answer is ignored with a warning. Whatever the route does, the answer leaves
+// through HttpServer::finishExchange(), which adds the headers every response carries, writes the
+// answer in its connection's request order and logs it. When the client has gone, the answer is
+// not written but still logged; an Exchange dropped unanswered answers itself (499 when the client
+// went away, else 500), so no request is ever left without its access-log line. Never return
+// QFuture from a route (docs/qt64.md, "Asynchronous answers: QFuture and QPromise routes crash").
+//
+//     router.get("/api/thing", [](const ExchangePtr &ex) {
+//         startWork([ex](const Result &result) {   // later, on the event loop
+//             ex->runHandler([&] { ex->respond(HttpResponse::ok(toJson(result))); });
+//         });
+//     });
 class Exchange : public std::enable_shared_from_this<Exchange>
 {
 public:
@@ -48,17 +60,16 @@ public:
     Principal principal;
     const Route *route = nullptr;
 
-    // Headers the pipeline adds to whatever answer is sent (CORS, rate limit).
+    // Headers added to whatever answer is sent, errors included (CORS, rate limit, a route's
+    // Cache-Control for all its answers).
     void addResponseHeader(const QByteArray &name, const QByteArray &value);
-    const QList<std::pair<QByteArray, QByteArray>> &responseHeaders() const
-    {
-        return m_extraHeaders;
-    }
+    const QList<Header> &responseHeaders() const { return m_extraHeaders; }
 
     void respond(HttpResponse response);
     void fail(const ApiError &error);
-    // Runs fn and turns an ApiError (or any other exception, as a 500) into an error answer.
-    void guard(const std::function<void()> &fn);
+    // Runs a handler step and answers an ApiError it throws as that error (any other exception as
+    // a 500): the one try/catch around route code.
+    void runHandler(const std::function<void()> &fn);
 
     bool isAnswered() const { return m_answered; }
     bool isClientGone() const
@@ -73,9 +84,10 @@ private:
     friend class HttpServer;
     QPointer<HttpServer> m_server;
     QPointer<QTcpSocket> m_socket;
+    QPointer<Connection> m_connection; // the socket's state in the guard; the answer goes there
     HttpRequest m_request;
     QByteArray m_requestId;
-    QList<std::pair<QByteArray, QByteArray>> m_extraHeaders;
+    QList<Header> m_extraHeaders;
     QElapsedTimer m_timer;
     bool m_answered = false;
     quint64 m_sequence = 0; // place in its connection's request order

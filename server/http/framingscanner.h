@@ -9,6 +9,8 @@
 
 namespace marquee {
 
+struct HeadFields;
+
 // Reads one connection's HTTP/1.1 byte stream ahead of Qt 6.4.2's parser, each byte once, and
 // checks every request the way that parser will read it (docs/http.md, "Limits and deadlines"):
 // it knows where each request ends, or refuses the request it cannot agree on. No socket: the
@@ -54,7 +56,18 @@ public:
 
 private:
     enum class Phase { Head, Body, ChunkSize, ChunkData, ChunkEnd, LastChunkEnd, Refused, Closed };
+    // One function a phase of a request: the request line, the header block, the body framing
+    // and its limits. The readers take bytes from data at pos and move pos past what they took;
+    // false when the request was refused (nothing more is read).
+    bool readHead(QByteArrayView data, qint64 &pos);
+    bool checkRequestLine();
     bool headComplete(qint64 end);
+    bool framingAccepted(const HeadFields &fields);
+    void startBody(const HeadFields &fields);
+    void readData(QByteArrayView data, qint64 &pos);
+    bool readChunkSize(QByteArrayView data, qint64 &pos);
+    bool acceptChunk(qint64 size, qint64 lineSize);
+    bool readChunkEnd(QByteArrayView data, qint64 &pos);
     void requestDone();
     void fail(int status, const QString &message);
     Result finish(quint64 before);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "header.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QHostAddress>
@@ -25,7 +27,7 @@ struct HttpRequest
     QByteArray rawMethod;
     QString path; // decoded, without query string
     QUrlQuery query;
-    QList<std::pair<QByteArray, QByteArray>> headers;
+    QList<Header> headers;
     QByteArray body;
     QHostAddress remoteAddress;
     QHash<QString, QString> params; // path parameters of the matched route

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "header.h"
+
 #include <QByteArray>
 #include <QJsonValue>
 #include <QList>
 
 namespace marquee {
-
-using Header = std::pair<QByteArray, QByteArray>;
 
 class ApiError;
 
@@ -17,7 +17,7 @@ struct HttpResponse
     int status = 200;
     QByteArray contentType = "application/json; charset=utf-8";
     QByteArray body;
-    QList<std::pair<QByteArray, QByteArray>> headers;
+    QList<Header> headers;
 
     void setHeader(const QByteArray &name, const QByteArray &value);
     QByteArray header(const QByteArray &name) const;

@@ -2,14 +2,14 @@
 
 #include "apierror.h"
 #include "connectionguard.h"
+#include "cors.h"
 #include "log/accesslog.h"
 #include "log/categories.h"
+#include "requestid.h"
 #include "wire.h"
 
 #include <QHttpServerRequest>
 #include <QTcpSocket>
-
-#include <algorithm>
 
 namespace marquee {
 
@@ -71,30 +71,19 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (!isValidRequestId(rid))
         rid = newRequestId();
     ++m_inFlight;
-    const quint64 sequence = ConnectionGuard::requestStarted(socket);
     auto ex = std::make_shared<Exchange>(this, socket, std::move(req), std::move(rid));
-    ex->m_sequence = sequence;
-    ex->guard([&] { dispatch(ex); });
+    if (Connection *connection = m_guard ? m_guard->connection(socket) : nullptr) {
+        ex->m_connection = connection;
+        ex->m_sequence = connection->requestStarted();
+    }
+    ex->runHandler([&] { dispatch(ex); });
     return true;
 }
 
 bool HttpServer::applyCors(Exchange &ex) const
 {
-    if (m_options.allowedOrigins.isEmpty())
-        return false;
-    // Every answer varies by Origin once CORS is configured, whether or not this request's
-    // origin is allowed: else a shared cache could hand the web app a copy made for a request
-    // without Origin, one that lacks Access-Control-Allow-Origin.
-    ex.addResponseHeader("Vary", "Origin");
-    const QByteArray origin = ex.request().header("Origin");
-    if (origin.isEmpty() || !m_options.allowedOrigins.contains(QString::fromUtf8(origin)))
-        return false;
-    ex.addResponseHeader("Access-Control-Allow-Origin", origin);
-    ex.addResponseHeader("Access-Control-Allow-Credentials", "true");
-    ex.addResponseHeader("Access-Control-Expose-Headers",
-        "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
-        "Retry-After, ETag, X-Cache, X-Marquee-Catalogue");
-    return true;
+    return appendCorsHeaders(
+        ex.m_extraHeaders, m_options.allowedOrigins, ex.request().header("Origin"));
 }
 
 void HttpServer::dispatch(const ExchangePtr &ex)
@@ -134,7 +123,8 @@ void HttpServer::dispatch(const ExchangePtr &ex)
         runRoute(ex);
         return;
     }
-    m_authenticator->authenticate(ex, access, [this, ex] { ex->guard([&] { runRoute(ex); }); });
+    m_authenticator->authenticate(
+        ex, access, [this, ex] { ex->runHandler([&] { runRoute(ex); }); });
 }
 
 void HttpServer::runRoute(const ExchangePtr &ex)
@@ -196,39 +186,27 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
         }
     }
 
-    QList<std::pair<QByteArray, QByteArray>> headers;
-    headers.reserve(12 + response.headers.size() + 8);
-    if (!response.contentType.isEmpty() && response.status != 204 && response.status != 304)
-        headers.append(Header {"Content-Type", response.contentType});
-    headers.append(Header {"X-Request-Id", ex.requestId()});
-    appendSecurityHeaders(headers, response.contentType);
-    if (response.header("Cache-Control").isEmpty())
-        headers.append(Header {"Cache-Control", "no-store"});
-    headers.append(ex.m_extraHeaders);
-    for (const auto &h : response.headers) {
-        // One Vary line: the pipeline's Origin and the route's Authorization are one list.
-        if (h.first == "Vary") {
-            auto it = std::find_if(headers.begin(), headers.end(),
-                [](const auto &existing) { return existing.first == "Vary"; });
-            if (it != headers.end()) {
-                it->second += ", " + h.second;
-                continue;
-            }
-        }
-        headers.append(h);
-    }
-    const bool close = m_shuttingDown || req.header("Connection").toLower().contains("close");
-    if (close && response.header("Connection").isEmpty())
-        headers.append(Header {"Connection", "close"});
-
     QTcpSocket *socket = ex.socket();
+    Connection *connection = ex.m_connection;
     const bool gone = ex.isClientGone();
     if (!gone) {
+        AnswerContext context;
+        context.requestId = ex.requestId();
+        context.pipelineHeaders = ex.m_extraHeaders;
+        context.close = m_shuttingDown || req.header("Connection").toLower().contains("close")
+            || (connection && connection->closesAfter(ex.m_sequence));
+        context.withBody = !isHead;
         // One buffer, one write(2): QAbstractSocket sends each buffered chunk with its own
-        // syscall, which costs more than copying the body once. flush() sends now rather
-        // than on the next pass of the event loop.
-        ConnectionGuard::deliver(socket, ex.m_sequence,
-            serializeResponse(response.status, headers, response.body, !isHead), close);
+        // syscall, which costs more than copying the body once.
+        QByteArray bytes = serializeAnswer(response, context);
+        if (connection) {
+            connection->deliver(ex.m_sequence, std::move(bytes), context.close);
+        } else {
+            socket->write(bytes);
+            socket->flush();
+            if (context.close)
+                socket->disconnectFromHost();
+        }
     }
 
     AccessRecord rec;
@@ -245,8 +223,8 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
 
     ++m_served;
     emit requestFinished(response.status, rec.durationMs);
-    if (!gone)
-        ConnectionGuard::requestFinished(socket);
+    if (!gone && ex.m_connection)
+        ex.m_connection->requestFinished();
     if (--m_inFlight == 0)
         emit drained();
 }

@@ -16,10 +16,11 @@ class AccessLog;
 // The HTTP front: every request passes through handleRequest() in this order
 //   request id -> CORS / preflight -> route match (404, 405) -> authentication -> rate limit
 //   -> route handler
-// and every answer, synchronous or not, goes out through finishExchange(), which adds the headers
-// every response carries and writes the access-log line. Qt's router and afterRequest are not used:
-// in 6.4 they miss responder-based and missing-handler answers (docs/qt64.md, "afterRequest misses
-// responder answers and the missing handler").
+// and every answer, synchronous or not, goes out through finishExchange(), which serialises it with
+// the headers every response carries (serializeAnswer(), the guard's refusals' way out too),
+// writes it through the request's Connection and writes the access-log line. Qt's router and
+// afterRequest are not used: in 6.4 they miss responder-based and missing-handler answers
+// (docs/qt64.md, "afterRequest misses responder answers and the missing handler").
 class HttpServer : public QAbstractHttpServer
 {
     Q_OBJECT

@@ -11,7 +11,7 @@ namespace marquee {
 
 // What a client is told when a route needs a token and the server has no way to verify one: no
 // token could ever work, so "send a token" would send the user in a circle.
-inline const char *const kAuthNotConfiguredMessage
+inline constexpr char kAuthNotConfiguredMessage[]
     = "Authentication is not configured on this server: its operator can enable it by setting "
       "CLERK_JWKS_URL, CLERK_SECRET_KEY or CLERK_JWT_KEY";
 

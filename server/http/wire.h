@@ -1,5 +1,6 @@
 #pragma once
 
+#include "httpdate.h" // every final answer carries Date
 #include "httpresponse.h"
 
 #include <QByteArray>
@@ -7,20 +8,21 @@
 
 namespace marquee {
 
-// Serialises a complete HTTP/1.1 response in one buffer, so it goes out in one write.
-QByteArray serializeResponse(int status, const QList<std::pair<QByteArray, QByteArray>> &headers,
-    const QByteArray &body, bool withBody);
+// What an answer's bytes depend on beyond the response itself.
+struct AnswerContext
+{
+    QByteArray requestId;
+    QList<Header> pipelineHeaders; // added on the way (CORS, rate limit), before the route's own
+    bool close = false; // the connection closes after this answer
+    bool withBody = true; // false for HEAD: the headers of the GET, no body
+};
 
-// The headers every response carries whatever produced it (docs/api.md, "Headers on every answer").
-void appendSecurityHeaders(
-    QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType);
-
-// IMF-fixdate (RFC 9110 §5.6.7), e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
-QByteArray formatHttpDate(qint64 secondsSinceEpoch);
-// The current time as IMF-fixdate, cached per second.
-QByteArray httpDate();
-
-QByteArray newRequestId();
-bool isValidRequestId(const QByteArray &id);
+// The one way out for every answer, whoever made it: the pipeline's (HttpServer::finishExchange)
+// and the connection guard's refusals and over-capacity 503s alike, so every answer carries the
+// headers docs/api.md promises in "Headers on every answer" (Date, X-Request-Id, the security
+// headers, Cache-Control: no-store unless one is set) and its framing
+// (Content-Length; none on 1xx, 204 and 304, RFC 9110 §8.6). One buffer, so the answer goes out in
+// one write, and no list of headers built on the way: this runs for every request.
+QByteArray serializeAnswer(const HttpResponse &response, const AnswerContext &context);
 
 } // namespace marquee

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "framingscanner.h"
+
+#include <QByteArray>
+#include <QObject>
+
+#include <functional>
+#include <map>
+
+class QTcpSocket;
+
+namespace marquee {
+
+// One client connection's state, from accept to close. The connection guard feeds it what the
+// socket reads (through its FramingScanner, which knows where every request ends); the HTTP
+// server numbers the requests Qt hands over (requestStarted()) and hands it their answers
+// (deliver()), which it writes in request order, however the routes finish (pipelining).
+//
+// It is a child of its socket and dies with it; the guard's callback `gone` runs then, which is
+// how the guard counts connections down (not the socket's destroyed() signal: Qt 6.4 disconnects
+// every signal of a socket whose request it cannot parse). Whoever keeps one past the event loop
+// turn that made it holds a QPointer.
+//
+//     Connection *c = guard->connection(socket);
+//     const quint64 n = c->requestStarted();
+//     ...                                            // the route answers, maybe later
+//     c->deliver(n, serializeAnswer(response, context), c->closesAfter(n));
+//     c->requestFinished();
+class Connection : public QObject
+{
+public:
+    // Unanswered requests one connection may have before the guard stops handing it more.
+    static constexpr int kMaxPipelined = 64;
+    // Unsent answer bytes one connection may queue before its reading pauses.
+    static constexpr qint64 kMaxUnsentBytes = 1024 * 1024;
+
+    Connection(QTcpSocket *socket, FramingScanner::Limits limits, std::function<void()> gone);
+    ~Connection() override;
+    Q_DISABLE_COPY_MOVE(Connection)
+
+    QTcpSocket *socket() const { return m_socket; }
+
+    // A request was handed to the router; returns its place in this connection's order.
+    quint64 requestStarted();
+    // The request asked to close the connection (Connection: close, or HTTP/1.0 without
+    // keep-alive): its answer must say so and be the last (RFC 9112 section 9.6).
+    bool closesAfter(quint64 sequence) const
+    {
+        return m_closeRequested && sequence == m_closeIndex;
+    }
+    // The answer of request `sequence`, written when its turn comes; close: the connection closes
+    // after it.
+    void deliver(quint64 sequence, QByteArray bytes, bool close);
+    // The request's answer was delivered, or its client went away.
+    void requestFinished();
+    // No request is in flight or on its way in: the connection may be closed as idle.
+    bool isIdle() const { return m_inFlight == 0 && !m_scanner.inRequest(); }
+
+private:
+    friend class ConnectionGuard; // reads the byte stream into this state
+
+    struct Answer
+    {
+        QByteArray interim; // "100 Continue", written when its turn comes, before the answer
+        QByteArray bytes;
+        bool ready = false;
+        bool close = false;
+    };
+
+    // Requests handed to Qt whose answers have not been written, ready ones waiting behind a slow
+    // earlier one included: they all hold memory.
+    bool overloaded() const;
+    // Writes every answer whose turn has come.
+    void writeInOrder();
+    // Reading paused while overloaded starts again once answers have drained.
+    void resumeIfDrained();
+    void park(quint64 sequence, QByteArray bytes, bool close);
+
+    QTcpSocket *m_socket;
+    std::function<void()> m_gone;
+    FramingScanner m_scanner;
+    bool m_refused = false; // the scanner stopped: a refusal, or past a closing request
+    qint64 m_requestStartedMs = 0; // when the request being read began (whole-request deadline)
+    // Bytes Qt's parser left unread after its last turn: whatever is available beyond them when
+    // the next readyRead comes is new, and only that is scanned.
+    qint64 m_unreadAfterParser = 0;
+    int m_inFlight = 0; // handed to Qt, not yet answered
+    quint64 m_nextSequence = 0; // given to the next request Qt hands over
+    quint64 m_nextToWrite = 0; // the request whose answer goes out next
+    std::map<quint64, Answer> m_answers; // by request index, waiting for their turn
+    bool m_hidden = false; // the buffered bytes are hidden from Qt's parser for this readyRead
+    bool m_paused = false;
+    // A refusal waiting for the complete requests before it to be handed to Qt.
+    QByteArray m_refusal;
+    quint64 m_refusalIndex = 0;
+    bool m_refusalPending = false;
+    qint64 m_parkedBytes = 0; // of ready answers waiting for an earlier one
+    // A request asked to close the connection: nothing after it is processed.
+    bool m_closeRequested = false;
+    quint64 m_closeIndex = 0;
+    qint64 m_lastActivityMs = 0; // on the guard's monotonic clock
+    qint64 m_unsentSinceMs = -1; // since when answer bytes have been waiting to be sent
+};
+
+} // namespace marquee
