@@ -1,5 +1,5 @@
-// Clerk's webhooks end to end (POST /api/webhooks/clerk; docs/api.md, "Authentication"; docs/auth.md):
-// Svix-signed deliveries over a real socket change users and sessions; anything
+// Clerk's webhooks end to end (POST /api/webhooks/clerk; docs/api.md, "Authentication";
+// docs/auth.md): Svix-signed deliveries over a real socket change users and sessions; anything
 // unsigned, stale, tampered, replayed or delivered out of order changes nothing.
 #include "support/authfixture.h"
 #include "support/check.h"

@@ -1,12 +1,12 @@
 #include "admincontroller.h"
 
 #include "config/version.h"
-#include "storeerrors.h"
 #include "http/apierror.h"
 #include "http/validation.h"
 #include "log/categories.h"
 #include "serverstatus.h"
 #include "store/userstore.h"
+#include "storeerrors.h"
 #include "tmdb/catalogueservice.h"
 #include "usercontroller.h"
 

@@ -1,11 +1,11 @@
 #include "listscontroller.h"
 
-#include "storeerrors.h"
 #include "http/apierror.h"
 #include "http/jsonwriter.h"
 #include "http/validation.h"
 #include "log/timeformat.h"
 #include "store/database.h"
+#include "storeerrors.h"
 #include "tmdb/imageurls.h"
 
 #include <QDateTime>
