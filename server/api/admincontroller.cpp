@@ -111,7 +111,7 @@ void AdminController::restoreUser(const ExchangePtr &ex)
         throw ApiError::notFound(QStringLiteral("No deletion of this user is recorded"));
     qCInfo(lcAuth) << "an administrator undid the deletion of a Clerk user";
     ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"restored", true},
-        {"clerkId", clerkId}, {"deletedAt", isoTime(deletion ? deletion->deletedAt : 0)}})));
+        {"clerkId", clerkId}, {"deletedAt", isoUtcOrNull(deletion ? deletion->deletedAt : 0)}})));
 }
 
 } // namespace marquee

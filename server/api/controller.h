@@ -7,7 +7,7 @@ namespace marquee {
 // One controller per resource (qBittorrent's webui/api model): registerRoutes() is the route
 // table of that resource; each action reads parameters, calls a service, answers.
 //
-// The contract of an action: validate everything first (QueryFields / BodyFields throw ApiError
+// The contract of an action: validate everything first (QueryFields / JsonFields throw ApiError
 // with the field and the issue), so a client's mistake changes nothing; then call the domain
 // (stores and services report their own errors; this layer alone turns them into ApiError); then
 // answer the Exchange exactly once, now or from a callback later. An action never blocks the

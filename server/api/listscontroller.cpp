@@ -45,11 +45,6 @@ QJsonValue jsonOrNull(const std::optional<QString> &s)
     return s ? QJsonValue(*s) : QJsonValue(QJsonValue::Null);
 }
 
-QJsonValue timestamp(qint64 ms)
-{
-    return isoUtc(ms);
-}
-
 // Absent or JSON null -> nullopt (stored as NULL); "" stays an empty, non-null string.
 std::optional<QString> nullableString(JsonFields &f, const char *name, int maxLength)
 {
@@ -353,10 +348,10 @@ void writeListItem(JsonWriter &w, const ListItem &item, ListKind kind, const Ima
     w.field("overview", item.overview)
         .field("releaseDate", item.releaseDate)
         .field("voteAverage", item.voteAverage)
-        .field("addedAt", timestamp(item.addedAt).toString());
+        .field("addedAt", isoUtc(item.addedAt));
     if (kind == ListKind::Watchlist) {
         w.field("note", item.note).field("watched", item.watched);
-        w.field("watchedAt", item.watchedAt ? timestamp(*item.watchedAt).toString() : QString());
+        w.field("watchedAt", item.watchedAt ? isoUtc(*item.watchedAt) : QString());
     }
     w.endObject();
 }

@@ -16,8 +16,8 @@ enum class StoreRoutes {
     Account,
 };
 
-// The one place where a StoreError becomes an HTTP answer (issue 10: stores report StoreError,
-// api/ alone maps it). What went wrong (the StoreError's message) stays in the log; the client
+// The one place where a StoreError becomes an HTTP answer (stores report StoreError, api/ alone
+// maps it). What went wrong (the StoreError's message) stays in the log; the client
 // learns only what kind of failure it was. A schema newer than the build (never seen by a running
 // server: it refuses to start) is a 500 in both families.
 ApiError toApiError(const StoreError &error, StoreRoutes routes);

@@ -13,12 +13,11 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QRegularExpression>
-#include <QSqlQuery>
 #include <QTimer>
 
 namespace marquee {
 
-QJsonValue isoTime(qint64 ms)
+QJsonValue isoUtcOrNull(qint64 ms)
 {
     if (ms <= 0)
         return QJsonValue::Null;
@@ -56,9 +55,9 @@ QJsonObject UserController::profileJson(
                 {"includeAdult", p.value("includeAdult").toBool(false)}}},
         {"stats",
             QJsonObject {{"watchlistCount", watchlistCount}, {"favoritesCount", favoritesCount}}},
-        {"createdAt", isoTime(u.createdAt)},
-        {"updatedAt", isoTime(u.updatedAt)},
-        {"lastSeenAt", isoTime(u.lastSeenAt)},
+        {"createdAt", isoUtcOrNull(u.createdAt)},
+        {"updatedAt", isoUtcOrNull(u.updatedAt)},
+        {"lastSeenAt", isoUtcOrNull(u.lastSeenAt)},
     };
 }
 
@@ -185,10 +184,10 @@ static QJsonArray sessionsJson(const QList<SessionRecord> &list, const QString &
 {
     QJsonArray out;
     for (const SessionRecord &s : list)
-        out.append(QJsonObject {{"id", s.id}, {"createdAt", isoTime(s.createdAt)},
-            {"lastSeenAt", isoTime(s.lastSeenAt)}, {"userAgent", orNull(s.userAgent)},
+        out.append(QJsonObject {{"id", s.id}, {"createdAt", isoUtcOrNull(s.createdAt)},
+            {"lastSeenAt", isoUtcOrNull(s.lastSeenAt)}, {"userAgent", orNull(s.userAgent)},
             {"ipAddress", orNull(s.ipAddress)}, {"current", s.id == current},
-            {"revoked", s.revokedAt > 0}, {"revokedAt", isoTime(s.revokedAt)}});
+            {"revoked", s.revokedAt > 0}, {"revokedAt", isoUtcOrNull(s.revokedAt)}});
     return out;
 }
 
@@ -222,7 +221,7 @@ void UserController::exportData(const ExchangePtr &ex)
     auto job = std::make_shared<Export>();
     job->ex = ex;
     job->userId = id;
-    const QJsonObject head {{"exportedAt", isoTime(QDateTime::currentMSecsSinceEpoch())},
+    const QJsonObject head {{"exportedAt", isoUtcOrNull(QDateTime::currentMSecsSinceEpoch())},
         {"profile", profileJson(*user, counts.watchlist, counts.favorites)},
         {"sessions", sessionsJson(m_users.sessions(id), ex->principal.sessionId)}};
     // {"success":true,"data":{<head without its closing brace>,"watchlist":[ ... ]}}

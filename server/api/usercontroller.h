@@ -50,8 +50,8 @@ private:
     QObject m_slices; // context of the pending export slices: they go with the controller
 };
 
-// ISO-8601 UTC with milliseconds, or null for 0.
-QJsonValue isoTime(qint64 ms);
+// isoUtc() as a JSON value, or null for 0 (a time that never happened).
+QJsonValue isoUtcOrNull(qint64 ms);
 HttpResponse privateResponse(HttpResponse r); // Cache-Control: private, no-store
 
 } // namespace marquee

@@ -22,10 +22,10 @@ namespace {
 
 using Answer = DemoCatalogue::Answer;
 
-constexpr int PageSize = 20; // TMDB's fixed page size
-constexpr int MaxPage = 500; // TMDB refuses pages beyond this
-constexpr int KnownForCount = 3;
-constexpr int MaxSeasonOrEpisode = 4096; // keeps episodeKey() collision-free
+constexpr int kPageSize = 20; // TMDB's fixed page size
+constexpr int kMaxPage = 500; // TMDB refuses pages beyond this
+constexpr int kKnownForCount = 3;
+constexpr int kMaxSeasonOrEpisode = 4096; // keeps episodeKey() collision-free
 
 enum class Media { Movie, Tv };
 
@@ -110,7 +110,7 @@ std::optional<int> pageOf(const QUrlQuery &query)
         return 1;
     bool isInt = false;
     const int page = param(query, QStringLiteral("page")).toInt(&isInt);
-    if (!isInt || page < 1 || page > MaxPage)
+    if (!isInt || page < 1 || page > kMaxPage)
         return std::nullopt;
     return page;
 }
@@ -119,10 +119,10 @@ QJsonObject paginate(const QJsonArray &all, int page)
 {
     const int total = int(all.size());
     QJsonArray results;
-    for (int i = (page - 1) * PageSize; i < total && i < page * PageSize; ++i)
+    for (int i = (page - 1) * kPageSize; i < total && i < page * kPageSize; ++i)
         results.append(all.at(i));
     // TMDB reports at least one page, even for an empty result
-    const int pages = std::max(1, (total + PageSize - 1) / PageSize);
+    const int pages = std::max(1, (total + kPageSize - 1) / kPageSize);
     return {{QStringLiteral("page"), page}, {QStringLiteral("results"), results},
         {QStringLiteral("total_pages"), pages}, {QStringLiteral("total_results"), total}};
 }
@@ -349,10 +349,10 @@ void sortForDiscover(QList<const Title *> &titles, Media media, const QString &s
     const bool ascending = sortBy.mid(dot + 1) == QLatin1String("asc");
     const bool movie = media == Media::Movie;
 
-    static const QStringList NumberFields = {
+    static const QStringList kNumberFields = {
         QStringLiteral("popularity"), QStringLiteral("vote_average"), QStringLiteral("vote_count")};
     std::function<bool(const Title *, const Title *)> less;
-    if (NumberFields.contains(field)) {
+    if (kNumberFields.contains(field)) {
         less = [field](const Title *a, const Title *b) {
             return a->item.value(field).toDouble() < b->item.value(field).toDouble();
         };
@@ -488,7 +488,7 @@ std::unique_ptr<const DemoCatalogue::Data> DemoCatalogue::Data::load()
 
 QList<Title> DemoCatalogue::Data::readTitles(const QJsonArray &records)
 {
-    static const QStringList NotExtras = {QStringLiteral("detail"), QStringLiteral("item"),
+    static const QStringList kNotExtras = {QStringLiteral("detail"), QStringLiteral("item"),
         QStringLiteral("recommendations"), QStringLiteral("similar")};
     QList<Title> titles;
     for (const QJsonValue &v : records) {
@@ -499,7 +499,7 @@ QList<Title> DemoCatalogue::Data::readTitles(const QJsonArray &records)
         title.recommendations = idList(record.value(QLatin1String("recommendations")).toArray());
         title.similar = idList(record.value(QLatin1String("similar")).toArray());
         for (auto it = record.begin(); it != record.end(); ++it) {
-            if (!NotExtras.contains(it.key()))
+            if (!kNotExtras.contains(it.key()))
                 title.extras.insert(it.key(), it.value());
         }
         titles.append(title);
@@ -559,7 +559,7 @@ QList<Person> DemoCatalogue::Data::readPeople(const QJsonArray &records) const
                     > b.value(QLatin1String("vote_count")).toDouble();
             });
         QJsonArray knownFor;
-        for (const QJsonObject &credit : distinct.mid(0, KnownForCount)) {
+        for (const QJsonObject &credit : distinct.mid(0, kKnownForCount)) {
             const Media media
                 = credit.value(QLatin1String("media_type")).toString() == QLatin1String("movie")
                 ? Media::Movie
@@ -772,7 +772,7 @@ Answer DemoCatalogue::Data::title(
 
 Answer DemoCatalogue::Data::season(int showId, const QStringList &path) const
 {
-    const std::optional<int> number = idOf(path.value(0), MaxSeasonOrEpisode);
+    const std::optional<int> number = idOf(path.value(0), kMaxSeasonOrEpisode);
     if (!number)
         return notFound();
     if (path.size() == 1) {
@@ -780,7 +780,7 @@ Answer DemoCatalogue::Data::season(int showId, const QStringList &path) const
         return it == seasons.constEnd() ? notFound() : ok(*it);
     }
     const std::optional<int> episode = path.size() == 3 && path[1] == QLatin1String("episode")
-        ? idOf(path[2], MaxSeasonOrEpisode)
+        ? idOf(path[2], kMaxSeasonOrEpisode)
         : std::nullopt;
     if (!episode || *episode == 0)
         return notFound();
