@@ -265,6 +265,24 @@ private slots:
         QCOMPARE(userId(alice), -1);
     }
 
+    // The duplicate lookup failing (its table broken) does not refuse the event: applied twice,
+    // every event here is harmless; refused, a user.deleted would keep the data of someone who
+    // asked to be forgotten until the table is repaired.
+    void userDeletedWhenTheDuplicateLookupFails()
+    {
+        CHECK(start());
+        const QByteArray a = token(alice);
+        const qint64 aliceId = profileOf(a).value("id").toVariant().toLongLong();
+        QVERIFY(aliceId > 0);
+        QSqlQuery q(m_ts->server().database().connection());
+        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE webhook_events RENAME TO webhook_events_gone")),
+            qPrintable(q.lastError().text()));
+        const QJsonObject answer = receipt(deliver(deletedEvent(alice)));
+        QCOMPARE(answer.value("applied"), QJsonValue(true));
+        QCOMPARE(userId(alice), -1);
+        QCOMPARE(rowsOf("sessions", aliceId), 0);
+    }
+
     void userDeletedUnknown()
     {
         CHECK(start());

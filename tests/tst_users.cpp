@@ -563,6 +563,30 @@ private slots:
         QVERIFY(!r.body.contains(bob.toUtf8()));
     }
 
+    // A store that fails answers in the envelope and changes nothing: the export reads the lists
+    // and answers as the list routes do (a failed statement is a 500); the profile is an account
+    // route (503 "Database unavailable"), never a 200 with counts of zero.
+    void failingTablesAnswerInTheEnvelope()
+    {
+        CHECK(start());
+        const QByteArray t = token(alice);
+        QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+        CHECK(addListItems(userId(alice), 2, 1, QStringLiteral("Kept")));
+        QSqlQuery q(m_ts->server().database().connection());
+        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE favorites RENAME TO favorites_gone")),
+            qPrintable(q.lastError().text()));
+        CHECK(
+            verifyError(call("GET", "/api/user/export", t), 500, QStringLiteral("INTERNAL_ERROR")));
+        CHECK(verifyError(
+            call("GET", "/api/user/profile", t), 503, QStringLiteral("SERVICE_UNAVAILABLE")));
+        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE favorites_gone RENAME TO favorites")),
+            qPrintable(q.lastError().text()));
+        const HttpReply r = call("GET", "/api/user/export", t);
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.json().value("data").toObject().value("watchlist").toArray().size(), 2);
+        QCOMPARE(r.json().value("data").toObject().value("favorites").toArray().size(), 1);
+    }
+
     // Full lists are exported a slice of 500 items per event-loop turn: every item, once, in
     // the order it was added, whatever the slice boundaries.
     void exportOfLongListsIsWhole()

@@ -71,9 +71,11 @@ UserController::~UserController() = default;
 
 void UserController::registerRoutes(Router &router)
 {
-    const auto route = [this](void (UserController::*action)(const ExchangePtr &)) {
-        return storeRoute(
-            StoreRoutes::Account, [this, action](const ExchangePtr &ex) { (this->*action)(ex); });
+    // The account routes answer a store failure as the account family does; the export reads
+    // the lists, and answers as the list routes do (api/storeerrors.h).
+    const auto route = [this](void (UserController::*action)(const ExchangePtr &),
+                           StoreRoutes family = StoreRoutes::Account) {
+        return storeRoute(family, [this, action](const ExchangePtr &ex) { (this->*action)(ex); });
     };
     router.get(QStringLiteral("/api/user/profile"), route(&UserController::profile))
         .withAccess(Access::User);
@@ -83,7 +85,9 @@ void UserController::registerRoutes(Router &router)
     router.del(QStringLiteral("/api/user/profile"), route(&UserController::deleteProfile))
         .withAccess(Access::User)
         .withTier(RateTier::Sensitive);
-    router.get(QStringLiteral("/api/user/export"), route(&UserController::exportData))
+    router
+        .get(QStringLiteral("/api/user/export"),
+            route(&UserController::exportData, StoreRoutes::Lists))
         .withAccess(Access::User)
         .withTier(RateTier::Sensitive); // reads both lists whole: the costliest user route
     router.post(QStringLiteral("/api/user/sync"), route(&UserController::sync))
@@ -270,8 +274,7 @@ void UserController::exportSlice(const std::shared_ptr<Export> &job)
         } else {
             // Deleted meanwhile (DELETE /api/user/profile, a Clerk user.deleted event): what was
             // read is a fragment of an account that no longer exists, not an export of it.
-            if (!mapStoreErrors(
-                    StoreRoutes::Account, [&] { return m_users.findById(job->userId); }))
+            if (!mapStoreErrors(StoreRoutes::Lists, [&] { return m_users.findById(job->userId); }))
                 throw ApiError::notFound(
                     QStringLiteral("The account was deleted during the export"));
             job->body += "]}}";

@@ -2,7 +2,7 @@
 
 #include "databaseurl.h"
 #include "httpoptions.h"
-#include "log/logger.h"
+#include "log/loglevel.h"
 
 #include <QHash>
 #include <QString>

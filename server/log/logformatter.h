@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accesslog.h"
+#include "loglevel.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -14,8 +15,6 @@
 #include <optional>
 
 namespace marquee {
-
-enum class LogFormat { Text, Json };
 
 // One log line before it is formatted: a Qt message or an access record. The message is already
 // redacted; `access` is set for access lines, whose JSON form carries the record's fields.

@@ -3,6 +3,7 @@
 #include "accesslog.h"
 #include "logbuffer.h"
 #include "logformatter.h"
+#include "loglevel.h"
 #include "logsink.h"
 
 #include <QString>
@@ -13,10 +14,6 @@
 #include <cstdio>
 
 namespace marquee {
-
-enum class LogLevel { Debug, Info, Warning, Error };
-
-bool parseLogLevel(const QString &text, LogLevel *level);
 
 // Sets Qt's logging filter rules for the level. Qt keeps those rules for the whole process, so
 // this is a free function rather than something a Logger would seem to own.

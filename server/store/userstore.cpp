@@ -37,6 +37,14 @@ QVariant nullable(const QString &s)
     return s.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
 }
 
+// QSqlQuery::prepare, with its failure thrown: unchecked, a statement that cannot be prepared
+// (a missing table) fails later in exec() with "Parameter count mismatch", which hides the cause.
+void prepare(QSqlQuery &q, const QString &sql)
+{
+    if (!q.prepare(sql))
+        throw StoreError::failed(q, "preparing a statement");
+}
+
 } // namespace
 
 std::optional<ClerkProfile> ClerkProfile::fromClerkUser(const QJsonObject &user)
@@ -71,7 +79,7 @@ UserStore::UserStore(Database &db)
 std::optional<UserRecord> UserStore::findByClerkId(const QString &clerkId)
 {
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(
+    prepare(q,
         QStringLiteral("SELECT %1 FROM users WHERE clerk_id = ?").arg(QLatin1String(kUserColumns)));
     q.addBindValue(clerkId);
     if (!q.exec())
@@ -82,7 +90,8 @@ std::optional<UserRecord> UserStore::findByClerkId(const QString &clerkId)
 std::optional<UserRecord> UserStore::findById(qint64 id)
 {
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(kUserColumns)));
+    prepare(
+        q, QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(kUserColumns)));
     q.addBindValue(id);
     if (!q.exec())
         throw StoreError::failed(q, "user lookup");
@@ -101,7 +110,7 @@ std::optional<UserRecord> UserStore::ensureUser(
     // Asked before the user row: should a row and a deletion both exist (two servers on one
     // PostgreSQL database racing), the deletion wins.
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM deleted_users WHERE clerk_id = ?"));
+    prepare(q, QStringLiteral("SELECT COUNT(*) FROM deleted_users WHERE clerk_id = ?"));
     q.addBindValue(clerkId);
     if (!q.exec() || !q.next())
         throw StoreError::failed(q, "deleted user lookup");
@@ -114,11 +123,12 @@ std::optional<UserRecord> UserStore::ensureUser(
         return u;
     // The guard repeats the check in the statement that creates, for a deletion committed by
     // another server in between.
-    q.prepare(QStringLiteral(
-        "INSERT INTO users (clerk_id, preferences, created_at, updated_at, last_seen_at) "
-        "SELECT ?, '{}', ?, ?, ? "
-        "WHERE NOT EXISTS (SELECT 1 FROM deleted_users WHERE clerk_id = ?) "
-        "ON CONFLICT (clerk_id) DO NOTHING"));
+    prepare(q,
+        QStringLiteral(
+            "INSERT INTO users (clerk_id, preferences, created_at, updated_at, last_seen_at) "
+            "SELECT ?, '{}', ?, ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM deleted_users WHERE clerk_id = ?) "
+            "ON CONFLICT (clerk_id) DO NOTHING"));
     q.addBindValue(clerkId);
     q.addBindValue(nowMs);
     q.addBindValue(nowMs);
@@ -144,7 +154,7 @@ ProfileWrite UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, b
         QSqlQuery q(db);
         const auto failed = [&]() -> bool { throw StoreError::failed(q, "profile write"); };
         if (createIfMissing) {
-            q.prepare(QStringLiteral("SELECT deleted_at FROM deleted_users WHERE clerk_id = ?"));
+            prepare(q, QStringLiteral("SELECT deleted_at FROM deleted_users WHERE clerk_id = ?"));
             q.addBindValue(p.clerkId);
             if (!q.exec())
                 return failed();
@@ -154,14 +164,15 @@ ProfileWrite UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, b
                     outcome = ProfileWrite::Deleted;
                     return true;
                 }
-                q.prepare(QStringLiteral("DELETE FROM deleted_users WHERE clerk_id = ?"));
+                prepare(q, QStringLiteral("DELETE FROM deleted_users WHERE clerk_id = ?"));
                 q.addBindValue(p.clerkId);
                 if (!q.exec())
                     return failed();
             }
-            q.prepare(QStringLiteral(
-                "INSERT INTO users (clerk_id, preferences, created_at, updated_at, last_seen_at) "
-                "VALUES (?, '{}', ?, ?, ?) ON CONFLICT (clerk_id) DO NOTHING"));
+            prepare(q,
+                QStringLiteral("INSERT INTO users (clerk_id, preferences, created_at, updated_at, "
+                               "last_seen_at) "
+                               "VALUES (?, '{}', ?, ?, ?) ON CONFLICT (clerk_id) DO NOTHING"));
             q.addBindValue(p.clerkId);
             q.addBindValue(nowMs);
             q.addBindValue(nowMs);
@@ -171,13 +182,14 @@ ProfileWrite UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, b
         }
         // Equal versions are written again (the same state; harmless); older ones never.
         const bool versioned = p.updatedAt > 0;
-        q.prepare(QStringLiteral(
-            "UPDATE users SET email = ?, first_name = ?, last_name = ?, image_url = ?, "
-            "updated_at = ?, profile_synced_at = ?, clerk_updated_at = %1 WHERE clerk_id = ?%2")
-                      .arg(versioned ? QStringLiteral("?") : QStringLiteral("clerk_updated_at"),
-                          versioned ? QStringLiteral(
-                              " AND (clerk_updated_at IS NULL OR clerk_updated_at <= ?)")
-                                    : QString()));
+        prepare(q,
+            QStringLiteral(
+                "UPDATE users SET email = ?, first_name = ?, last_name = ?, image_url = ?, "
+                "updated_at = ?, profile_synced_at = ?, clerk_updated_at = %1 WHERE clerk_id = ?%2")
+                .arg(versioned ? QStringLiteral("?") : QStringLiteral("clerk_updated_at"),
+                    versioned
+                        ? QStringLiteral(" AND (clerk_updated_at IS NULL OR clerk_updated_at <= ?)")
+                        : QString()));
         q.addBindValue(nullable(p.email.isEmpty() ? QString() : p.email));
         q.addBindValue(nullable(p.firstName.isEmpty() ? QString() : p.firstName));
         q.addBindValue(nullable(p.lastName.isEmpty() ? QString() : p.lastName));
@@ -196,7 +208,7 @@ ProfileWrite UserStore::applyClerkProfile(const ClerkProfile &p, qint64 nowMs, b
             return true;
         }
         // Nothing written: no such user, or a newer profile is stored.
-        q.prepare(QStringLiteral("SELECT COUNT(*) FROM users WHERE clerk_id = ?"));
+        prepare(q, QStringLiteral("SELECT COUNT(*) FROM users WHERE clerk_id = ?"));
         q.addBindValue(p.clerkId);
         if (!q.exec() || !q.next())
             return failed();
@@ -211,12 +223,13 @@ void UserStore::updateSettings(qint64 userId, const std::optional<QString> &disp
 {
     QSqlQuery q(m_db.requireConnection());
     if (setDisplayName) {
-        q.prepare(QStringLiteral(
-            "UPDATE users SET display_name = ?, preferences = ?, updated_at = ? WHERE id = ?"));
+        prepare(q,
+            QStringLiteral(
+                "UPDATE users SET display_name = ?, preferences = ?, updated_at = ? WHERE id = ?"));
         q.addBindValue(
             displayName ? nullable(*displayName) : QVariant(QMetaType::fromType<QString>()));
     } else {
-        q.prepare(QStringLiteral("UPDATE users SET preferences = ?, updated_at = ? WHERE id = ?"));
+        prepare(q, QStringLiteral("UPDATE users SET preferences = ?, updated_at = ? WHERE id = ?"));
     }
     q.addBindValue(QString::fromUtf8(QJsonDocument(preferences).toJson(QJsonDocument::Compact)));
     q.addBindValue(nowMs);
@@ -229,7 +242,7 @@ void UserStore::updateSettings(qint64 userId, const std::optional<QString> &disp
 void UserStore::touchLastSeen(qint64 userId, qint64 nowMs)
 {
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral("UPDATE users SET last_seen_at = ? WHERE id = ?"));
+    prepare(q, QStringLiteral("UPDATE users SET last_seen_at = ? WHERE id = ?"));
     q.addBindValue(nowMs);
     q.addBindValue(userId);
     if (!q.exec())
@@ -243,12 +256,13 @@ bool UserStore::deleteUser(qint64 userId)
     return m_db.transaction([&](QSqlDatabase &db) {
         QSqlQuery q(db);
         for (const char *table : {"sessions", "watchlist", "favorites"}) {
-            q.prepare(QStringLiteral("DELETE FROM %1 WHERE user_id = ?").arg(QLatin1String(table)));
+            prepare(
+                q, QStringLiteral("DELETE FROM %1 WHERE user_id = ?").arg(QLatin1String(table)));
             q.addBindValue(userId);
             if (!q.exec())
                 throw StoreError::failed(q, "user deletion");
         }
-        q.prepare(QStringLiteral("DELETE FROM users WHERE id = ?"));
+        prepare(q, QStringLiteral("DELETE FROM users WHERE id = ?"));
         q.addBindValue(userId);
         if (!q.exec())
             throw StoreError::failed(q, "user deletion");
@@ -262,7 +276,7 @@ void UserStore::recordClerkDeletion(
     m_db.transaction([&](QSqlDatabase &db) {
         QSqlQuery q(db);
         const auto failed = [&]() -> bool { throw StoreError::failed(q, "recording a deletion"); };
-        q.prepare(QStringLiteral("SELECT id FROM users WHERE clerk_id = ?"));
+        prepare(q, QStringLiteral("SELECT id FROM users WHERE clerk_id = ?"));
         q.addBindValue(clerkId);
         if (!q.exec())
             return failed();
@@ -270,23 +284,24 @@ void UserStore::recordClerkDeletion(
             const qint64 userId = q.value(0).toLongLong();
             // As deleteUser(): the explicit deletes hold without foreign-key enforcement too.
             for (const char *table : {"sessions", "watchlist", "favorites"}) {
-                q.prepare(
+                prepare(q,
                     QStringLiteral("DELETE FROM %1 WHERE user_id = ?").arg(QLatin1String(table)));
                 q.addBindValue(userId);
                 if (!q.exec())
                     return failed();
             }
-            q.prepare(QStringLiteral("DELETE FROM users WHERE id = ?"));
+            prepare(q, QStringLiteral("DELETE FROM users WHERE id = ?"));
             q.addBindValue(userId);
             if (!q.exec())
                 return failed();
         }
-        q.prepare(QStringLiteral(
-            "INSERT INTO deleted_users (clerk_id, deleted_at, event_id, recorded_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (clerk_id) DO UPDATE SET "
-            "deleted_at = excluded.deleted_at, event_id = excluded.event_id, "
-            "recorded_at = excluded.recorded_at "
-            "WHERE excluded.deleted_at > deleted_users.deleted_at"));
+        prepare(q,
+            QStringLiteral(
+                "INSERT INTO deleted_users (clerk_id, deleted_at, event_id, recorded_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (clerk_id) DO UPDATE SET "
+                "deleted_at = excluded.deleted_at, event_id = excluded.event_id, "
+                "recorded_at = excluded.recorded_at "
+                "WHERE excluded.deleted_at > deleted_users.deleted_at"));
         q.addBindValue(clerkId);
         q.addBindValue(deletedAtMs);
         q.addBindValue(nullable(eventId));
@@ -298,8 +313,9 @@ void UserStore::recordClerkDeletion(
 std::optional<ClerkDeletion> UserStore::deletion(const QString &clerkId)
 {
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral("SELECT clerk_id, deleted_at, event_id, recorded_at FROM "
-                             "deleted_users WHERE clerk_id = ?"));
+    prepare(q,
+        QStringLiteral("SELECT clerk_id, deleted_at, event_id, recorded_at FROM "
+                       "deleted_users WHERE clerk_id = ?"));
     q.addBindValue(clerkId);
     if (!q.exec())
         throw StoreError::failed(q, "deletion lookup");
@@ -312,7 +328,7 @@ std::optional<ClerkDeletion> UserStore::deletion(const QString &clerkId)
 bool UserStore::forgetClerkDeletion(const QString &clerkId)
 {
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral("DELETE FROM deleted_users WHERE clerk_id = ?"));
+    prepare(q, QStringLiteral("DELETE FROM deleted_users WHERE clerk_id = ?"));
     q.addBindValue(clerkId);
     if (!q.exec())
         throw StoreError::failed(q, "forgetting a deletion");
@@ -325,8 +341,9 @@ UserStore::Counts UserStore::counts(qint64 userId)
 {
     Counts c;
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM watchlist WHERE user_id = ?), "
-                             "(SELECT COUNT(*) FROM favorites WHERE user_id = ?)"));
+    prepare(q,
+        QStringLiteral("SELECT (SELECT COUNT(*) FROM watchlist WHERE user_id = ?), "
+                       "(SELECT COUNT(*) FROM favorites WHERE user_id = ?)"));
     q.addBindValue(userId);
     q.addBindValue(userId);
     if (!q.exec() || !q.next())
@@ -341,8 +358,9 @@ QList<UserRecord> UserStore::listUsers(int page, int limit, qint64 *total)
     QList<UserRecord> out;
     *total = userCount();
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral("SELECT %1 FROM users ORDER BY created_at, id LIMIT ? OFFSET ?")
-                  .arg(QLatin1String(kUserColumns)));
+    prepare(q,
+        QStringLiteral("SELECT %1 FROM users ORDER BY created_at, id LIMIT ? OFFSET ?")
+            .arg(QLatin1String(kUserColumns)));
     q.addBindValue(limit);
     q.addBindValue(qint64(page - 1) * limit);
     if (!q.exec())
@@ -364,12 +382,13 @@ std::optional<SessionRecord> UserStore::touchSession(
     const QString &sid, qint64 userId, const QString &userAgent, const QString &ip, qint64 nowMs)
 {
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral(
-        "INSERT INTO sessions (id, user_id, created_at, last_seen_at, user_agent, ip_address) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_seen_at = "
-        "excluded.last_seen_at, "
-        "user_agent = excluded.user_agent, ip_address = excluded.ip_address "
-        "WHERE sessions.user_id = excluded.user_id"));
+    prepare(q,
+        QStringLiteral(
+            "INSERT INTO sessions (id, user_id, created_at, last_seen_at, user_agent, ip_address) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_seen_at = "
+            "excluded.last_seen_at, "
+            "user_agent = excluded.user_agent, ip_address = excluded.ip_address "
+            "WHERE sessions.user_id = excluded.user_id"));
     q.addBindValue(sid);
     q.addBindValue(userId);
     q.addBindValue(nowMs);
@@ -378,9 +397,10 @@ std::optional<SessionRecord> UserStore::touchSession(
     q.addBindValue(ip);
     if (!q.exec())
         throw StoreError::failed(q, "session update");
-    q.prepare(QStringLiteral(
-        "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
-        "FROM sessions WHERE id = ?"));
+    prepare(q,
+        QStringLiteral(
+            "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
+            "FROM sessions WHERE id = ?"));
     q.addBindValue(sid);
     if (!q.exec())
         throw StoreError::failed(q, "session lookup");
@@ -395,9 +415,10 @@ QList<SessionRecord> UserStore::sessions(qint64 userId)
 {
     QList<SessionRecord> out;
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral(
-        "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
-        "FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC, id"));
+    prepare(q,
+        QStringLiteral(
+            "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
+            "FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC, id"));
     q.addBindValue(userId);
     if (!q.exec())
         throw StoreError::failed(q, "session list");
@@ -411,8 +432,9 @@ QList<SessionRecord> UserStore::sessions(qint64 userId)
 bool UserStore::revokeSession(qint64 userId, const QString &sid, qint64 nowMs)
 {
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral(
-        "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND user_id = ?"));
+    prepare(q,
+        QStringLiteral("UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND "
+                       "user_id = ?"));
     q.addBindValue(nowMs);
     q.addBindValue(sid);
     q.addBindValue(userId);
@@ -428,8 +450,9 @@ SessionEnd UserStore::revokeSessionFromClerk(
 {
     QSqlQuery q(m_db.requireConnection());
     if (clerkUserId.isEmpty()) {
-        q.prepare(QStringLiteral(
-            "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"));
+        prepare(q,
+            QStringLiteral(
+                "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"));
         q.addBindValue(nowMs);
         q.addBindValue(sid);
         if (!q.exec())
@@ -442,7 +465,7 @@ SessionEnd UserStore::revokeSessionFromClerk(
     if (!user)
         return SessionEnd::Deleted; // ensureUser() is nullopt only for a deleted Clerk id
     // Recorded as revoked even before its first request here, so no token of it is ever let in.
-    q.prepare(
+    prepare(q,
         QStringLiteral("INSERT INTO sessions (id, user_id, created_at, last_seen_at, revoked_at) "
                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                        "revoked_at = COALESCE(sessions.revoked_at, excluded.revoked_at) "
@@ -462,7 +485,7 @@ SessionEnd UserStore::revokeSessionFromClerk(
 bool UserStore::webhookSeen(const QString &id)
 {
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral("SELECT 1 FROM webhook_events WHERE id = ?"));
+    prepare(q, QStringLiteral("SELECT 1 FROM webhook_events WHERE id = ?"));
     q.addBindValue(id);
     if (!q.exec())
         throw StoreError::failed(q, "webhook lookup");
@@ -472,8 +495,9 @@ bool UserStore::webhookSeen(const QString &id)
 bool UserStore::recordWebhook(const QString &id, const QString &type, qint64 nowMs)
 {
     QSqlQuery q(m_db.requireConnection());
-    q.prepare(QStringLiteral("INSERT INTO webhook_events (id, event_type, received_at) VALUES (?, "
-                             "?, ?) ON CONFLICT (id) DO NOTHING"));
+    prepare(q,
+        QStringLiteral("INSERT INTO webhook_events (id, event_type, received_at) VALUES (?, "
+                       "?, ?) ON CONFLICT (id) DO NOTHING"));
     q.addBindValue(id);
     q.addBindValue(type);
     q.addBindValue(nowMs);
