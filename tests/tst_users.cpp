@@ -796,6 +796,23 @@ private slots:
         QCOMPARE(call("GET", "/api/user/sessions", a1).json().value("data").toArray().size(), 2);
     }
 
+    // A sessions table that fails is the database's failure, not a revocation: 503 while it
+    // fails, and the same token works at once when it is back (no "revoked" remembered).
+    void failingSessionStoreIsNoRevocation()
+    {
+        CHECK(start());
+        const QByteArray t = token(alice, QStringLiteral("sess_2down"));
+        QSqlQuery q(m_ts->server().database().connection());
+        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE sessions RENAME TO sessions_gone")),
+            qPrintable(q.lastError().text()));
+        CHECK(verifyError(
+            call("GET", "/api/user/profile", t), 503, QStringLiteral("SERVICE_UNAVAILABLE")));
+        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE sessions_gone RENAME TO sessions")),
+            qPrintable(q.lastError().text()));
+        const HttpReply r = call("GET", "/api/user/profile", t);
+        QVERIFY2(r.status == 200, r.body);
+    }
+
     void revokedSessionIsForbidden()
     {
         CHECK(start());

@@ -212,7 +212,15 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
                     QString::fromUtf8(ex->request().header("User-Agent")),
                     ex->request().remoteAddress.toString(), now);
             } catch (const StoreError &) {
-                // Logged by the store. A session that cannot be read is treated as revoked.
+                // Logged by the store. The database failed, the session did not: nothing is
+                // remembered of it (a cached "revoked" would refuse the user for a minute after
+                // the database is back), and this request is answered as the database's failure.
+                if (access == Access::OptionalUser) {
+                    proceed();
+                    return;
+                }
+                throw ApiError(
+                    ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
             }
             CachedSession cs;
             cs.userId = s ? s->userId : 0;
