@@ -142,6 +142,16 @@ class TestUsers
         return {};
     }
 
+    // Breaks (or repairs) the database under the running server: a table renamed away makes
+    // every statement on it fail, as a damaged or half-migrated database would.
+    void renameTable(const char *from, const char *to)
+    {
+        QSqlQuery q(m_ts->server().database().connection());
+        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE %1 RENAME TO %2")
+                            .arg(QLatin1String(from), QLatin1String(to))),
+            qPrintable(q.lastError().text()));
+    }
+
 private slots:
     void initTestCase() { initFixture(); }
     void cleanupTestCase() { cleanupFixture(); }
@@ -572,15 +582,12 @@ private slots:
         const QByteArray t = token(alice);
         QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
         CHECK(addListItems(userId(alice), 2, 1, QStringLiteral("Kept")));
-        QSqlQuery q(m_ts->server().database().connection());
-        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE favorites RENAME TO favorites_gone")),
-            qPrintable(q.lastError().text()));
+        CHECK(renameTable("favorites", "favorites_gone"));
         CHECK(
             verifyError(call("GET", "/api/user/export", t), 500, QStringLiteral("INTERNAL_ERROR")));
         CHECK(verifyError(
             call("GET", "/api/user/profile", t), 503, QStringLiteral("SERVICE_UNAVAILABLE")));
-        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE favorites_gone RENAME TO favorites")),
-            qPrintable(q.lastError().text()));
+        CHECK(renameTable("favorites_gone", "favorites"));
         const HttpReply r = call("GET", "/api/user/export", t);
         QVERIFY2(r.status == 200, r.body);
         QCOMPARE(r.json().value("data").toObject().value("watchlist").toArray().size(), 2);
@@ -802,13 +809,10 @@ private slots:
     {
         CHECK(start());
         const QByteArray t = token(alice, QStringLiteral("sess_2down"));
-        QSqlQuery q(m_ts->server().database().connection());
-        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE sessions RENAME TO sessions_gone")),
-            qPrintable(q.lastError().text()));
+        CHECK(renameTable("sessions", "sessions_gone"));
         CHECK(verifyError(
             call("GET", "/api/user/profile", t), 503, QStringLiteral("SERVICE_UNAVAILABLE")));
-        QVERIFY2(q.exec(QStringLiteral("ALTER TABLE sessions_gone RENAME TO sessions")),
-            qPrintable(q.lastError().text()));
+        CHECK(renameTable("sessions_gone", "sessions"));
         const HttpReply r = call("GET", "/api/user/profile", t);
         QVERIFY2(r.status == 200, r.body);
     }
