@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QReadWriteLock>
 
 namespace marquee {
 
@@ -80,6 +81,15 @@ void Logger::logAccess(const AccessRecord &record)
 
 std::atomic<Logger *> LogInstallation::s_current {nullptr};
 
+// Held for reading while a message is being written, for writing while the installation
+// changes: an installation that ends waits for the messages other threads are writing through
+// it, so its Logger can be destroyed right after. Recursive: writing a message may emit one.
+static QReadWriteLock &installationLock()
+{
+    static QReadWriteLock lock(QReadWriteLock::Recursive);
+    return lock;
+}
+
 static QString levelName(QtMsgType type)
 {
     switch (type) {
@@ -98,12 +108,15 @@ static QString levelName(QtMsgType type)
 }
 
 LogInstallation::LogInstallation(Logger &logger)
-    : m_previousLogger(s_current.exchange(&logger))
-    , m_previousHandler(qInstallMessageHandler(&LogInstallation::handle))
-{ }
+{
+    QWriteLocker lock(&installationLock());
+    m_previousLogger = s_current.exchange(&logger);
+    m_previousHandler = qInstallMessageHandler(&LogInstallation::handle);
+}
 
 LogInstallation::~LogInstallation()
 {
+    QWriteLocker lock(&installationLock());
     qInstallMessageHandler(m_previousHandler);
     s_current.store(m_previousLogger);
 }
@@ -113,6 +126,7 @@ void LogInstallation::handle(
 {
     const QString category
         = context.category ? QString::fromLatin1(context.category) : QStringLiteral("default");
+    QReadLocker lock(&installationLock());
     if (Logger *logger = s_current.load())
         logger->logMessage(levelName(type), category, message);
 }

@@ -59,6 +59,8 @@ private:
 // replaced. The trampoline finds the logger through a static pointer that only this class sets
 // and clears: nothing else may look the logger up. Create it on the main thread, after the
 // Logger and before any other thread logs; installations nest (the inner one wins until it ends).
+// Ending an installation waits for the messages other threads are writing through it, so its
+// Logger may be destroyed right after.
 class LogInstallation
 {
 public:
@@ -70,8 +72,8 @@ private:
     static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message);
     static std::atomic<Logger *> s_current;
 
-    Logger *m_previousLogger;
-    QtMessageHandler m_previousHandler;
+    Logger *m_previousLogger = nullptr;
+    QtMessageHandler m_previousHandler = nullptr;
 };
 
 } // namespace marquee
