@@ -8,22 +8,6 @@
 
 namespace marquee {
 
-bool parseLogLevel(const QString &text, LogLevel *level)
-{
-    const QString t = text.trimmed().toLower();
-    if (t == QLatin1String("debug"))
-        *level = LogLevel::Debug;
-    else if (t == QLatin1String("info"))
-        *level = LogLevel::Info;
-    else if (t == QLatin1String("warning") || t == QLatin1String("warn"))
-        *level = LogLevel::Warning;
-    else if (t == QLatin1String("error"))
-        *level = LogLevel::Error;
-    else
-        return false;
-    return true;
-}
-
 void setLogLevel(LogLevel level)
 {
     QString rules = QStringLiteral("qt.*.debug=false\n");
@@ -83,11 +67,14 @@ std::atomic<Logger *> LogInstallation::s_current {nullptr};
 
 // Held for reading while a message is being written, for writing while the installation
 // changes: an installation that ends waits for the messages other threads are writing through
-// it, so its Logger can be destroyed right after. Recursive: writing a message may emit one.
+// it, so its Logger can be destroyed right after. Nothing may log while holding it for writing
+// (the handler would wait for itself); a message emitted while one is being written never
+// re-enters the handler (Qt hands it to stderr), so it need not be recursive. Never destroyed:
+// a thread still logging while the process exits must not find it gone.
 static QReadWriteLock &installationLock()
 {
-    static QReadWriteLock lock(QReadWriteLock::Recursive);
-    return lock;
+    static auto *lock = new QReadWriteLock;
+    return *lock;
 }
 
 static QString levelName(QtMsgType type)
