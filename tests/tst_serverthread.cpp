@@ -1,0 +1,187 @@
+// The server on a thread of its own (core/serverthread.h), as the admin window will run it: it
+// serves while the owner's thread reads snapshots, stops gracefully with a request in flight (the
+// request is answered, then stopped()), and a server that cannot start says why. Built and run
+// under ThreadSanitizer too (scripts/tsan.sh).
+#include "core/serverthread.h"
+#include "log/logger.h"
+#include "support/check.h"
+#include "support/faketmdb.h"
+#include "support/httpclient.h"
+#include "support/testserver.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+
+using namespace marquee;
+using namespace marquee::test;
+
+class TestServerThread : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    int m_count = 0;
+
+    Config config()
+    {
+        const QString dir = m_dir.filePath(QString::number(++m_count));
+        QDir().mkpath(dir);
+        return testConfig(dir);
+    }
+
+    // Waits (running this thread's event loop) for the server thread to reach a phase.
+    static ServerThread::State waitFor(const ServerThread &server,
+        std::initializer_list<ServerThread::Phase> phases, int timeoutMs = 10000)
+    {
+        QElapsedTimer waited;
+        waited.start();
+        ServerThread::State s = server.state();
+        while (std::find(phases.begin(), phases.end(), s.phase) == phases.end()
+            && waited.elapsed() < timeoutMs) {
+            QTest::qWait(10);
+            s = server.state();
+        }
+        return s;
+    }
+
+    static quint16 startedPort(ServerThread &server)
+    {
+        server.start();
+        const ServerThread::State s
+            = waitFor(server, {ServerThread::Phase::Running, ServerThread::Phase::Failed});
+        if (s.phase != ServerThread::Phase::Running)
+            qWarning() << "server thread did not start:" << s.error;
+        return s.port;
+    }
+
+    static bool stopped(const ServerThread &server)
+    {
+        return waitFor(server, {ServerThread::Phase::Stopped}).phase
+            == ServerThread::Phase::Stopped;
+    }
+
+private slots:
+    // A client thread sends 1,000 requests while this thread, the owner, reads snapshots: the
+    // count only grows, and it reaches what was served.
+    void servesWhileTheOwnerReadsSnapshots()
+    {
+        Logger log;
+        ServerThread server(config(), &log);
+        const quint16 port = startedPort(server);
+        QVERIFY(port > 0);
+        QVERIFY(server.isRunning());
+
+        std::atomic<int> ok {0};
+        std::atomic<bool> done {false};
+        // A QThread, not a std::thread: the client's socket needs Qt's event dispatcher there.
+        std::unique_ptr<QThread> client(QThread::create([&] {
+            HttpClient c(port);
+            if (c.connectToServer()) {
+                for (int i = 0; i < 1000; ++i) {
+                    if (c.get("/health").status == 200)
+                        ++ok;
+                }
+            }
+            done = true;
+        }));
+        client->start();
+        quint64 last = 0;
+        int reads = 0;
+        while (!done) {
+            const HealthSnapshot h = server.snapshot();
+            QVERIFY(h.requestsServed >= last);
+            QVERIFY(h.databaseOk);
+            last = h.requestsServed;
+            ++reads;
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        }
+        client->wait();
+        QCOMPARE(ok.load(), 1000);
+        QVERIFY(reads > 1);
+        QTRY_VERIFY_WITH_TIMEOUT(server.snapshot().requestsServed >= 1000, 5000);
+
+        server.requestStop();
+        QVERIFY(stopped(server));
+        QTRY_VERIFY(!server.isRunning());
+    }
+
+    // Stop while a catalogue request waits for a slow TMDB: the request is answered (200), then
+    // the server stops, and the port no longer accepts connections.
+    void stopsGracefullyWithARequestInFlight()
+    {
+        FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
+        QVERIFY2(tmdb.start(), notStarted("fake TMDB", tmdb.errorString()));
+        tmdb.setDelay(400);
+        Config c = config();
+        c.tmdbApiKey = FakeTmdb::defaultApiKey();
+        c.tmdbBaseUrl = tmdb.baseUrl();
+        Logger log;
+        ServerThread server(c, &log);
+        const quint16 port = startedPort(server);
+        QVERIFY(port > 0);
+
+        std::atomic<int> status {0};
+        std::unique_ptr<QThread> client(QThread::create([&] {
+            HttpClient h(port);
+            if (h.connectToServer())
+                status = h.get("/api/movies/popular").status;
+        }));
+        client->start();
+        QSignalSpy received(&tmdb, &FakeTmdb::requestReceived); // FakeTmdb is on this thread
+        QVERIFY(received.wait(5000)); // the request is in flight, waiting for TMDB
+        server.requestStop();
+        QVERIFY(stopped(server));
+        client->wait();
+        QCOMPARE(status.load(), 200);
+        QTRY_VERIFY(!server.isRunning());
+        HttpClient after(port);
+        QVERIFY(!after.connectToServer(500));
+    }
+
+    // A server that cannot start (its database cannot be created) says why, and its thread ends.
+    void reportsAFailedStart()
+    {
+        Config c = config();
+        c.database = *DatabaseUrl::parse(
+            QStringLiteral("sqlite://%1/missing/folder/marquee.db").arg(m_dir.filePath("file")),
+            nullptr);
+        QFile blocker(m_dir.filePath("file"));
+        QVERIFY(blocker.open(QIODevice::WriteOnly)); // a file where a folder would have to be
+        blocker.close();
+        Logger log;
+        ServerThread server(c, &log);
+        int changes = 0;
+        connect(&server, &ServerThread::stateChanged, this, [&changes] { ++changes; });
+        server.start();
+        const ServerThread::State s = waitFor(server, {ServerThread::Phase::Failed});
+        QCOMPARE(s.phase, ServerThread::Phase::Failed);
+        QVERIFY2(s.error.contains(QStringLiteral("DATABASE_URL")), qPrintable(s.error));
+        QCOMPARE(s.port, quint16(0));
+        QTRY_VERIFY(changes >= 2); // Starting, Failed: each announced on this thread
+        QTRY_VERIFY(!server.isRunning());
+        QCOMPARE(server.snapshot().requestsServed, quint64(0));
+    }
+
+    // Destroying it while the server runs stops the server first.
+    void destructionStopsTheServer()
+    {
+        Logger log;
+        quint16 port = 0;
+        {
+            ServerThread server(config(), &log);
+            port = startedPort(server);
+            QVERIFY(port > 0);
+        }
+        HttpClient after(port);
+        QVERIFY(!after.connectToServer(500));
+    }
+};
+
+QTEST_MAIN(TestServerThread)
+#include "tst_serverthread.moc"
