@@ -135,13 +135,61 @@ private slots:
         client->start();
         QSignalSpy received(&tmdb, &FakeTmdb::requestReceived); // FakeTmdb is on this thread
         QVERIFY(received.wait(5000)); // the request is in flight, waiting for TMDB
+        QElapsedTimer sinceTmdbGotIt;
+        sinceTmdbGotIt.start();
         server.requestStop();
         QVERIFY(stopped(server));
+        // Not before TMDB's answer (400 ms after it got the request) was passed on: a stop that
+        // announced itself at once, or cut the request, fails here or below.
+        QVERIFY2(
+            sinceTmdbGotIt.elapsed() >= 350, qPrintable(QString::number(sinceTmdbGotIt.elapsed())));
         client->wait();
         QCOMPARE(status.load(), 200);
         QTRY_VERIFY(!server.isRunning());
         HttpClient after(port);
         QVERIFY(!after.connectToServer(500));
+    }
+
+    // A request that outlives the grace period does not hold the stop: at the end of the grace
+    // period the server goes (the request is cut, not answered), long before TMDB would answer.
+    // Repeated: the grace timer and the thread's tick can expire in one pass of the event loop.
+    void gracePeriodEndsAStuckRequest_data()
+    {
+        QTest::addColumn<int>("run");
+        for (int i = 0; i < 5; ++i)
+            QTest::addRow("run %d", i) << i;
+    }
+    void gracePeriodEndsAStuckRequest()
+    {
+        FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
+        QVERIFY2(tmdb.start(), notStarted("fake TMDB", tmdb.errorString()));
+        tmdb.setDelay(4000);
+        Config c = config();
+        c.tmdbApiKey = FakeTmdb::defaultApiKey();
+        c.tmdbBaseUrl = tmdb.baseUrl();
+        c.shutdownGraceMs = 500;
+        Logger log;
+        ServerThread server(c, &log);
+        const quint16 port = startedPort(server);
+        QVERIFY(port > 0);
+
+        std::atomic<int> status {-1};
+        std::unique_ptr<QThread> client(QThread::create([&] {
+            HttpClient h(port);
+            if (h.connectToServer())
+                status = h.get("/api/movies/popular").status;
+        }));
+        client->start();
+        QSignalSpy received(&tmdb, &FakeTmdb::requestReceived);
+        QVERIFY(received.wait(5000));
+        QElapsedTimer sinceStop;
+        sinceStop.start();
+        server.requestStop();
+        QVERIFY(stopped(server));
+        QVERIFY2(sinceStop.elapsed() < 3000, qPrintable(QString::number(sinceStop.elapsed())));
+        client->wait();
+        QVERIFY2(status.load() != 200, qPrintable(QString::number(status.load())));
+        QTRY_VERIFY(!server.isRunning());
     }
 
     // A server that cannot start (its database cannot be created) says why, and its thread ends.

@@ -18,6 +18,10 @@ ServerThread::ServerThread(Config config, AccessLog *accessLog, QObject *parent)
     // started() is emitted on the new thread and m_context lives there: a direct call, made
     // after the thread was created (so everything set before start() is visible to it).
     connect(&m_thread, &QThread::started, m_context, [this] { startServer(); });
+    // A change made on the server's thread is announced on this object's thread: an event posted
+    // to this object (so it dies with it), carrying nothing (the state is read under the mutex).
+    connect(this, &ServerThread::changedOnServerThread, this, &ServerThread::stateChanged,
+        Qt::QueuedConnection);
 }
 
 ServerThread::~ServerThread()
@@ -26,9 +30,9 @@ ServerThread::~ServerThread()
         requestStop();
         m_thread.wait();
     }
-    // The server's thread last wrote our members under m_mutex (setState); taking it orders
-    // those writes before this destruction in a way ThreadSanitizer sees too (it cannot see the
-    // ordering QThread::wait() gives, which is inside Qt).
+    // wait() is what orders the server thread's work before this destruction. Taking the mutex
+    // its last setState() released makes that order visible to ThreadSanitizer too, which cannot
+    // see inside QThread::wait().
     {
         QMutexLocker sync(&m_mutex);
     }
@@ -61,7 +65,10 @@ void ServerThread::setState(Phase phase, quint16 port, const QString &error)
         QMutexLocker lock(&m_mutex);
         m_state = State {phase, port, error};
     }
-    emit stateChanged();
+    if (QThread::currentThread() == thread())
+        emit stateChanged();
+    else
+        emit changedOnServerThread(QPrivateSignal());
 }
 
 HealthSnapshot ServerThread::snapshot() const
@@ -77,7 +84,7 @@ void ServerThread::startServer()
     if (!m_server->start(&error)) {
         delete m_server;
         m_server = nullptr;
-        m_thread.quit();
+        m_thread.quit(); // before exec() began: exec() then returns at once (Qt 6)
         setState(Phase::Failed, 0, error);
         return;
     }
@@ -85,9 +92,9 @@ void ServerThread::startServer()
     // The owner's requests reach this thread through an atomic flag read here, not through Qt's
     // event queue: a hand-off ThreadSanitizer can see (Qt's own is not instrumented), at the cost
     // of at most one tick of delay.
-    auto *tick = new QTimer(m_server);
-    connect(tick, &QTimer::timeout, m_server, [this] { onTick(); });
-    tick->start(kTickMs);
+    m_tick = new QTimer(m_server);
+    connect(m_tick, &QTimer::timeout, m_server, [this] { onTick(); });
+    m_tick->start(kTickMs);
     publish();
     setState(Phase::Running, m_server->port());
     onTick(); // a stop requested before the start is honoured now
@@ -95,6 +102,8 @@ void ServerThread::startServer()
 
 void ServerThread::onTick()
 {
+    if (!m_server)
+        return; // finish() ran in this pass of the event loop; the deletion is on its way
     if (m_stopRequested.load(std::memory_order_acquire) && !m_stopping) {
         m_stopping = true;
         setState(Phase::Stopping, m_server->port());
@@ -116,6 +125,10 @@ void ServerThread::publish()
 
 void ServerThread::finish()
 {
+    // No tick after this: one due in this same pass of the event loop (the grace timer and the
+    // tick can expire together) would find the server gone.
+    m_tick->stop();
+    m_tick = nullptr;
     publish();
     // Later, not now: finish() runs inside the server's own stopped() signal.
     MarqueeServer *server = std::exchange(m_server, nullptr);

@@ -6,6 +6,7 @@
 #include <QMutex>
 #include <QObject>
 #include <QThread>
+#include <QTimer>
 
 #include <atomic>
 
@@ -72,9 +73,12 @@ public:
     bool isRunning() const { return m_thread.isRunning(); }
 
 signals:
-    // state() changed (queued to the owner's thread; read state() for what). At Stopped and
-    // Failed the server is gone and its thread is ending.
+    // state() changed; read state() for what. Always emitted on the owner's thread, and never
+    // after this object is gone (a change on the server's thread reaches it as an event posted to
+    // this object, dropped with it). At Stopped and Failed the server is gone and its thread ends.
     void stateChanged();
+    // The server's thread's side of stateChanged() (relayed through the owner's event queue).
+    void changedOnServerThread(QPrivateSignal);
 
 private:
     // On the server's thread.
@@ -89,6 +93,7 @@ private:
     QThread m_thread;
     QObject *m_context = nullptr; // lives on m_thread: queued calls run there
     MarqueeServer *m_server = nullptr; // owned and touched on m_thread only
+    QTimer *m_tick = nullptr; // on m_thread, a child of m_server
     bool m_started = false; // owner's thread
     std::atomic<bool> m_stopRequested {false}; // owner -> server thread
     bool m_stopping = false; // server thread
