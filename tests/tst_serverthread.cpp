@@ -60,6 +60,28 @@ class TestServerThread : public QObject
         return s.port;
     }
 
+    // A configuration whose catalogue goes to this fake TMDB.
+    Config configWith(const FakeTmdb &tmdb)
+    {
+        Config c = config();
+        c.tmdbApiKey = FakeTmdb::defaultApiKey();
+        c.tmdbBaseUrl = tmdb.baseUrl();
+        return c;
+    }
+
+    // One catalogue request from a thread of its own (its socket needs Qt's event dispatcher
+    // there); its status lands in *status (0: no answer).
+    static std::unique_ptr<QThread> requestOnAThread(quint16 port, std::atomic<int> *status)
+    {
+        std::unique_ptr<QThread> client(QThread::create([port, status] {
+            HttpClient h(port);
+            if (h.connectToServer())
+                *status = h.get("/api/movies/popular").status;
+        }));
+        client->start();
+        return client;
+    }
+
     static bool stopped(const ServerThread &server)
     {
         return waitFor(server, {ServerThread::Phase::Stopped}).phase
@@ -118,21 +140,13 @@ private slots:
         FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
         QVERIFY2(tmdb.start(), notStarted("fake TMDB", tmdb.errorString()));
         tmdb.setDelay(400);
-        Config c = config();
-        c.tmdbApiKey = FakeTmdb::defaultApiKey();
-        c.tmdbBaseUrl = tmdb.baseUrl();
         Logger log;
-        ServerThread server(c, &log);
+        ServerThread server(configWith(tmdb), &log);
         const quint16 port = startedPort(server);
         QVERIFY(port > 0);
 
         std::atomic<int> status {0};
-        std::unique_ptr<QThread> client(QThread::create([&] {
-            HttpClient h(port);
-            if (h.connectToServer())
-                status = h.get("/api/movies/popular").status;
-        }));
-        client->start();
+        const auto client = requestOnAThread(port, &status);
         QSignalSpy received(&tmdb, &FakeTmdb::requestReceived); // FakeTmdb is on this thread
         QVERIFY(received.wait(5000)); // the request is in flight, waiting for TMDB
         QElapsedTimer sinceTmdbGotIt;
@@ -164,9 +178,7 @@ private slots:
         FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
         QVERIFY2(tmdb.start(), notStarted("fake TMDB", tmdb.errorString()));
         tmdb.setDelay(4000);
-        Config c = config();
-        c.tmdbApiKey = FakeTmdb::defaultApiKey();
-        c.tmdbBaseUrl = tmdb.baseUrl();
+        Config c = configWith(tmdb);
         c.shutdownGraceMs = 500;
         Logger log;
         ServerThread server(c, &log);
@@ -174,12 +186,7 @@ private slots:
         QVERIFY(port > 0);
 
         std::atomic<int> status {-1};
-        std::unique_ptr<QThread> client(QThread::create([&] {
-            HttpClient h(port);
-            if (h.connectToServer())
-                status = h.get("/api/movies/popular").status;
-        }));
-        client->start();
+        const auto client = requestOnAThread(port, &status);
         QSignalSpy received(&tmdb, &FakeTmdb::requestReceived);
         QVERIFY(received.wait(5000));
         QElapsedTimer sinceStop;
