@@ -55,6 +55,34 @@ class TestPostgres : public QObject
         return m_pg.url(name);
     }
 
+    // A fresh PostgreSQL database, opened in this process with the current schema: the stores
+    // run on it directly (the HTTP tests run the same statements on SQLite). Null, with the test
+    // failed, when that did not work.
+    std::unique_ptr<marquee::Database> migratedDatabase()
+    {
+        using namespace marquee;
+        const QString url = freshDatabase();
+        if (url.isEmpty()) {
+            QTest::qFail(qPrintable(m_pg.errorString()), __FILE__, __LINE__);
+            return nullptr;
+        }
+        QString error;
+        const auto parsed = DatabaseUrl::parse(url, &error);
+        if (!parsed) {
+            QTest::qFail(qPrintable(error), __FILE__, __LINE__);
+            return nullptr;
+        }
+        auto db = std::make_unique<Database>(*parsed);
+        try {
+            db->open();
+            Migrator(*db).apply();
+        } catch (const StoreError &e) {
+            QTest::qFail(qPrintable(e.message()), __FILE__, __LINE__);
+            return nullptr;
+        }
+        return db;
+    }
+
     QProcessEnvironment environment(const QString &url, const QHash<QString, QString> &vars = {})
     {
         QHash<QString, QString> all {{"DATABASE_URL", url}, {"NODE_ENV", "production"}};
@@ -252,19 +280,14 @@ private slots:
         QCOMPARE(seen[1].message, QStringLiteral("PostgreSQL: WARNING:  loud remark"));
     }
 
-    // Issue 9, 4: the statements behind Clerk deletions, profile versions and session events in
+    // The statements behind Clerk deletions, profile versions and session events in
     // PostgreSQL's dialect (the HTTP tests run them on SQLite).
     void clerkDeletionsAndVersions()
     {
         using namespace marquee;
-        const QString url = freshDatabase();
-        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
-        QString error;
-        const auto parsed = DatabaseUrl::parse(url, &error);
-        QVERIFY2(parsed, qPrintable(error));
-        Database db(*parsed);
-        QVERIFY_THROWS_NO_EXCEPTION(db.open());
-        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
+        const auto owned = migratedDatabase();
+        QVERIFY(owned);
+        Database &db = *owned;
         UserStore users(db);
         const QString alice = QStringLiteral("user_2alice");
         bool created = false;
@@ -326,14 +349,9 @@ private slots:
     void listKeysetPagingOnPostgres()
     {
         using namespace marquee;
-        const QString url = freshDatabase();
-        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
-        QString error;
-        const auto parsed = DatabaseUrl::parse(url, &error);
-        QVERIFY2(parsed, qPrintable(error));
-        Database db(*parsed);
-        QVERIFY_THROWS_NO_EXCEPTION(db.open());
-        QVERIFY_THROWS_NO_EXCEPTION(Migrator(db).apply());
+        const auto owned = migratedDatabase();
+        QVERIFY(owned);
+        Database &db = *owned;
         UserStore users(db);
         bool created = false;
         bool deleted = false;

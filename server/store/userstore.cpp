@@ -45,6 +45,13 @@ void prepare(QSqlQuery &q, const QString &sql)
         throw StoreError::failed(q, "preparing a statement");
 }
 
+// QSqlQuery::exec, with its failure thrown as what failed.
+void exec(QSqlQuery &q, const char *what)
+{
+    if (!q.exec())
+        throw StoreError::failed(q, what);
+}
+
 } // namespace
 
 std::optional<ClerkProfile> ClerkProfile::fromClerkUser(const QJsonObject &user)
@@ -82,8 +89,7 @@ std::optional<UserRecord> UserStore::findByClerkId(const QString &clerkId)
     prepare(q,
         QStringLiteral("SELECT %1 FROM users WHERE clerk_id = ?").arg(QLatin1String(kUserColumns)));
     q.addBindValue(clerkId);
-    if (!q.exec())
-        throw StoreError::failed(q, "user lookup");
+    exec(q, "user lookup");
     return q.next() ? std::optional<UserRecord>(readUser(q)) : std::nullopt;
 }
 
@@ -93,8 +99,7 @@ std::optional<UserRecord> UserStore::findById(qint64 id)
     prepare(
         q, QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(kUserColumns)));
     q.addBindValue(id);
-    if (!q.exec())
-        throw StoreError::failed(q, "user lookup");
+    exec(q, "user lookup");
     if (!q.next())
         return std::nullopt;
     return readUser(q);
@@ -134,8 +139,7 @@ std::optional<UserRecord> UserStore::ensureUser(
     q.addBindValue(nowMs);
     q.addBindValue(nowMs);
     q.addBindValue(clerkId);
-    if (!q.exec())
-        throw StoreError::failed(q, "user creation");
+    exec(q, "user creation");
     const bool inserted = q.numRowsAffected() > 0;
     if (created)
         *created = inserted;
@@ -234,8 +238,7 @@ void UserStore::updateSettings(qint64 userId, const std::optional<QString> &disp
     q.addBindValue(QString::fromUtf8(QJsonDocument(preferences).toJson(QJsonDocument::Compact)));
     q.addBindValue(nowMs);
     q.addBindValue(userId);
-    if (!q.exec())
-        throw StoreError::failed(q, "settings update");
+    exec(q, "settings update");
     m_db.commitGroup(); // answered as done: must not wait in an open write group
 }
 
@@ -245,8 +248,7 @@ void UserStore::touchLastSeen(qint64 userId, qint64 nowMs)
     prepare(q, QStringLiteral("UPDATE users SET last_seen_at = ? WHERE id = ?"));
     q.addBindValue(nowMs);
     q.addBindValue(userId);
-    if (!q.exec())
-        throw StoreError::failed(q, "last-seen update");
+    exec(q, "last-seen update");
 }
 
 bool UserStore::deleteUser(qint64 userId)
@@ -259,13 +261,11 @@ bool UserStore::deleteUser(qint64 userId)
             prepare(
                 q, QStringLiteral("DELETE FROM %1 WHERE user_id = ?").arg(QLatin1String(table)));
             q.addBindValue(userId);
-            if (!q.exec())
-                throw StoreError::failed(q, "user deletion");
+            exec(q, "user deletion");
         }
         prepare(q, QStringLiteral("DELETE FROM users WHERE id = ?"));
         q.addBindValue(userId);
-        if (!q.exec())
-            throw StoreError::failed(q, "user deletion");
+        exec(q, "user deletion");
         return q.numRowsAffected() > 0; // none: no such user (nothing to roll back)
     });
 }
@@ -317,8 +317,7 @@ std::optional<ClerkDeletion> UserStore::deletion(const QString &clerkId)
         QStringLiteral("SELECT clerk_id, deleted_at, event_id, recorded_at FROM "
                        "deleted_users WHERE clerk_id = ?"));
     q.addBindValue(clerkId);
-    if (!q.exec())
-        throw StoreError::failed(q, "deletion lookup");
+    exec(q, "deletion lookup");
     if (!q.next())
         return std::nullopt;
     return ClerkDeletion {q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toString(),
@@ -330,8 +329,7 @@ bool UserStore::forgetClerkDeletion(const QString &clerkId)
     QSqlQuery q(m_db.requireConnection());
     prepare(q, QStringLiteral("DELETE FROM deleted_users WHERE clerk_id = ?"));
     q.addBindValue(clerkId);
-    if (!q.exec())
-        throw StoreError::failed(q, "forgetting a deletion");
+    exec(q, "forgetting a deletion");
     const bool forgotten = q.numRowsAffected() > 0;
     m_db.commitGroup(); // answered as done: must not wait in an open write group
     return forgotten;
@@ -363,8 +361,7 @@ QList<UserRecord> UserStore::listUsers(int page, int limit, qint64 *total)
             .arg(QLatin1String(kUserColumns)));
     q.addBindValue(limit);
     q.addBindValue(qint64(page - 1) * limit);
-    if (!q.exec())
-        throw StoreError::failed(q, "user list");
+    exec(q, "user list");
     while (q.next())
         out.append(readUser(q));
     return out;
@@ -395,15 +392,13 @@ std::optional<SessionRecord> UserStore::touchSession(
     q.addBindValue(nowMs);
     q.addBindValue(userAgent.left(500));
     q.addBindValue(ip);
-    if (!q.exec())
-        throw StoreError::failed(q, "session update");
+    exec(q, "session update");
     prepare(q,
         QStringLiteral(
             "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
             "FROM sessions WHERE id = ?"));
     q.addBindValue(sid);
-    if (!q.exec())
-        throw StoreError::failed(q, "session lookup");
+    exec(q, "session lookup");
     if (!q.next())
         return std::nullopt;
     return SessionRecord {q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
@@ -420,8 +415,7 @@ QList<SessionRecord> UserStore::sessions(qint64 userId)
             "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "
             "FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC, id"));
     q.addBindValue(userId);
-    if (!q.exec())
-        throw StoreError::failed(q, "session list");
+    exec(q, "session list");
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
             q.value(3).toLongLong(), q.value(4).toString(), q.value(5).toString(),
@@ -438,8 +432,7 @@ bool UserStore::revokeSession(qint64 userId, const QString &sid, qint64 nowMs)
     q.addBindValue(nowMs);
     q.addBindValue(sid);
     q.addBindValue(userId);
-    if (!q.exec())
-        throw StoreError::failed(q, "session revocation");
+    exec(q, "session revocation");
     const bool revoked = q.numRowsAffected() > 0;
     m_db.commitGroup(); // a revocation must be durable before it is acknowledged
     return revoked;
@@ -455,8 +448,7 @@ SessionEnd UserStore::revokeSessionFromClerk(
                 "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"));
         q.addBindValue(nowMs);
         q.addBindValue(sid);
-        if (!q.exec())
-            throw StoreError::failed(q, "session revocation");
+        exec(q, "session revocation");
         const bool revoked = q.numRowsAffected() > 0;
         m_db.commitGroup(); // a revocation must be durable before it is acknowledged
         return revoked ? SessionEnd::Revoked : SessionEnd::UnknownSession;
@@ -475,8 +467,7 @@ SessionEnd UserStore::revokeSessionFromClerk(
     q.addBindValue(nowMs);
     q.addBindValue(nowMs);
     q.addBindValue(nowMs);
-    if (!q.exec())
-        throw StoreError::failed(q, "session revocation");
+    exec(q, "session revocation");
     const bool revoked = q.numRowsAffected() > 0;
     m_db.commitGroup(); // a revocation must be durable before it is acknowledged
     return revoked ? SessionEnd::Revoked : SessionEnd::OtherUser;
@@ -487,8 +478,7 @@ bool UserStore::webhookSeen(const QString &id)
     QSqlQuery q(m_db.requireConnection());
     prepare(q, QStringLiteral("SELECT 1 FROM webhook_events WHERE id = ?"));
     q.addBindValue(id);
-    if (!q.exec())
-        throw StoreError::failed(q, "webhook lookup");
+    exec(q, "webhook lookup");
     return q.next();
 }
 
@@ -501,8 +491,7 @@ bool UserStore::recordWebhook(const QString &id, const QString &type, qint64 now
     q.addBindValue(id);
     q.addBindValue(type);
     q.addBindValue(nowMs);
-    if (!q.exec())
-        throw StoreError::failed(q, "recording a webhook");
+    exec(q, "recording a webhook");
     const bool recorded = q.numRowsAffected() > 0;
     m_db.commitGroup(); // the webhook is acknowledged next: its effects must be durable
     return recorded;
