@@ -5,11 +5,15 @@ set -euo pipefail
 
 want=(cmake g++ ninja-build pkg-config
       qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql
-      qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools qt6-base-dev-tools libssl-dev)
+      qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools qt6-base-dev-tools libssl-dev
+      libqt6svg6 qt6-translations-l10n)
+# libqt6svg6: the SVG icon engine the window and tray draw the application icon with;
+# qt6-translations-l10n: Qt's own strings (dialog buttons) in the window's languages.
 case "${1:-build}" in
   # postgresql: Debian 12's PostgreSQL 15 server, for tst_postgres (it runs a throwaway cluster
   # of its own on a free port; the default cluster the package may start is left alone).
-  test)  want+=(openssl postgresql) ;;
+  # xvfb, xauth: the admin window shown on a real X server (scripts/screenshots.sh).
+  test)  want+=(openssl postgresql xvfb xauth) ;;
   bench) want+=(wrk nginx-light curl) ;;
   fuzz)  want+=(python3) ;;
 esac

@@ -1,5 +1,6 @@
 #include "admincontroller.h"
 
+#include "adminactions.h"
 #include "config/version.h"
 #include "http/apierror.h"
 #include "http/validation.h"
@@ -24,14 +25,20 @@ void AdminController::registerRoutes(Router &router)
         .withAccess(Access::Admin);
     router.get(QStringLiteral("/api/admin/users"), route(&AdminController::users))
         .withAccess(Access::Admin);
-    router
-        .post(QStringLiteral("/api/admin/cache/purge"),
-            [this](const ExchangePtr &ex) { purgeCache(ex); })
+    router.post(QStringLiteral("/api/admin/cache/purge"), route(&AdminController::purgeCache))
         .withAccess(Access::Admin)
         .withTier(RateTier::Sensitive);
     router
         .post(QStringLiteral("/api/admin/users/{clerkId}/restore"),
             route(&AdminController::restoreUser))
+        .withAccess(Access::Admin)
+        .withTier(RateTier::Sensitive);
+    router.del(QStringLiteral("/api/admin/users/{clerkId}"), route(&AdminController::deleteUser))
+        .withAccess(Access::Admin)
+        .withTier(RateTier::Sensitive);
+    router
+        .post(QStringLiteral("/api/admin/users/{clerkId}/sign-out"),
+            route(&AdminController::signOutUser))
         .withAccess(Access::Admin)
         .withTier(RateTier::Sensitive);
 }
@@ -86,12 +93,48 @@ void AdminController::users(const ExchangePtr &ex)
 
 void AdminController::purgeCache(const ExchangePtr &ex)
 {
-    qint64 purged = 0;
-    if (CatalogueService *c = m_status.catalogue()) {
-        purged = c->cache().databaseEntries() + (c->isDemo() ? c->cache().memoryEntries() : 0);
-        c->cache().clear();
-    }
-    ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"purged", purged}})));
+    QueryFields q(ex->request());
+    q.allowOnly({QStringLiteral("category")});
+    QStringList known;
+    for (int c = 0; c < kCacheCategoryCount; ++c)
+        known << categoryName(CacheCategory(c));
+    const QString category = q.oneOf(QStringLiteral("category"), false, known).value_or(QString());
+    q.finish();
+    const qint64 purged = m_actions.purgeCache(category);
+    QJsonObject out {{"purged", purged}};
+    if (!category.isEmpty())
+        out.insert("category", category);
+    ex->respond(privateResponse(HttpResponse::ok(out)));
+}
+
+qint64 AdminController::userIdParam(const ExchangePtr &ex)
+{
+    QueryFields q(ex->request());
+    q.allowOnly({});
+    q.finish();
+    const QString clerkId = ex->request().param(QStringLiteral("clerkId"));
+    if (clerkId.isEmpty() || clerkId.size() > 200)
+        throw ApiError::validation(QStringLiteral("clerkId"), QStringLiteral("invalid_value"),
+            QStringLiteral("clerkId is not a Clerk user id"));
+    const auto user = m_users.findByClerkId(clerkId);
+    if (!user)
+        throw ApiError::notFound(QStringLiteral("User not found"));
+    return user->id;
+}
+
+void AdminController::deleteUser(const ExchangePtr &ex)
+{
+    if (!m_actions.deleteUser(userIdParam(ex)))
+        throw ApiError::notFound(QStringLiteral("User not found"));
+    ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"deleted", true}})));
+}
+
+void AdminController::signOutUser(const ExchangePtr &ex)
+{
+    const int revoked = m_actions.signOutEverywhere(userIdParam(ex));
+    if (revoked < 0)
+        throw ApiError::notFound(QStringLiteral("User not found"));
+    ex->respond(privateResponse(HttpResponse::ok(QJsonObject {{"revoked", revoked}})));
 }
 
 // Undoes a Clerk deletion on purpose (docs/auth.md, "Webhooks"): the Clerk id is no longer

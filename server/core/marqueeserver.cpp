@@ -1,5 +1,6 @@
 #include "marqueeserver.h"
 
+#include "api/adminactions.h"
 #include "api/admincontroller.h"
 #include "api/cataloguecontroller.h"
 #include "api/healthcontroller.h"
@@ -40,6 +41,7 @@ MarqueeServer::~MarqueeServer()
     m_http = nullptr;
     m_db->commitGroup(); // its callbacks reach into the lists controller
     m_controllers.clear();
+    m_adminActions.reset();
     m_catalogue.reset();
     m_users.reset();
     m_db->close();
@@ -72,6 +74,7 @@ bool MarqueeServer::start(QString *error)
     m_rateLimiter = std::make_unique<TieredRateLimiter>(
         m_config.rateLimitGeneral, m_config.rateLimitSearch, m_config.rateLimitSensitive);
     m_http->setRateLimiter(m_rateLimiter.get());
+    m_adminActions = std::make_unique<AdminActions>(*m_users, *m_auth, m_catalogue.get());
     registerRoutes();
 
     QHostAddress address;
@@ -103,7 +106,7 @@ void MarqueeServer::registerRoutes()
         std::make_unique<ListsController>(*m_db, m_catalogue->images(), m_config.listMaxItems));
     m_controllers.push_back(std::make_unique<WebhookController>(
         m_config.clerkWebhookSecret, *m_users, *m_auth, m_rateLimiter.get()));
-    m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users));
+    m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users, *m_adminActions));
     for (auto &c : m_controllers)
         c->registerRoutes(m_router);
 }

@@ -17,6 +17,7 @@
 namespace marquee {
 
 class AccessLog;
+class AdminActions;
 class CatalogueService;
 class ClerkAuthenticator;
 class ClerkClient;
@@ -51,6 +52,9 @@ public:
     Router &router() { return m_router; }
     CatalogueService *catalogue() override { return m_catalogue.get(); }
     ClerkAuthenticator *authenticator() { return m_auth; }
+    // Null while the server is not started.
+    UserStore *users() { return m_users.get(); }
+    AdminActions *adminActions() { return m_adminActions.get(); }
     HealthSnapshot health() override;
     qint64 uptimeSeconds() const { return m_uptime.elapsed() / 1000; }
 
@@ -70,6 +74,7 @@ private:
     std::unique_ptr<CatalogueService> m_catalogue;
     std::unique_ptr<UserStore> m_users;
     std::unique_ptr<TieredRateLimiter> m_rateLimiter;
+    std::unique_ptr<AdminActions> m_adminActions;
     ClerkClient *m_clerk = nullptr;
     ClerkAuthenticator *m_auth = nullptr;
     Router m_router;

@@ -1,16 +1,25 @@
 #include "serverthread.h"
 
+#include "api/adminactions.h"
+#include "lanaddress.h"
 #include "log/categories.h"
 #include "marqueeserver.h"
+#include "store/storeerror.h"
+#include "store/userstore.h"
+#include "tmdb/catalogueservice.h"
+#include "trafficmeter.h"
 
+#include <QDateTime>
 #include <QTimer>
 
 namespace marquee {
 
-ServerThread::ServerThread(Config config, AccessLog *accessLog, QObject *parent)
+ServerThread::ServerThread(
+    Config config, AccessLog *accessLog, const LogBuffer *logs, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_accessLog(accessLog)
+    , m_logs(logs)
 {
     m_thread.setObjectName(QStringLiteral("marquee-server"));
     m_context = new QObject;
@@ -21,6 +30,8 @@ ServerThread::ServerThread(Config config, AccessLog *accessLog, QObject *parent)
     // A change made on the server's thread is announced on this object's thread: an event posted
     // to this object (so it dies with it), carrying nothing (the state is read under the mutex).
     connect(this, &ServerThread::changedOnServerThread, this, &ServerThread::stateChanged,
+        Qt::QueuedConnection);
+    connect(this, &ServerThread::updatedOnServerThread, this, &ServerThread::updated,
         Qt::QueuedConnection);
 }
 
@@ -79,11 +90,13 @@ HealthSnapshot ServerThread::snapshot() const
 
 void ServerThread::startServer()
 {
-    m_server = new MarqueeServer(m_config, m_accessLog);
+    m_meter = new TrafficMeter(m_accessLog);
+    m_server = new MarqueeServer(m_config, m_meter);
     QString error;
     if (!m_server->start(&error)) {
         delete m_server;
         m_server = nullptr;
+        delete std::exchange(m_meter, nullptr);
         m_thread.quit(); // before exec() began: exec() then returns at once (Qt 6)
         setState(Phase::Failed, 0, error);
         return;
@@ -96,6 +109,7 @@ void ServerThread::startServer()
     connect(m_tick, &QTimer::timeout, m_server, [this] { onTick(); });
     m_tick->start(kTickMs);
     publish();
+    publishAdmin(true);
     setState(Phase::Running, m_server->port());
     onTick(); // a stop requested before the start is honoured now
 }
@@ -110,9 +124,13 @@ void ServerThread::onTick()
         m_server->shutdown(); // stopped() -> finish()
         return;
     }
+    if (m_adminWork.exchange(false, std::memory_order_acq_rel))
+        runQueued();
     if (++m_ticks * kTickMs >= kSnapshotIntervalMs) {
         m_ticks = 0;
         publish();
+        publishAdmin(false);
+        announceUpdate();
     }
 }
 
@@ -132,11 +150,288 @@ void ServerThread::finish()
     publish();
     // Later, not now: finish() runs inside the server's own stopped() signal.
     MarqueeServer *server = std::exchange(m_server, nullptr);
-    QTimer::singleShot(0, m_context, [this, server] {
+    TrafficMeter *meter = std::exchange(m_meter, nullptr);
+    QTimer::singleShot(0, m_context, [this, server, meter] {
         delete server;
+        delete meter;
         m_thread.quit();
+        failQueued(QStringLiteral("the server has stopped"));
         setState(Phase::Stopped);
     });
+}
+
+// --- AdminBackend --------------------------------------------------------------------------
+
+AdminSnapshot ServerThread::adminSnapshot() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_admin;
+}
+
+QList<LogEntry> ServerThread::logLinesAfter(quint64 lastId) const
+{
+    return m_logs ? m_logs->entriesAfter(lastId) : QList<LogEntry> {};
+}
+
+quint64 ServerThread::queryUsers(const UserQuery &query)
+{
+    quint64 id = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        id = ++m_lastUserRequest;
+        m_userQuery = std::make_pair(id, query);
+    }
+    m_adminWork.store(true, std::memory_order_release);
+    return id;
+}
+
+UserPage ServerThread::usersPage() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_usersPage;
+}
+
+quint64 ServerThread::submit(const AdminCommand &command)
+{
+    quint64 id = 0;
+    bool refused = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        id = ++m_lastCommand;
+        if (m_state.phase == Phase::Running) {
+            m_commands.emplace_back(id, command);
+        } else {
+            refused = true;
+            keepResult(
+                AdminResult {id, command, false, 0, QStringLiteral("the server is not running")});
+        }
+    }
+    if (refused)
+        emit updated(); // on the owner's thread: the caller's
+    else
+        m_adminWork.store(true, std::memory_order_release);
+    return id;
+}
+
+QList<AdminResult> ServerThread::resultsAfter(quint64 lastId) const
+{
+    QMutexLocker lock(&m_mutex);
+    QList<AdminResult> out;
+    for (const AdminResult &r : m_results)
+        if (r.id > lastId)
+            out.append(r);
+    return out;
+}
+
+void ServerThread::subscribe(QObject *context, std::function<void()> changed)
+{
+    connect(this, &ServerThread::stateChanged, context, changed);
+    connect(this, &ServerThread::updated, context, changed);
+}
+
+void ServerThread::keepResult(AdminResult result) // m_mutex held
+{
+    m_results.push_back(std::move(result));
+    while (m_results.size() > size_t(kKeptResults))
+        m_results.pop_front();
+}
+
+void ServerThread::failQueued(const QString &why)
+{
+    QMutexLocker lock(&m_mutex);
+    while (!m_commands.empty()) {
+        auto [id, command] = m_commands.front();
+        m_commands.pop_front();
+        keepResult(AdminResult {id, command, false, 0, why});
+    }
+    if (m_userQuery) {
+        m_usersPage = UserPage {m_userQuery->first, m_userQuery->second, 0, {}, why};
+        m_userQuery.reset();
+    }
+}
+
+void ServerThread::announceUpdate()
+{
+    emit updatedOnServerThread(QPrivateSignal());
+}
+
+static UserView userView(const UserSummary &s)
+{
+    const UserRecord &u = s.user;
+    QString name = u.displayName;
+    if (name.isEmpty())
+        name = QStringList {u.firstName, u.lastName}.join(QLatin1Char(' ')).trimmed();
+    return UserView {u.id, u.clerkId, u.email, name, u.createdAt, u.lastSeenAt, s.watchlist,
+        s.favorites, s.activeSessions};
+}
+
+void ServerThread::runQueued()
+{
+    std::optional<std::pair<quint64, UserQuery>> query;
+    std::deque<std::pair<quint64, AdminCommand>> commands;
+    {
+        QMutexLocker lock(&m_mutex);
+        query.swap(m_userQuery);
+        commands.swap(m_commands);
+    }
+    QList<AdminResult> results;
+    for (const auto &[id, command] : commands) {
+        AdminResult r = run(command);
+        r.id = id;
+        results.append(r);
+    }
+    if (!results.isEmpty())
+        publishAdmin(true); // what the actions changed shows at once
+    UserPage page;
+    if (query) {
+        page.requestId = query->first;
+        page.query = query->second;
+        page.query.limit = qBound(1, page.query.limit, 1000);
+        page.query.offset = qMax<qint64>(0, page.query.offset);
+        try {
+            for (const UserSummary &u : m_server->users()->findUsers(
+                     page.query.filter, page.query.offset, page.query.limit, &page.total))
+                page.users.append(userView(u));
+        } catch (const StoreError &e) {
+            page.error = e.message();
+        }
+    }
+    {
+        QMutexLocker lock(&m_mutex);
+        for (AdminResult &r : results)
+            keepResult(std::move(r));
+        if (query)
+            m_usersPage = std::move(page);
+    }
+    announceUpdate();
+}
+
+AdminResult ServerThread::run(const AdminCommand &command)
+{
+    AdminResult r;
+    r.command = command;
+    AdminActions &actions = *m_server->adminActions();
+    using Kind = AdminCommand::Kind;
+    try {
+        switch (command.kind) {
+        case Kind::PurgeCategory:
+            if (command.category.isEmpty()) {
+                r.error = QStringLiteral("no category named");
+                return r;
+            }
+            r.count = actions.purgeCache(command.category);
+            break;
+        case Kind::PurgeAll:
+            r.count = actions.purgeCache();
+            break;
+        case Kind::PruneExpired:
+            r.count = actions.pruneExpired();
+            break;
+        case Kind::SignOutUser:
+            r.count = actions.signOutEverywhere(command.userId);
+            if (r.count < 0) {
+                r.count = 0;
+                r.error = QStringLiteral("no such user");
+                return r;
+            }
+            break;
+        case Kind::DeleteUser:
+            if (!actions.deleteUser(command.userId)) {
+                r.error = QStringLiteral("no such user");
+                return r;
+            }
+            r.count = 1;
+            break;
+        }
+    } catch (const StoreError &e) {
+        r.error = e.message();
+        return r;
+    }
+    r.ok = true;
+    return r;
+}
+
+static QString tmdbMode(const QString &status)
+{
+    if (status == QLatin1String("ok"))
+        return QStringLiteral("live");
+    return status; // demo | offline
+}
+
+void ServerThread::publishAdmin(bool refreshCounts)
+{
+    CatalogueService *catalogue = m_server->catalogue();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (refreshCounts || m_countsAtMs < 0 || now - m_countsAtMs >= kCountsIntervalMs) {
+        m_countsAtMs = now;
+        AdminSnapshot &c = m_counts;
+        c.lanUrls = lanUrls(m_config.host, m_server->port());
+        c.databaseBytes = m_server->database().sizeBytes();
+        try {
+            c.users = m_server->users()->userCount();
+            const UserStore::Counts lists = m_server->users()->listItemTotals();
+            c.watchlistItems = lists.watchlist;
+            c.favoriteItems = lists.favorites;
+        } catch (const StoreError &) {
+            // The database is in trouble: the health snapshot says so; the counts stay as last
+            // seen.
+        }
+        c.categories.clear();
+        if (catalogue) {
+            const auto stored = catalogue->cache().databaseStats();
+            const auto inMemory = catalogue->cache().memoryStats();
+            for (int i = 0; i < kCacheCategoryCount; ++i) {
+                const auto category = CacheCategory(i);
+                CacheCategoryView v;
+                v.category = categoryName(category);
+                // Where the category's entries live: the database, except in demo mode and for
+                // search results, which are only ever kept in memory.
+                const bool memoryOnly = catalogue->isDemo() || category == CacheCategory::Search;
+                for (const auto &row : memoryOnly ? inMemory : stored) {
+                    if (row.category == v.category) {
+                        v.entries = row.entries;
+                        v.bytes = row.bytes;
+                        v.expired = row.expired;
+                    }
+                }
+                c.categories.append(v);
+            }
+        }
+    }
+
+    AdminSnapshot a = m_counts;
+    a.health = m_server->health();
+    a.listenUrl = QStringLiteral("http://%1:%2")
+                      .arg(m_config.host.contains(QLatin1Char(':'))
+                              ? QStringLiteral("[%1]").arg(m_config.host)
+                              : m_config.host)
+                      .arg(m_server->port());
+    a.tmdbMode = tmdbMode(a.health.tmdb);
+    a.database = m_config.database.describe();
+    if (catalogue) {
+        const CatalogueStats &s = catalogue->stats();
+        a.cacheHits = s.hits;
+        a.cacheMisses = s.misses;
+        a.cacheStale = s.stale;
+        a.upstreamCalls = s.upstreamCalls;
+        a.upstreamCallsSaved = s.hits + s.coalesced;
+        a.memoryEntries = catalogue->cache().memoryEntries();
+        a.memoryBytes = catalogue->cache().memoryBytes();
+        for (int i = 0; i < a.categories.size(); ++i) {
+            const CatalogueStats &cs = catalogue->stats(CacheCategory(i));
+            a.categories[i].hits = cs.hits;
+            a.categories[i].misses = cs.misses;
+            a.categories[i].stale = cs.stale;
+            a.categories[i].ttlSeconds = catalogue->ttlMs(CacheCategory(i)) / 1000;
+        }
+    }
+    a.traffic = m_meter->series(now, 120);
+    a.requestsPerSecond = m_meter->rate(now, 10);
+    a.p50Ms = m_meter->percentile(now, 60, 0.50);
+    a.p99Ms = m_meter->percentile(now, 60, 0.99);
+    QMutexLocker lock(&m_mutex);
+    a.generation = m_admin.generation + 1;
+    m_admin = std::move(a);
 }
 
 } // namespace marquee

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/serverstatus.h"
+#include "adminbackend.h"
 #include "config/config.h"
 
 #include <QMutex>
@@ -9,11 +9,15 @@
 #include <QTimer>
 
 #include <atomic>
+#include <deque>
+#include <optional>
 
 namespace marquee {
 
 class AccessLog;
+class LogBuffer;
 class MarqueeServer;
+class TrafficMeter;
 
 // Runs a MarqueeServer on a thread of its own, with its own event loop, so that a window on the
 // owner's thread never slows serving down and serving never freezes the window. The server (its
@@ -37,13 +41,19 @@ class MarqueeServer;
 // server.requestStop();                 // in-flight requests finish, then Phase::Stopped
 // @endcode
 //
-// The access log is lent and must be thread-safe (Logger is) and outlive this object. The
-// destructor stops the server gracefully if it still runs and waits for its thread.
-class ServerThread : public QObject
+// It is also the admin window's AdminBackend: the richer snapshot, the users page and the admin
+// actions cross the same way (copies under the mutex one way, a queue under it the other, picked
+// up by the next tick).
+//
+// The access log and the log buffer are lent, must be thread-safe (Logger's are) and outlive this
+// object. The destructor stops the server gracefully if it still runs and waits for its thread.
+class ServerThread
+    : public QObject
+    , public AdminBackend
 {
     Q_OBJECT
 public:
-    enum class Phase { Idle, Starting, Running, Stopping, Stopped, Failed };
+    using Phase = AdminBackend::Phase;
     struct State
     {
         Phase phase = Phase::Idle;
@@ -54,8 +64,13 @@ public:
     // How often the server's thread refreshes the snapshot, and looks for the owner's requests.
     static constexpr int kSnapshotIntervalMs = 250;
     static constexpr int kTickMs = 50;
+    // The parts of the admin snapshot that cost a query (database size, users, cache rows) are
+    // refreshed this often, and after every admin action.
+    static constexpr int kCountsIntervalMs = 2000;
+    static constexpr int kKeptResults = 200;
 
-    ServerThread(Config config, AccessLog *accessLog, QObject *parent = nullptr);
+    ServerThread(Config config, AccessLog *accessLog, const LogBuffer *logs = nullptr,
+        QObject *parent = nullptr);
     ~ServerThread() override;
     Q_DISABLE_COPY_MOVE(ServerThread)
 
@@ -72,6 +87,16 @@ public:
     HealthSnapshot snapshot() const;
     bool isRunning() const { return m_thread.isRunning(); }
 
+    // AdminBackend.
+    Phase phase() const override { return state().phase; }
+    AdminSnapshot adminSnapshot() const override;
+    QList<LogEntry> logLinesAfter(quint64 lastId) const override;
+    quint64 queryUsers(const UserQuery &query) override;
+    UserPage usersPage() const override;
+    quint64 submit(const AdminCommand &command) override;
+    QList<AdminResult> resultsAfter(quint64 lastId) const override;
+    void subscribe(QObject *context, std::function<void()> changed) override;
+
 signals:
     // state() changed; read state() for what. Always emitted on the owner's thread, and never
     // after this object is gone (a change on the server's thread reaches it as an event posted to
@@ -79,12 +104,22 @@ signals:
     void stateChanged();
     // The server's thread's side of stateChanged() (relayed through the owner's event queue).
     void changedOnServerThread(QPrivateSignal);
+    // A new snapshot, user page or action result (AdminBackend::subscribe), on the owner's
+    // thread; relayed like stateChanged().
+    void updated();
+    void updatedOnServerThread(QPrivateSignal);
 
 private:
     // On the server's thread.
     void startServer();
     void onTick();
     void publish();
+    void publishAdmin(bool refreshCounts);
+    void runQueued();
+    AdminResult run(const AdminCommand &command);
+    void announceUpdate();
+    void keepResult(AdminResult result); // m_mutex held
+    void failQueued(const QString &why);
     void finish();
     void setState(Phase phase, quint16 port = 0, const QString &error = {});
 
@@ -94,14 +129,26 @@ private:
     QObject *m_context = nullptr; // lives on m_thread: queued calls run there
     MarqueeServer *m_server = nullptr; // owned and touched on m_thread only
     QTimer *m_tick = nullptr; // on m_thread, a child of m_server
+    TrafficMeter *m_meter = nullptr; // on m_thread, made with the server
+    const LogBuffer *const m_logs;
+    qint64 m_countsAtMs = -1; // server thread: when the costly counts were last taken
+    AdminSnapshot m_counts; // server thread: those counts
     bool m_started = false; // owner's thread
     std::atomic<bool> m_stopRequested {false}; // owner -> server thread
     bool m_stopping = false; // server thread
     int m_ticks = 0; // server thread
 
-    mutable QMutex m_mutex; // guards m_snapshot and m_state
+    mutable QMutex m_mutex; // guards everything below
     HealthSnapshot m_snapshot;
     State m_state;
+    AdminSnapshot m_admin;
+    std::optional<std::pair<quint64, UserQuery>> m_userQuery; // the newest one not yet run
+    quint64 m_lastUserRequest = 0;
+    UserPage m_usersPage;
+    std::deque<std::pair<quint64, AdminCommand>> m_commands;
+    quint64 m_lastCommand = 0;
+    std::deque<AdminResult> m_results; // the last kKeptResults
+    std::atomic<bool> m_adminWork {false}; // owner -> server thread: a query or command waits
 };
 
 } // namespace marquee

@@ -304,6 +304,19 @@ bool Database::ping()
     return q.exec(QStringLiteral("SELECT 1")) && q.next();
 }
 
+qint64 Database::sizeBytes()
+{
+    QSqlDatabase db = connection();
+    if (!db.isOpen())
+        return -1;
+    QSqlQuery q(db);
+    const bool ok = m_url.dialect == SqlDialect::Sqlite
+        ? q.exec(QStringLiteral("SELECT page_count * page_size FROM pragma_page_count(), "
+                                "pragma_page_size()"))
+        : q.exec(QStringLiteral("SELECT pg_database_size(current_database())"));
+    return ok && q.next() ? q.value(0).toLongLong() : -1;
+}
+
 void Database::beginGroup()
 {
     // PostgreSQL aborts a whole transaction on one failed statement (a duplicate key would undo

@@ -41,6 +41,9 @@ public:
     SqlDialect dialect() const { return m_url.dialect; }
     const DatabaseUrl &url() const { return m_url; }
     bool ping();
+    // What the data takes on disk (SQLite: the file's pages; PostgreSQL: pg_database_size);
+    // -1 when it cannot be told.
+    qint64 sizeBytes();
 
     // Group commit: writes made while a group is open share one transaction, committed when the
     // event loop next turns (or once 256 writers wait); each writer answers its client from

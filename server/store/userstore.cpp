@@ -375,6 +375,82 @@ qint64 UserStore::userCount()
     return q.value(0).toLongLong();
 }
 
+QList<UserSummary> UserStore::findUsers(
+    const QString &filter, qint64 offset, int limit, qint64 *total)
+{
+    // LIKE with the user's text as data: its own % and _ are escaped, not wildcards.
+    QString pattern = filter.trimmed().toLower();
+    pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+        .replace(QLatin1Char('%'), QLatin1String("\\%"))
+        .replace(QLatin1Char('_'), QLatin1String("\\_"));
+    pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
+    const QString where = QStringLiteral(
+        " WHERE LOWER(COALESCE(u.email, '') || ' ' || COALESCE(u.first_name, '') || ' ' || "
+        "COALESCE(u.last_name, '') || ' ' || COALESCE(u.display_name, '') || ' ' || u.clerk_id) "
+        "LIKE ? ESCAPE '\\'");
+    QSqlQuery q(m_db.requireConnection());
+    prepare(q, QStringLiteral("SELECT COUNT(*) FROM users u") + where);
+    q.addBindValue(pattern);
+    exec(q, "user search");
+    *total = q.next() ? q.value(0).toLongLong() : 0;
+
+    QStringList columns;
+    for (const QString &c : QString::fromLatin1(kUserColumns).split(QLatin1String(", ")))
+        columns << QStringLiteral("u.") + c;
+    prepare(q,
+        QStringLiteral("SELECT %1, "
+                       "(SELECT COUNT(*) FROM watchlist w WHERE w.user_id = u.id), "
+                       "(SELECT COUNT(*) FROM favorites f WHERE f.user_id = u.id), "
+                       "(SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id "
+                       "AND s.revoked_at IS NULL) "
+                       "FROM users u%2 ORDER BY u.created_at, u.id LIMIT ? OFFSET ?")
+            .arg(columns.join(QLatin1String(", ")), where));
+    q.addBindValue(pattern);
+    q.addBindValue(limit);
+    q.addBindValue(offset);
+    exec(q, "user search");
+    QList<UserSummary> out;
+    const int base = int(columns.size());
+    while (q.next())
+        out.append({readUser(q), q.value(base).toLongLong(), q.value(base + 1).toLongLong(),
+            q.value(base + 2).toLongLong()});
+    return out;
+}
+
+UserStore::Counts UserStore::listItemTotals()
+{
+    QSqlQuery q(m_db.requireConnection());
+    prepare(q,
+        QStringLiteral(
+            "SELECT (SELECT COUNT(*) FROM watchlist), (SELECT COUNT(*) FROM favorites)"));
+    exec(q, "list totals");
+    if (!q.next())
+        return {};
+    return {q.value(0).toLongLong(), q.value(1).toLongLong()};
+}
+
+QStringList UserStore::revokeAllSessions(qint64 userId, qint64 nowMs)
+{
+    QStringList ids;
+    m_db.transaction([&](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        prepare(
+            q, QStringLiteral("SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL"));
+        q.addBindValue(userId);
+        exec(q, "signing a user out");
+        while (q.next())
+            ids << q.value(0).toString();
+        prepare(q,
+            QStringLiteral(
+                "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"));
+        q.addBindValue(nowMs);
+        q.addBindValue(userId);
+        exec(q, "signing a user out");
+        return true;
+    });
+    return ids;
+}
+
 std::optional<SessionRecord> UserStore::touchSession(
     const QString &sid, qint64 userId, const QString &userAgent, const QString &ip, qint64 nowMs)
 {

@@ -79,6 +79,15 @@ enum class SessionEnd {
     Deleted, // the event's user is deleted: nothing of theirs may come back
 };
 
+// One row of the admin window's user table: the user and what they keep.
+struct UserSummary
+{
+    UserRecord user;
+    qint64 watchlist = 0;
+    qint64 favorites = 0;
+    qint64 activeSessions = 0; // not revoked
+};
+
 // Users, their sessions and applied webhook ids. Every write returns after its commit.
 // Every method throws StoreError (storeerror.h) when the database fails, and only then: a
 // nullopt, false or enum value is always a real answer ("no such user", "no such session"), so a
@@ -120,6 +129,10 @@ public:
     Counts counts(qint64 userId);
     QList<UserRecord> listUsers(int page, int limit, qint64 *total);
     qint64 userCount();
+    // A page of users whose email, names or Clerk id contain `filter` (case-insensitive; empty:
+    // every user), oldest first, with their counts; *total is the number of matches.
+    QList<UserSummary> findUsers(const QString &filter, qint64 offset, int limit, qint64 *total);
+    Counts listItemTotals(); // every user's watchlist and favorites titles, summed
 
     // Records the session (first/last seen, agent, address); returns the stored record.
     std::optional<SessionRecord> touchSession(const QString &sid, qint64 userId,
@@ -129,6 +142,9 @@ public:
         qint64 userId, const QString &sid, qint64 nowMs); // false: no such session of theirs
     // Clerk ended the session (webhook). With a user id the session is recorded as revoked even
     // if this server has not seen it yet (the user is created on first sight, as a token would).
+    // Revokes every session of the user not yet revoked ("sign out everywhere"); returns their
+    // ids (for the authenticator to forget).
+    QStringList revokeAllSessions(qint64 userId, qint64 nowMs);
     SessionEnd revokeSessionFromClerk(const QString &sid, const QString &clerkUserId, qint64 nowMs);
 
     // True if this webhook id is new (and is now recorded), false if it was applied before.

@@ -147,16 +147,19 @@ void CatalogueService::fetch(const UpstreamRequest &request, CacheCategory categ
     std::optional<CacheEntry> cached = m_cache.get(key);
     if (cached && cached->isFresh(now)) {
         ++m_stats.hits;
+        ++count(category).hits;
         done(fromEntry(key, *cached, CatalogueAnswer::Source::Hit, now));
         return;
     }
     auto waiting = m_waiting.find(key);
     if (waiting != m_waiting.end()) {
         ++m_stats.coalesced;
+        ++count(category).coalesced;
         waiting->append(std::move(done));
         return;
     }
     ++m_stats.misses;
+    ++count(category).misses;
     m_waiting.insert(key, {std::move(done)});
     if (m_demo) {
         QUrlQuery query;
@@ -173,6 +176,7 @@ void CatalogueService::fetch(const UpstreamRequest &request, CacheCategory categ
         return;
     }
     ++m_stats.upstreamCalls;
+    ++count(category).upstreamCalls;
     m_client->get(request, [this, key, category, request, cached](const UpstreamResult &r) {
         onUpstream(key, category, request, r, cached);
     });
@@ -204,6 +208,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
     if (result.kind == Kind::NotFound) {
         m_upstreamHealthy = true;
         ++m_stats.notFound;
+        ++count(category).notFound;
         CacheEntry e;
         e.status = 404;
         e.category = categoryName(category);
@@ -215,6 +220,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
     }
 
     ++m_stats.upstreamErrors;
+    ++count(category).upstreamErrors;
     m_upstreamHealthy = false;
     if (result.kind == Kind::KeyRejected && !m_keyRejectedLogged) {
         m_keyRejectedLogged = true;
@@ -222,6 +228,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
     }
     if (stale) {
         ++m_stats.stale;
+        ++count(category).stale;
         answerAll(key, fromEntry(key, *stale, CatalogueAnswer::Source::Stale, now));
         return;
     }

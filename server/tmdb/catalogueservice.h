@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <array>
 #include <functional>
 #include <optional>
 
@@ -20,6 +21,7 @@ class TmdbClient;
 
 // Freshness classes (docs/api.md, "Cache policy").
 enum class CacheCategory { Trending, Lists, Details, Reference, Search };
+inline constexpr int kCacheCategoryCount = 5;
 QString categoryName(CacheCategory category);
 
 // Why the catalogue has no answer, in the catalogue's own terms: the API layer decides which HTTP
@@ -96,6 +98,12 @@ public:
     bool isDemo() const { return m_demo; }
     QString status() const; // ok | offline | demo (docs/api.md)
     const CatalogueStats &stats() const { return m_stats; }
+    // The same counts for one freshness class (hits, misses, stale serves, ...).
+    const CatalogueStats &stats(CacheCategory category) const
+    {
+        return m_categoryStats[size_t(category)];
+    }
+    qint64 ttlMs(CacheCategory category) const; // the freshness in force
     ContentCache &cache() { return m_cache; }
     const ImageUrls &images() const { return m_images; }
     int inFlightKeys() const { return int(m_waiting.size()); }
@@ -106,7 +114,7 @@ public:
     static constexpr qint64 kMaxDatabaseEntries = 200000;
 
 private:
-    qint64 ttlMs(CacheCategory category) const;
+    CatalogueStats &count(CacheCategory category) { return m_categoryStats[size_t(category)]; }
     void onUpstream(const QString &key, CacheCategory category, const UpstreamRequest &request,
         const UpstreamResult &result, const std::optional<CacheEntry> &stale);
     void answerAll(const QString &key, const CatalogueAnswer &answer);
@@ -121,6 +129,7 @@ private:
     TmdbClient *m_client = nullptr;
     QHash<QString, QList<Callback>> m_waiting;
     CatalogueStats m_stats;
+    std::array<CatalogueStats, kCacheCategoryCount> m_categoryStats {};
     QTimer m_pruneTimer;
     bool m_upstreamHealthy = true;
     bool m_keyRejectedLogged = false;

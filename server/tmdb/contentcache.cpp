@@ -5,6 +5,7 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QMap>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -105,6 +106,73 @@ void ContentCache::clear()
     m_memoryBytes = 0;
     if (m_db)
         QSqlQuery(m_db->connection()).exec(QStringLiteral("DELETE FROM content_cache"));
+}
+
+qint64 ContentCache::clearCategory(const QString &category)
+{
+    qint64 removed = 0;
+    for (auto it = m_lru.begin(); it != m_lru.end();) {
+        if (it->second.category != category) {
+            ++it;
+            continue;
+        }
+        m_memoryBytes -= it->second.cost();
+        m_index.remove(it->first);
+        it = m_lru.erase(it);
+        ++removed;
+    }
+    if (!m_db)
+        return removed;
+    QSqlQuery q(m_db->connection());
+    q.prepare(QStringLiteral("DELETE FROM content_cache WHERE category = ?"));
+    q.addBindValue(category);
+    if (!q.exec()) {
+        qCWarning(lcCache) << "cache purge failed:" << q.lastError().text();
+        return removed;
+    }
+    // An entry in both layers is counted once: the rows are what the statistics count.
+    return qMax<qint64>(removed, q.numRowsAffected());
+}
+
+qint64 ContentCache::removeExpired()
+{
+    const qint64 nowMs = now();
+    qint64 removed = 0;
+    for (auto it = m_lru.begin(); it != m_lru.end();) {
+        if (it->second.isFresh(nowMs)) {
+            ++it;
+            continue;
+        }
+        m_memoryBytes -= it->second.cost();
+        m_index.remove(it->first);
+        it = m_lru.erase(it);
+        ++removed;
+    }
+    if (!m_db)
+        return removed;
+    QSqlQuery q(m_db->connection());
+    q.prepare(QStringLiteral("DELETE FROM content_cache WHERE expires_at <= ?"));
+    q.addBindValue(nowMs);
+    if (!q.exec()) {
+        qCWarning(lcCache) << "cache prune failed:" << q.lastError().text();
+        return removed;
+    }
+    return qMax<qint64>(removed, q.numRowsAffected());
+}
+
+QList<ContentCache::CategoryStats> ContentCache::memoryStats() const
+{
+    const qint64 nowMs = now();
+    QMap<QString, CategoryStats> by;
+    for (const auto &[key, entry] : m_lru) {
+        CategoryStats &s = by[entry.category];
+        s.category = entry.category;
+        ++s.entries;
+        s.bytes += entry.cost();
+        if (!entry.isFresh(nowMs))
+            ++s.expired;
+    }
+    return by.values();
 }
 
 int ContentCache::prune(qint64 deadForMs, qint64 maxRows)

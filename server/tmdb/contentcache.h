@@ -49,6 +49,8 @@ public:
     std::optional<CacheEntry> get(const QString &key);
     void put(const QString &key, const CacheEntry &entry, bool persist);
     void clear(); // both layers
+    // One category's entries (CacheEntry::category), from both layers; returns how many went.
+    qint64 clearCategory(const QString &category);
     // Rows expired longer than deadForMs, then the soonest-expiring beyond maxRows; returns rows
     // removed.
     int prune(qint64 deadForMs, qint64 maxRows = 0);
@@ -63,6 +65,10 @@ public:
         qint64 expired = 0;
     };
     QList<CategoryStats> databaseStats();
+    QList<CategoryStats> memoryStats() const; // the memory layer, by category (ordered by name)
+    // Every expired entry of both layers (not only the long-dead ones prune() takes); returns
+    // how many rows and memory entries went.
+    qint64 removeExpired();
     qint64 databaseEntries();
     qint64 approximateEntries(); // databaseEntries(), counted at most every 10 s
 
