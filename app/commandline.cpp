@@ -2,6 +2,8 @@
 
 #include "config/settings.h"
 
+#include <QRegularExpression>
+
 namespace marquee {
 
 CommandLine CommandLine::parse(const QStringList &args)
@@ -47,6 +49,17 @@ CommandLine CommandLine::parse(const QStringList &args)
             cl.headless = true;
         } else if (arg == QLatin1String("--yes") || arg == QLatin1String("-y")) {
             cl.yes = true;
+        } else if (arg == QLatin1String("--lang")) {
+            if (!takeValue(&cl.language))
+                return cl;
+            static const QRegularExpression code(
+                QStringLiteral("^[a-z]{2,3}([_-][A-Za-z]{2,4})?$"));
+            if (!code.match(cl.language).hasMatch()) {
+                cl.error = QStringLiteral(
+                    "--lang needs a language code such as de or fr_CA (got \"%1\")")
+                               .arg(cl.language.left(40));
+                return cl;
+            }
         } else if (arg == QLatin1String("--env-file")) {
             if (!takeValue(&cl.envFile))
                 return cl;
@@ -82,7 +95,7 @@ QString CommandLine::usage()
 Marquee: a self-hosted backend for a Netflix-style app (TMDB catalogue, watchlists, favorites).
 
 Commands:
-  (none)                 start the server (no window yet: this build always runs headless)
+  (none)                 start the server; with a display, also the tray icon and admin window
   migrate                apply pending database migrations
   migrate status         show applied and pending migrations (exit 1 while any is pending)
   db reset --yes         delete ALL data and re-create the schema (refuses without --yes)
@@ -95,7 +108,8 @@ Only the server, migrate and db reset change the schema: the other commands refu
 (exit 1) on a database that needs migrating.
 
 Options:
-  --headless             never open a window (accepted today; the window comes later)
+  --headless             never open a window (also when no display is found, and for commands)
+  --lang <code>          the window's language: en, de, fr or es (default: the system's)
   -p, --port <port>      listen port (PORT, default 3000)
   --host <address>       listen address (HOST, default 127.0.0.1; 0.0.0.0 for the LAN)
   --database-url <url>   sqlite:///abs/path.db, file:./dev.db or postgresql://user:pass@host/db

@@ -14,6 +14,7 @@ struct CommandLine
     QHash<QString, QString> settings; // flags turned into configuration variables
     QString envFile = QStringLiteral(".env");
     bool headless = false;
+    QString language; // --lang: the window's language (de, fr_CA, ...); empty: the system's
     bool help = false;
     bool version = false;
     bool yes = false;

@@ -2,7 +2,10 @@
 
 #include "config/config.h"
 #include "config/dotenv.h"
+#include "config/settings.h"
+#include "config/units.h"
 #include "core/marqueeserver.h"
+#include "core/serverthread.h"
 #include "log/categories.h"
 #include "log/logger.h"
 #include "signalwatcher.h"
@@ -10,9 +13,11 @@
 #include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
 #include "tmdb/contentcache.h"
+#include "uimodule.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcessEnvironment>
@@ -35,9 +40,9 @@ int configError(const QString &text)
     return 2;
 }
 
-std::optional<Config> loadConfiguration(const CommandLine &cl, int *exitCode)
+std::optional<Config> loadConfiguration(
+    const CommandLine &cl, int *exitCode, ConfigSources &sources)
 {
-    ConfigSources sources;
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const QString &k : env.keys())
         sources.environment.insert(k, env.value(k));
@@ -345,6 +350,73 @@ int routesCommand(Config config)
     return 0;
 }
 
+// Every variable as the settings page shows it: the value in effect (secrets masked) and where
+// it came from, first match as loadConfig() looks: flag, environment, .env, else the default.
+QList<SettingView> settingViews(const Config &config, const ConfigSources &sources)
+{
+    QList<SettingView> out;
+    for (const Setting &s : configSettings()) {
+        QString origin = QStringLiteral("default");
+        for (const QString &name : s.names()) {
+            const auto set = [&](const QHash<QString, QString> &from) {
+                return !from.value(name).trimmed().isEmpty();
+            };
+            if (set(sources.flags))
+                origin = QStringLiteral("flag");
+            else if (set(sources.environment))
+                origin = QStringLiteral("environment");
+            else if (set(sources.dotenv))
+                origin = QStringLiteral(".env");
+            else
+                continue;
+            break;
+        }
+        QString value = s.current(config);
+        if (s.secret && !value.isEmpty())
+            value = maskSecret(value);
+        out.append(SettingView {
+            QString::fromLatin1(s.name), value, origin, QString::fromUtf8(s.description)});
+    }
+    return out;
+}
+
+// The server on a thread of its own, the window on this one. SIGINT/SIGTERM and the window's
+// Quit take the same path: a graceful stop of the server, then the event loop ends (exit 0).
+int serveWithWindow(
+    const Config &config, Logger &logger, const UiModule &ui, const UiOptions &options)
+{
+    ServerThread server(config, &logger, logger.buffer());
+    SignalWatcher signals_;
+    QObject::connect(&signals_, &SignalWatcher::terminationRequested, &server, [&server](int sig) {
+        qCInfo(lcApp) << "signal" << sig << "received";
+        server.requestStop();
+    });
+    server.start();
+    {
+        QEventLoop starting;
+        QObject::connect(&server, &ServerThread::stateChanged, &starting, [&] {
+            if (server.state().phase != ServerThread::Phase::Starting)
+                starting.quit();
+        });
+        if (server.state().phase == ServerThread::Phase::Starting)
+            starting.exec();
+    }
+    const ServerThread::State started = server.state();
+    if (started.phase == ServerThread::Phase::Failed) {
+        printLine(stderr, QStringLiteral("marquee: cannot start: %1").arg(started.error));
+        return 1;
+    }
+    QObject::connect(&server, &ServerThread::stateChanged, qApp, [&server] {
+        if (server.state().phase == ServerThread::Phase::Stopped)
+            QCoreApplication::exit(0);
+    });
+    if (server.state().phase == ServerThread::Phase::Stopped)
+        return 0; // a signal arrived while it started
+    const int code = ui.run(server, options);
+    logger.flush();
+    return code;
+}
+
 int serve(const Config &config, Logger &logger)
 {
     for (const QString &line : config.describe())
@@ -361,9 +433,6 @@ int serve(const Config &config, Logger &logger)
         printLine(stderr, QStringLiteral("marquee: cannot start: %1").arg(error));
         return 1;
     }
-    if (!config.headless
-        && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")))
-        qCInfo(lcApp) << "this build has no admin window yet; running headless";
     const int code = QCoreApplication::exec();
     logger.flush();
     return code;
@@ -371,10 +440,11 @@ int serve(const Config &config, Logger &logger)
 
 } // namespace
 
-int runCommand(const CommandLine &cl, Logger &logger)
+int runCommand(const CommandLine &cl, Logger &logger, const UiModule *ui)
 {
     int exitCode = 0;
-    const auto config = loadConfiguration(cl, &exitCode);
+    ConfigSources sources;
+    const auto config = loadConfiguration(cl, &exitCode, sources);
     if (!config)
         return exitCode;
     logger.setFormat(config->isProduction() ? LogFormat::Json : LogFormat::Text);
@@ -384,6 +454,16 @@ int runCommand(const CommandLine &cl, Logger &logger)
     const LogInstallation installed(logger);
     const QString cmd = cl.command.value(0);
     const QStringList rest = cl.command.mid(1);
+    if ((cmd.isEmpty() || cmd == QLatin1String("serve")) && ui) {
+        for (const QString &line : config->describe())
+            qCInfo(lcConfig).noquote() << line;
+        UiOptions options;
+        options.language = cl.language;
+        options.settings = settingViews(*config, sources);
+        options.envFile = QFileInfo(cl.envFile).absoluteFilePath();
+        options.database = config->database.describe();
+        return serveWithWindow(*config, logger, *ui, options);
+    }
     if (cmd.isEmpty() || cmd == QLatin1String("serve"))
         return serve(*config, logger);
     if (cmd == QLatin1String("migrate"))

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "commandline.h"
+
+namespace marquee {
+
+struct UiModule;
+
+// Whether this command line, in this environment, opens the admin window: serving (no command,
+// or `serve`), not --headless, and a display to open it on (QT_QPA_PLATFORM, DISPLAY or
+// WAYLAND_DISPLAY set).
+bool wantsWindow(const CommandLine &cl);
+
+// Loads the admin window's module (libmarquee-ui.so): next to the executable (the build tree),
+// then where `cmake --install` puts it. Null, with *why, when it is not there (a headless build)
+// or is not the one this executable was built with. Needs no QCoreApplication.
+const UiModule *loadUiModule(QString *why);
+
+} // namespace marquee

@@ -1,0 +1,64 @@
+#include "format.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QLocale>
+
+namespace marquee::ui {
+
+namespace {
+// The translation context of these strings ("marquee::ui::Format").
+struct Format
+{
+    Q_DECLARE_TR_FUNCTIONS(marquee::ui::Format)
+};
+} // namespace
+
+QString formatBytes(qint64 bytes)
+{
+    if (bytes < 0)
+        return Format::tr("unknown");
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString formatCount(qint64 count)
+{
+    return QLocale().toString(count);
+}
+
+QString formatDuration(qint64 seconds)
+{
+    if (seconds < 60)
+        return Format::tr("%1 s").arg(seconds);
+    if (seconds < 3600)
+        return Format::tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    if (seconds < 86400)
+        return Format::tr("%1 h %2 min").arg(seconds / 3600).arg(seconds % 3600 / 60);
+    return Format::tr("%1 d %2 h").arg(seconds / 86400).arg(seconds % 86400 / 3600);
+}
+
+QString formatMs(double ms)
+{
+    if (ms <= 0)
+        return QStringLiteral("–");
+    const QLocale l;
+    if (ms < 10)
+        return Format::tr("%1 ms").arg(l.toString(ms, 'f', 2));
+    if (ms < 1000)
+        return Format::tr("%1 ms").arg(l.toString(ms, 'f', 0));
+    return Format::tr("%1 s").arg(l.toString(ms / 1000, 'f', 1));
+}
+
+QString formatPercent(double ratio)
+{
+    return Format::tr("%1 %").arg(QLocale().toString(ratio * 100, 'f', 1));
+}
+
+QString formatDateTime(qint64 msSinceEpoch)
+{
+    if (msSinceEpoch <= 0)
+        return Format::tr("never");
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(msSinceEpoch), QLocale::ShortFormat);
+}
+
+} // namespace marquee::ui
