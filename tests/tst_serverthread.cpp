@@ -3,7 +3,11 @@
 // request is answered, then stopped()), and a server that cannot start says why. Built and run
 // under ThreadSanitizer too (scripts/tsan.sh).
 #include "core/serverthread.h"
+#include "core/trafficmeter.h"
 #include "log/logger.h"
+#include "store/database.h"
+#include "store/migrations.h"
+#include "store/userstore.h"
 #include "support/check.h"
 #include "support/faketmdb.h"
 #include "support/httpclient.h"
@@ -131,6 +135,113 @@ private slots:
         server.requestStop();
         QVERIFY(stopped(server));
         QTRY_VERIFY(!server.isRunning());
+    }
+
+    // The admin window's interface (AdminBackend) under load: while a client thread sends 1,000
+    // requests, this thread reads snapshots, asks for user pages, tails the log and queues
+    // actions, as the window does. Every answer arrives, the log ids only grow and none repeats,
+    // and the snapshot shows the traffic. (Under ThreadSanitizer, scripts/tsan.sh: no race.)
+    void adminInterfaceUnderLoad()
+    {
+        Config c = config();
+        c.rateLimitGeneral = 0; // 1,000 requests from one client in a second or two
+        {
+            // Known users, written before the server starts (the server's own store code).
+            Database db(c.database);
+            db.open();
+            Migrator(db).apply();
+            UserStore users(db);
+            for (int i = 0; i < 30; ++i)
+                QVERIFY(users.ensureUser(QStringLiteral("user_%1").arg(i), 1000 + i));
+            db.close();
+        }
+        Logger log;
+        const LogInstallation installed(log);
+        ServerThread server(c, &log, log.buffer());
+        const quint16 port = startedPort(server);
+        QVERIFY(port > 0);
+
+        std::atomic<int> ok {0};
+        std::atomic<bool> done {false};
+        std::unique_ptr<QThread> client(QThread::create([&] {
+            HttpClient h(port);
+            if (h.connectToServer()) {
+                for (int i = 0; i < 1000; ++i) {
+                    const char *path = i % 2 ? "/health" : "/api/movies/popular";
+                    if (h.get(path).status == 200)
+                        ++ok;
+                }
+            }
+            done = true;
+        }));
+        client->start();
+        quint64 generation = 0;
+        quint64 lastLog = 0;
+        quint64 lastQuery = 0;
+        QList<quint64> commands;
+        int round = 0;
+        while (!done) {
+            const AdminSnapshot a = server.adminSnapshot();
+            QVERIFY(a.generation >= generation);
+            generation = a.generation;
+            for (const LogEntry &e : server.logLinesAfter(lastLog)) {
+                QVERIFY2(e.id > lastLog, "a log line twice, or out of order");
+                lastLog = e.id;
+            }
+            if (round % 20 == 0)
+                lastQuery = server.queryUsers(UserQuery {QStringLiteral("user_1"), 0, 5});
+            if (round % 50 == 0 && commands.size() < 20) {
+                AdminCommand prune;
+                prune.kind = AdminCommand::Kind::PruneExpired;
+                commands << server.submit(prune);
+            }
+            (void)server.usersPage();
+            (void)server.resultsAfter(0);
+            ++round;
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+            QThread::usleep(200);
+        }
+        client->wait();
+        QCOMPARE(ok.load(), 1000);
+        QVERIFY(round > 1);
+        // The last question is answered: user_1 and user_10 .. user_19 match, 5 per page.
+        QTRY_COMPARE_WITH_TIMEOUT(server.usersPage().requestId, lastQuery, 5000);
+        const UserPage page = server.usersPage();
+        QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+        QCOMPARE(page.total, qint64(11));
+        QCOMPARE(page.users.size(), 5);
+        // Every queued action is done, in order, and succeeded.
+        QTRY_COMPARE_WITH_TIMEOUT(server.resultsAfter(0).size(), commands.size(), 5000);
+        const QList<AdminResult> results = server.resultsAfter(0);
+        for (int i = 0; i < results.size(); ++i) {
+            QCOMPARE(results[i].id, commands[i]);
+            QVERIFY2(results[i].ok, qPrintable(results[i].error));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(server.adminSnapshot().health.requestsServed >= 1000, 5000);
+        const AdminSnapshot a = server.adminSnapshot();
+        QCOMPARE(a.users, qint64(30));
+        QCOMPARE(a.categories.size(), 5);
+        // The chart counts whole seconds: once the last one is over, it holds every request.
+        const auto charted = [&server] {
+            double sum = 0;
+            for (const TrafficPoint &t : server.adminSnapshot().traffic)
+                sum += t.requestsPerSecond * TrafficMeter::kSliceMs / 1000;
+            return qRound(sum);
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(charted(), 1000, 5000);
+        QVERIFY(a.p99Ms >= a.p50Ms && a.p50Ms > 0);
+        QVERIFY(lastLog > 0);
+
+        server.requestStop();
+        QVERIFY(stopped(server));
+        // After the stop, an action is refused with a reason, not lost.
+        AdminCommand late;
+        late.kind = AdminCommand::Kind::PurgeAll;
+        const quint64 id = server.submit(late);
+        const QList<AdminResult> after = server.resultsAfter(id - 1);
+        QCOMPARE(after.size(), 1);
+        QVERIFY(!after.first().ok);
+        QVERIFY(!after.first().error.isEmpty());
     }
 
     // Stop while a catalogue request waits for a slow TMDB: the request is answered (200), then

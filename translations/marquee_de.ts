@@ -5,83 +5,74 @@
     <name>marquee::ui::AdminWindow</name>
     <message>
         <source>Dashboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Dashboard</translation>
     </message>
     <message>
         <source>Cache</source>
-        <translation type="unfinished"></translation>
+        <translation>Cache</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokolle</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Marquee</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee</translation>
     </message>
     <message>
         <source>Pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Seiten</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Close window</source>
-        <translation type="unfinished"></translation>
+        <translation>Fenster &amp;schließen</translation>
     </message>
     <message>
         <source>&amp;Quit Marquee</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee &amp;beenden</translation>
     </message>
     <message>
         <source>Stopping: finishing the requests in flight…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird beendet: Laufende Anfragen werden noch abgeschlossen…</translation>
     </message>
     <message>
         <source>Serving at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>In Betrieb unter %1</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Beendet</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Purged %n cache entries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Pruned %n expired cache entries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Signed the user out of %n session(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Deleted the user and their lists</source>
+        <translation>Benutzer samt Listen gelöscht</translation>
+    </message>
+    <message>
+        <source>Cache entries removed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expired cache entries removed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User signed out; sessions ended: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -89,54 +80,54 @@
     <name>marquee::ui::CacheModel</name>
     <message>
         <source>Trending</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Trend</translation>
     </message>
     <message>
         <source>Lists (popular, top rated…)</source>
-        <translation type="unfinished"></translation>
+        <translation>Listen (beliebt, am besten bewertet…)</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
         <source>Reference (genres, configuration)</source>
-        <translation type="unfinished"></translation>
+        <translation>Referenzdaten (Genres, Konfiguration)</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Suche</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>Kategorie</translation>
     </message>
     <message>
         <source>Entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Hits</source>
-        <translation type="unfinished"></translation>
+        <translation>Treffer</translation>
     </message>
     <message>
         <source>Misses</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stale serves</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehltreffer</translation>
     </message>
     <message>
         <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <source>Served expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Fresh for</source>
+        <source>Kept fresh for</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -144,34 +135,34 @@
     <name>marquee::ui::CachePage</name>
     <message>
         <source>Entries are what TMDB answered, kept so the next request costs no call to TMDB. An expired entry is refreshed on the next request and is served only when TMDB cannot be reached. Purging is safe: entries come back as they are asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge sind gespeicherte Antworten von TMDB. So kostet die nächste Anfrage keinen Aufruf bei TMDB. Ein abgelaufener Eintrag wird bei der nächsten Anfrage aufgefrischt und nur dann verwendet, wenn TMDB nicht erreichbar ist. Leeren ist unbedenklich: Die Einträge kommen zurück, sobald sie wieder angefragt werden.</translation>
     </message>
     <message>
         <source>Purge category…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kategorie leeren…</translation>
     </message>
     <message>
         <source>Purge all…</source>
-        <translation type="unfinished"></translation>
+        <translation>Alles leeren…</translation>
     </message>
     <message>
         <source>Prune expired</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Hit ratio %1 · %2 hits, %3 misses, %4 stale serves · %5 calls to TMDB, %6 saved · memory layer: %7 entries, %8</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgelaufene entfernen</translation>
     </message>
     <message>
         <source>Purge the cache?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Remove every cached “%1” answer? They are fetched from TMDB again when asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cache leeren?</translation>
     </message>
     <message>
         <source>Remove every cached TMDB answer? Until the cache fills again, every request costs a call to TMDB.</source>
+        <translation>Alle gespeicherten TMDB-Antworten entfernen? Bis sich der Cache wieder gefüllt hat, kostet jede Anfrage einen Aufruf bei TMDB.</translation>
+    </message>
+    <message>
+        <source>Hit ratio %1 · hits: %2 · misses: %3 · served expired: %4 · calls to TMDB: %5 · calls saved: %6 · in memory: %7 (%8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove every cached answer in “%1”? They are fetched from TMDB again when asked for.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -179,137 +170,149 @@
     <name>marquee::ui::DashboardPage</name>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished"></translation>
+        <translation>Betriebszeit</translation>
     </message>
     <message>
         <source>TMDB</source>
-        <translation type="unfinished"></translation>
+        <translation>TMDB</translation>
     </message>
     <message>
         <source>Requests per second</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfragen pro Sekunde</translation>
     </message>
     <message>
         <source>Latency p50 / p99</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz p50 / p99</translation>
     </message>
     <message>
         <source>Cache hit ratio</source>
-        <translation type="unfinished"></translation>
+        <translation>Cache-Trefferquote</translation>
     </message>
     <message>
         <source>TMDB calls saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingesparte TMDB-Aufrufe</translation>
     </message>
     <message>
         <source>Database size</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenbankgröße</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Watchlist / favorites</source>
-        <translation type="unfinished"></translation>
+        <translation>Merkliste / Favoriten</translation>
     </message>
     <message>
         <source>Requests served</source>
-        <translation type="unfinished"></translation>
+        <translation>Beantwortete Anfragen</translation>
     </message>
     <message>
         <source>Copy address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse kopieren</translation>
     </message>
     <message>
         <source>Copies the address other devices on your network use</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopiert die Adresse, die andere Geräte in Ihrem Netzwerk verwenden</translation>
     </message>
     <message>
         <source>Requests and latency, last 10 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfragen und Latenz der letzten 10 Minuten</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Beendet</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird beendet…</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gestartet…</translation>
     </message>
     <message>
         <source>Degraded: database unavailable</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingeschränkt: Datenbank nicht verfügbar</translation>
     </message>
     <message>
         <source>Degraded: TMDB unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingeschränkt: TMDB nicht erreichbar</translation>
     </message>
     <message>
         <source>Serving</source>
-        <translation type="unfinished"></translation>
+        <translation>In Betrieb</translation>
     </message>
     <message>
         <source>Live</source>
-        <translation type="unfinished"></translation>
+        <translation>Online</translation>
     </message>
     <message>
         <source>Demo catalogue</source>
-        <translation type="unfinished"></translation>
+        <translation>Demokatalog</translation>
     </message>
     <message>
         <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Offline</translation>
     </message>
     <message>
         <source>%1 / %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::Format</name>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Std. %2 min</translation>
     </message>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Tg. %2 Std.</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 %</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1%</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -317,75 +320,69 @@
     <name>marquee::ui::LogModel</name>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Level</source>
-        <translation type="unfinished"></translation>
+        <translation>Ebene</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldung</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::LogsPage</name>
     <message>
         <source>Show:</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzeigen:</translation>
     </message>
     <message>
         <source>Everything</source>
-        <translation type="unfinished"></translation>
+        <translation>Alles</translation>
     </message>
     <message>
         <source>Information and above</source>
-        <translation type="unfinished"></translation>
+        <translation>Informationen und höher</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnungen und Fehler</translation>
     </message>
     <message>
         <source>Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Fehler</translation>
     </message>
     <message>
         <source>Level filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter nach Ebene</translation>
     </message>
     <message>
         <source>Search the log</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokoll durchsuchen</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausieren</translation>
     </message>
     <message>
         <source>Copy selected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Paused: %n new line(s) waiting</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n line(s) were dropped by the log buffer before they could be shown</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>Auswahl kopieren</translation>
     </message>
     <message>
         <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Paused · new lines waiting: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lines the log buffer dropped before they could be shown: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -393,46 +390,46 @@
     <name>marquee::ui::SettingsPage</name>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>Standardwert</translation>
     </message>
     <message>
         <source>.env file</source>
-        <translation type="unfinished"></translation>
+        <translation>.env-Datei</translation>
     </message>
     <message>
         <source>environment</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgebungsvariable</translation>
     </message>
     <message>
         <source>command line</source>
-        <translation type="unfinished"></translation>
+        <translation>Befehlszeile</translation>
     </message>
     <message>
         <source>&lt;b&gt;Database:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;Settings file:&lt;/b&gt; %2%3</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Datenbank:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;Einstellungsdatei:&lt;/b&gt; %2%3</translation>
     </message>
     <message>
         <source> (not there yet: create it to change a setting)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>To change a setting, write NAME=value on a line of the settings file (or set the environment variable, or pass a command-line flag, which win over the file) and restart Marquee. Secrets are shown masked.</source>
-        <translation type="unfinished"></translation>
+        <translation> (noch nicht vorhanden: Legen Sie sie an, um eine Einstellung zu ändern)</translation>
     </message>
     <message>
         <source>Variable</source>
-        <translation type="unfinished"></translation>
+        <translation>Variable</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>Wert</translation>
     </message>
     <message>
         <source>Set by</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle</translation>
     </message>
     <message>
         <source>(not set)</source>
+        <translation>(nicht gesetzt)</translation>
+    </message>
+    <message>
+        <source>To change a setting, write NAME=value on a line of the settings file (or set the environment variable, or pass a command-line flag, which take precedence over the file) and restart Marquee. Secrets are shown masked.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -440,63 +437,63 @@
     <name>marquee::ui::TrafficChart</name>
     <message>
         <source>Requests per second and latency over the last ten minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfragen pro Sekunde und Latenz in den letzten zehn Minuten</translation>
     </message>
     <message>
         <source>10 min ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor 10 min</translation>
     </message>
     <message>
         <source>now</source>
-        <translation type="unfinished"></translation>
+        <translation>jetzt</translation>
     </message>
     <message>
         <source>requests/s (left)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfragen/s (links)</translation>
     </message>
     <message>
         <source>p50 latency (right)</source>
-        <translation type="unfinished"></translation>
+        <translation>p50-Latenz (rechts)</translation>
     </message>
     <message>
         <source>p99 latency (right)</source>
-        <translation type="unfinished"></translation>
+        <translation>p99-Latenz (rechts)</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::TrayIcon</name>
     <message>
         <source>Open admin window</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwaltungsfenster öffnen</translation>
     </message>
     <message>
         <source>Copy LAN address</source>
-        <translation type="unfinished"></translation>
+        <translation>LAN-Adresse kopieren</translation>
     </message>
     <message>
         <source>Open API documentation</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Dokumentation öffnen</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>Serving</source>
-        <translation type="unfinished"></translation>
+        <translation>In Betrieb</translation>
     </message>
     <message>
         <source>Degraded</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingeschränkt</translation>
     </message>
     <message>
         <source>Stopping</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird beendet</translation>
     </message>
     <message>
         <source>Marquee: %1
 %2
-%3 requests served</source>
+Requests served: %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -504,18 +501,18 @@
     <name>marquee::ui::UiApp</name>
     <message>
         <source>Stop the server?</source>
-        <translation type="unfinished"></translation>
+        <translation>Server beenden?</translation>
     </message>
     <message>
         <source>Closing this window stops the Marquee server: apps using it lose their connection. Stop the server?</source>
-        <translation type="unfinished"></translation>
+        <translation>Wenn Sie dieses Fenster schließen, wird der Marquee-Server beendet: Apps, die ihn nutzen, verlieren die Verbindung. Server beenden?</translation>
     </message>
     <message>
         <source>Marquee is still running</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee läuft weiter</translation>
     </message>
     <message>
-        <source>The server keeps serving in the background. Open the window again from the tray icon; Quit there stops the server.</source>
+        <source>The server keeps serving in the background. Open the window again from the tray icon; “Quit” in its menu stops the server.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -523,98 +520,98 @@
     <name>marquee::ui::UsersModel</name>
     <message>
         <source>Clerk user id: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Clerk-Benutzer-ID: %1</translation>
     </message>
     <message>
         <source>(no email)</source>
-        <translation type="unfinished"></translation>
+        <translation>(keine E-Mail-Adresse)</translation>
     </message>
     <message>
         <source>Email</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt am</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt aktiv</translation>
     </message>
     <message>
         <source>Watchlist</source>
-        <translation type="unfinished"></translation>
+        <translation>Merkliste</translation>
     </message>
     <message>
         <source>Favorites</source>
-        <translation type="unfinished"></translation>
+        <translation>Favoriten</translation>
     </message>
     <message>
         <source>Active sessions</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktive Sitzungen</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::UsersPage</name>
     <message>
         <source>Filter by email, name or Clerk id</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach E-Mail, Name oder Clerk-ID filtern</translation>
     </message>
     <message>
         <source>Filter users</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer filtern</translation>
     </message>
     <message>
         <source>Previous</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurück</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter</translation>
     </message>
     <message>
         <source>Sign out everywhere</source>
-        <translation type="unfinished"></translation>
+        <translation>Überall abmelden</translation>
     </message>
     <message>
         <source>Ends every session of this user: their apps must sign in again</source>
-        <translation type="unfinished"></translation>
+        <translation>Beendet alle Sitzungen dieses Benutzers: Die Apps müssen sich erneut anmelden</translation>
     </message>
     <message>
         <source>Delete user…</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer löschen…</translation>
     </message>
     <message>
         <source>Deletes the user with their watchlist and favorites</source>
-        <translation type="unfinished"></translation>
+        <translation>Löscht den Benutzer samt Merkliste und Favoriten</translation>
     </message>
     <message>
         <source>Cannot read the users: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer können nicht gelesen werden: %1</translation>
     </message>
     <message>
         <source>No users yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Benutzer</translation>
     </message>
     <message>
         <source>No match</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Treffer</translation>
     </message>
     <message>
         <source>%1–%2 of %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1–%2 von %3</translation>
     </message>
     <message>
         <source>Delete user?</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer löschen?</translation>
     </message>
     <message>
         <source>Delete %1 with their watchlist (%2) and favorites (%3)? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 samt Merkliste (%2) und Favoriten (%3) löschen? Dies kann nicht rückgängig gemacht werden.</translation>
     </message>
 </context>
 </TS>

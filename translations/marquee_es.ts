@@ -5,83 +5,74 @@
     <name>marquee::ui::AdminWindow</name>
     <message>
         <source>Dashboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Panel</translation>
     </message>
     <message>
         <source>Cache</source>
-        <translation type="unfinished"></translation>
+        <translation>Caché</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuarios</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"></translation>
+        <translation>Registros</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Configuración</translation>
     </message>
     <message>
         <source>Marquee</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee</translation>
     </message>
     <message>
         <source>Pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Páginas</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Archivo</translation>
     </message>
     <message>
         <source>&amp;Close window</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cerrar ventana</translation>
     </message>
     <message>
         <source>&amp;Quit Marquee</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Salir de Marquee</translation>
     </message>
     <message>
         <source>Stopping: finishing the requests in flight…</source>
-        <translation type="unfinished"></translation>
+        <translation>Deteniendo: terminando las solicitudes en curso…</translation>
     </message>
     <message>
         <source>Serving at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>En servicio en %1</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Detenido</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Purged %n cache entries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Pruned %n expired cache entries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Signed the user out of %n session(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>Error: %1</translation>
     </message>
     <message>
         <source>Deleted the user and their lists</source>
+        <translation>Usuario y sus listas eliminados</translation>
+    </message>
+    <message>
+        <source>Cache entries removed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expired cache entries removed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User signed out; sessions ended: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -89,54 +80,54 @@
     <name>marquee::ui::CacheModel</name>
     <message>
         <source>Trending</source>
-        <translation type="unfinished"></translation>
+        <translation>Tendencias</translation>
     </message>
     <message>
         <source>Lists (popular, top rated…)</source>
-        <translation type="unfinished"></translation>
+        <translation>Listas (populares, mejor valorados…)</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Detalles</translation>
     </message>
     <message>
         <source>Reference (genres, configuration)</source>
-        <translation type="unfinished"></translation>
+        <translation>Datos de referencia (géneros, configuración)</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Búsqueda</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>Categoría</translation>
     </message>
     <message>
         <source>Entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Entradas</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamaño</translation>
     </message>
     <message>
         <source>Hits</source>
-        <translation type="unfinished"></translation>
+        <translation>Aciertos</translation>
     </message>
     <message>
         <source>Misses</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stale serves</source>
-        <translation type="unfinished"></translation>
+        <translation>Fallos</translation>
     </message>
     <message>
         <source>Expired</source>
+        <translation>Caducadas</translation>
+    </message>
+    <message>
+        <source>Served expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Fresh for</source>
+        <source>Kept fresh for</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -144,34 +135,34 @@
     <name>marquee::ui::CachePage</name>
     <message>
         <source>Entries are what TMDB answered, kept so the next request costs no call to TMDB. An expired entry is refreshed on the next request and is served only when TMDB cannot be reached. Purging is safe: entries come back as they are asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>Las entradas son las respuestas de TMDB, guardadas para que la siguiente solicitud no requiera ninguna llamada a TMDB. Una entrada caducada se actualiza en la siguiente solicitud y solo se usa cuando no se puede contactar con TMDB. Vaciar la caché es seguro: las entradas vuelven a medida que se solicitan.</translation>
     </message>
     <message>
         <source>Purge category…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vaciar categoría…</translation>
     </message>
     <message>
         <source>Purge all…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vaciar todo…</translation>
     </message>
     <message>
         <source>Prune expired</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Hit ratio %1 · %2 hits, %3 misses, %4 stale serves · %5 calls to TMDB, %6 saved · memory layer: %7 entries, %8</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar caducadas</translation>
     </message>
     <message>
         <source>Purge the cache?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Remove every cached “%1” answer? They are fetched from TMDB again when asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Vaciar la caché?</translation>
     </message>
     <message>
         <source>Remove every cached TMDB answer? Until the cache fills again, every request costs a call to TMDB.</source>
+        <translation>¿Eliminar todas las respuestas de TMDB guardadas en caché? Hasta que la caché se vuelva a llenar, cada solicitud requerirá una llamada a TMDB.</translation>
+    </message>
+    <message>
+        <source>Hit ratio %1 · hits: %2 · misses: %3 · served expired: %4 · calls to TMDB: %5 · calls saved: %6 · in memory: %7 (%8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove every cached answer in “%1”? They are fetched from TMDB again when asked for.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -179,137 +170,149 @@
     <name>marquee::ui::DashboardPage</name>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Estado</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Dirección</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiempo activo</translation>
     </message>
     <message>
         <source>TMDB</source>
-        <translation type="unfinished"></translation>
+        <translation>TMDB</translation>
     </message>
     <message>
         <source>Requests per second</source>
-        <translation type="unfinished"></translation>
+        <translation>Solicitudes por segundo</translation>
     </message>
     <message>
         <source>Latency p50 / p99</source>
-        <translation type="unfinished"></translation>
+        <translation>Latencia p50 / p99</translation>
     </message>
     <message>
         <source>Cache hit ratio</source>
-        <translation type="unfinished"></translation>
+        <translation>Tasa de aciertos de caché</translation>
     </message>
     <message>
         <source>TMDB calls saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Llamadas a TMDB ahorradas</translation>
     </message>
     <message>
         <source>Database size</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamaño de la base de datos</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuarios</translation>
     </message>
     <message>
         <source>Watchlist / favorites</source>
-        <translation type="unfinished"></translation>
+        <translation>Lista de seguimiento / favoritos</translation>
     </message>
     <message>
         <source>Requests served</source>
-        <translation type="unfinished"></translation>
+        <translation>Solicitudes atendidas</translation>
     </message>
     <message>
         <source>Copy address</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar dirección</translation>
     </message>
     <message>
         <source>Copies the address other devices on your network use</source>
-        <translation type="unfinished"></translation>
+        <translation>Copia la dirección que usan los demás dispositivos de la red</translation>
     </message>
     <message>
         <source>Requests and latency, last 10 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Solicitudes y latencia, últimos 10 minutos</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Detenido</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Deteniendo…</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciando…</translation>
     </message>
     <message>
         <source>Degraded: database unavailable</source>
-        <translation type="unfinished"></translation>
+        <translation>Funcionamiento limitado: base de datos no disponible</translation>
     </message>
     <message>
         <source>Degraded: TMDB unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Funcionamiento limitado: no se puede contactar con TMDB</translation>
     </message>
     <message>
         <source>Serving</source>
-        <translation type="unfinished"></translation>
+        <translation>En servicio</translation>
     </message>
     <message>
         <source>Live</source>
-        <translation type="unfinished"></translation>
+        <translation>En línea</translation>
     </message>
     <message>
         <source>Demo catalogue</source>
-        <translation type="unfinished"></translation>
+        <translation>Catálogo de demostración</translation>
     </message>
     <message>
         <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin conexión</translation>
     </message>
     <message>
         <source>%1 / %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::Format</name>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>desconocido</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 d %2 h</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 %</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>never</source>
+        <translation>nunca</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1%</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -317,75 +320,69 @@
     <name>marquee::ui::LogModel</name>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Hora</translation>
     </message>
     <message>
         <source>Level</source>
-        <translation type="unfinished"></translation>
+        <translation>Nivel</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Origen</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Mensaje</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::LogsPage</name>
     <message>
         <source>Show:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar:</translation>
     </message>
     <message>
         <source>Everything</source>
-        <translation type="unfinished"></translation>
+        <translation>Todo</translation>
     </message>
     <message>
         <source>Information and above</source>
-        <translation type="unfinished"></translation>
+        <translation>Información y niveles superiores</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Advertencias y errores</translation>
     </message>
     <message>
         <source>Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>Solo errores</translation>
     </message>
     <message>
         <source>Level filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtro de nivel</translation>
     </message>
     <message>
         <source>Search the log</source>
-        <translation type="unfinished"></translation>
+        <translation>Buscar en el registro</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausar</translation>
     </message>
     <message>
         <source>Copy selected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Paused: %n new line(s) waiting</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n line(s) were dropped by the log buffer before they could be shown</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>Copiar selección</translation>
     </message>
     <message>
         <source>Resume</source>
+        <translation>Reanudar</translation>
+    </message>
+    <message>
+        <source>Paused · new lines waiting: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lines the log buffer dropped before they could be shown: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -393,46 +390,46 @@
     <name>marquee::ui::SettingsPage</name>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>valor predeterminado</translation>
     </message>
     <message>
         <source>.env file</source>
-        <translation type="unfinished"></translation>
+        <translation>archivo .env</translation>
     </message>
     <message>
         <source>environment</source>
-        <translation type="unfinished"></translation>
+        <translation>variable de entorno</translation>
     </message>
     <message>
         <source>command line</source>
-        <translation type="unfinished"></translation>
+        <translation>línea de comandos</translation>
     </message>
     <message>
         <source>&lt;b&gt;Database:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;Settings file:&lt;/b&gt; %2%3</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Base de datos:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;Archivo de configuración:&lt;/b&gt; %2%3</translation>
     </message>
     <message>
         <source> (not there yet: create it to change a setting)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>To change a setting, write NAME=value on a line of the settings file (or set the environment variable, or pass a command-line flag, which win over the file) and restart Marquee. Secrets are shown masked.</source>
-        <translation type="unfinished"></translation>
+        <translation> (aún no existe: hay que crearlo para cambiar un ajuste)</translation>
     </message>
     <message>
         <source>Variable</source>
-        <translation type="unfinished"></translation>
+        <translation>Variable</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>Valor</translation>
     </message>
     <message>
         <source>Set by</source>
-        <translation type="unfinished"></translation>
+        <translation>Origen</translation>
     </message>
     <message>
         <source>(not set)</source>
+        <translation>(sin definir)</translation>
+    </message>
+    <message>
+        <source>To change a setting, write NAME=value on a line of the settings file (or set the environment variable, or pass a command-line flag, which take precedence over the file) and restart Marquee. Secrets are shown masked.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -440,63 +437,63 @@
     <name>marquee::ui::TrafficChart</name>
     <message>
         <source>Requests per second and latency over the last ten minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Solicitudes por segundo y latencia en los últimos diez minutos</translation>
     </message>
     <message>
         <source>10 min ago</source>
-        <translation type="unfinished"></translation>
+        <translation>hace 10 min</translation>
     </message>
     <message>
         <source>now</source>
-        <translation type="unfinished"></translation>
+        <translation>ahora</translation>
     </message>
     <message>
         <source>requests/s (left)</source>
-        <translation type="unfinished"></translation>
+        <translation>solicitudes/s (izquierda)</translation>
     </message>
     <message>
         <source>p50 latency (right)</source>
-        <translation type="unfinished"></translation>
+        <translation>latencia p50 (derecha)</translation>
     </message>
     <message>
         <source>p99 latency (right)</source>
-        <translation type="unfinished"></translation>
+        <translation>latencia p99 (derecha)</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::TrayIcon</name>
     <message>
         <source>Open admin window</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir la ventana de administración</translation>
     </message>
     <message>
         <source>Copy LAN address</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar la dirección en la red local</translation>
     </message>
     <message>
         <source>Open API documentation</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir la documentación de la API</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Salir</translation>
     </message>
     <message>
         <source>Serving</source>
-        <translation type="unfinished"></translation>
+        <translation>En servicio</translation>
     </message>
     <message>
         <source>Degraded</source>
-        <translation type="unfinished"></translation>
+        <translation>Funcionamiento limitado</translation>
     </message>
     <message>
         <source>Stopping</source>
-        <translation type="unfinished"></translation>
+        <translation>Deteniendo</translation>
     </message>
     <message>
         <source>Marquee: %1
 %2
-%3 requests served</source>
+Requests served: %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -504,18 +501,18 @@
     <name>marquee::ui::UiApp</name>
     <message>
         <source>Stop the server?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Detener el servidor?</translation>
     </message>
     <message>
         <source>Closing this window stops the Marquee server: apps using it lose their connection. Stop the server?</source>
-        <translation type="unfinished"></translation>
+        <translation>Al cerrar esta ventana se detiene el servidor de Marquee: las aplicaciones que lo usan pierden la conexión. ¿Detener el servidor?</translation>
     </message>
     <message>
         <source>Marquee is still running</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee sigue en funcionamiento</translation>
     </message>
     <message>
-        <source>The server keeps serving in the background. Open the window again from the tray icon; Quit there stops the server.</source>
+        <source>The server keeps serving in the background. Open the window again from the tray icon; “Quit” in its menu stops the server.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -523,98 +520,98 @@
     <name>marquee::ui::UsersModel</name>
     <message>
         <source>Clerk user id: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ID de usuario de Clerk: %1</translation>
     </message>
     <message>
         <source>(no email)</source>
-        <translation type="unfinished"></translation>
+        <translation>(sin correo electrónico)</translation>
     </message>
     <message>
         <source>Email</source>
-        <translation type="unfinished"></translation>
+        <translation>Correo electrónico</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Creado</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Última actividad</translation>
     </message>
     <message>
         <source>Watchlist</source>
-        <translation type="unfinished"></translation>
+        <translation>Lista de seguimiento</translation>
     </message>
     <message>
         <source>Favorites</source>
-        <translation type="unfinished"></translation>
+        <translation>Favoritos</translation>
     </message>
     <message>
         <source>Active sessions</source>
-        <translation type="unfinished"></translation>
+        <translation>Sesiones activas</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::UsersPage</name>
     <message>
         <source>Filter by email, name or Clerk id</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrar por correo, nombre o ID de Clerk</translation>
     </message>
     <message>
         <source>Filter users</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrar usuarios</translation>
     </message>
     <message>
         <source>Previous</source>
-        <translation type="unfinished"></translation>
+        <translation>Anterior</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiente</translation>
     </message>
     <message>
         <source>Sign out everywhere</source>
-        <translation type="unfinished"></translation>
+        <translation>Cerrar todas las sesiones</translation>
     </message>
     <message>
         <source>Ends every session of this user: their apps must sign in again</source>
-        <translation type="unfinished"></translation>
+        <translation>Cierra todas las sesiones de este usuario: sus aplicaciones deberán volver a iniciar sesión</translation>
     </message>
     <message>
         <source>Delete user…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar usuario…</translation>
     </message>
     <message>
         <source>Deletes the user with their watchlist and favorites</source>
-        <translation type="unfinished"></translation>
+        <translation>Elimina al usuario junto con su lista de seguimiento y sus favoritos</translation>
     </message>
     <message>
         <source>Cannot read the users: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pueden leer los usuarios: %1</translation>
     </message>
     <message>
         <source>No users yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Aún no hay usuarios</translation>
     </message>
     <message>
         <source>No match</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin resultados</translation>
     </message>
     <message>
         <source>%1–%2 of %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1–%2 de %3</translation>
     </message>
     <message>
         <source>Delete user?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar el usuario?</translation>
     </message>
     <message>
         <source>Delete %1 with their watchlist (%2) and favorites (%3)? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar a %1 junto con su lista de seguimiento (%2) y sus favoritos (%3)? Esta acción no se puede deshacer.</translation>
     </message>
 </context>
 </TS>

@@ -5,83 +5,74 @@
     <name>marquee::ui::AdminWindow</name>
     <message>
         <source>Dashboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Tableau de bord</translation>
     </message>
     <message>
         <source>Cache</source>
-        <translation type="unfinished"></translation>
+        <translation>Cache</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateurs</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"></translation>
+        <translation>Journaux</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Paramètres</translation>
     </message>
     <message>
         <source>Marquee</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee</translation>
     </message>
     <message>
         <source>Pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Pages</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fichier</translation>
     </message>
     <message>
         <source>&amp;Close window</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fermer la fenêtre</translation>
     </message>
     <message>
         <source>&amp;Quit Marquee</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quitter Marquee</translation>
     </message>
     <message>
         <source>Stopping: finishing the requests in flight…</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêt en cours&#xa0;: traitement des dernières requêtes reçues…</translation>
     </message>
     <message>
         <source>Serving at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>En service à l’adresse %1</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêté</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Purged %n cache entries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Pruned %n expired cache entries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Signed the user out of %n session(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>Échec&#xa0;: %1</translation>
     </message>
     <message>
         <source>Deleted the user and their lists</source>
+        <translation>Utilisateur et ses listes supprimés</translation>
+    </message>
+    <message>
+        <source>Cache entries removed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expired cache entries removed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User signed out; sessions ended: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -89,54 +80,54 @@
     <name>marquee::ui::CacheModel</name>
     <message>
         <source>Trending</source>
-        <translation type="unfinished"></translation>
+        <translation>Tendances</translation>
     </message>
     <message>
         <source>Lists (popular, top rated…)</source>
-        <translation type="unfinished"></translation>
+        <translation>Listes (populaires, les mieux notés…)</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Détails</translation>
     </message>
     <message>
         <source>Reference (genres, configuration)</source>
-        <translation type="unfinished"></translation>
+        <translation>Données de référence (genres, configuration)</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Recherche</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>Catégorie</translation>
     </message>
     <message>
         <source>Entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrées</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille</translation>
     </message>
     <message>
         <source>Hits</source>
-        <translation type="unfinished"></translation>
+        <translation>Succès</translation>
     </message>
     <message>
         <source>Misses</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stale serves</source>
-        <translation type="unfinished"></translation>
+        <translation>Échecs</translation>
     </message>
     <message>
         <source>Expired</source>
+        <translation>Expirées</translation>
+    </message>
+    <message>
+        <source>Served expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Fresh for</source>
+        <source>Kept fresh for</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -144,34 +135,34 @@
     <name>marquee::ui::CachePage</name>
     <message>
         <source>Entries are what TMDB answered, kept so the next request costs no call to TMDB. An expired entry is refreshed on the next request and is served only when TMDB cannot be reached. Purging is safe: entries come back as they are asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les entrées sont les réponses de TMDB, conservées pour que la requête suivante ne coûte aucun appel à TMDB. Une entrée expirée est actualisée à la requête suivante et n’est utilisée que si TMDB est injoignable. Vider le cache est sans risque&#xa0;: les entrées reviennent au fur et à mesure qu’elles sont demandées.</translation>
     </message>
     <message>
         <source>Purge category…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vider la catégorie…</translation>
     </message>
     <message>
         <source>Purge all…</source>
-        <translation type="unfinished"></translation>
+        <translation>Tout vider…</translation>
     </message>
     <message>
         <source>Prune expired</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Hit ratio %1 · %2 hits, %3 misses, %4 stale serves · %5 calls to TMDB, %6 saved · memory layer: %7 entries, %8</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer les entrées expirées</translation>
     </message>
     <message>
         <source>Purge the cache?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Remove every cached “%1” answer? They are fetched from TMDB again when asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vider le cache&#xa0;?</translation>
     </message>
     <message>
         <source>Remove every cached TMDB answer? Until the cache fills again, every request costs a call to TMDB.</source>
+        <translation>Supprimer toutes les réponses de TMDB du cache&#xa0;? Tant que le cache ne s’est pas rempli à nouveau, chaque requête coûte un appel à TMDB.</translation>
+    </message>
+    <message>
+        <source>Hit ratio %1 · hits: %2 · misses: %3 · served expired: %4 · calls to TMDB: %5 · calls saved: %6 · in memory: %7 (%8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove every cached answer in “%1”? They are fetched from TMDB again when asked for.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -179,137 +170,149 @@
     <name>marquee::ui::DashboardPage</name>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>État</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished"></translation>
+        <translation>Temps de fonctionnement</translation>
     </message>
     <message>
         <source>TMDB</source>
-        <translation type="unfinished"></translation>
+        <translation>TMDB</translation>
     </message>
     <message>
         <source>Requests per second</source>
-        <translation type="unfinished"></translation>
+        <translation>Requêtes par seconde</translation>
     </message>
     <message>
         <source>Latency p50 / p99</source>
-        <translation type="unfinished"></translation>
+        <translation>Latence p50 / p99</translation>
     </message>
     <message>
         <source>Cache hit ratio</source>
-        <translation type="unfinished"></translation>
+        <translation>Taux de succès du cache</translation>
     </message>
     <message>
         <source>TMDB calls saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Appels à TMDB évités</translation>
     </message>
     <message>
         <source>Database size</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de la base de données</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateurs</translation>
     </message>
     <message>
         <source>Watchlist / favorites</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste de suivi / favoris</translation>
     </message>
     <message>
         <source>Requests served</source>
-        <translation type="unfinished"></translation>
+        <translation>Requêtes traitées</translation>
     </message>
     <message>
         <source>Copy address</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier l’adresse</translation>
     </message>
     <message>
         <source>Copies the address other devices on your network use</source>
-        <translation type="unfinished"></translation>
+        <translation>Copie l’adresse qu’utilisent les autres appareils de votre réseau</translation>
     </message>
     <message>
         <source>Requests and latency, last 10 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Requêtes et latence, 10 dernières minutes</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêté</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêt en cours…</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrage…</translation>
     </message>
     <message>
         <source>Degraded: database unavailable</source>
-        <translation type="unfinished"></translation>
+        <translation>Fonctionnement dégradé&#xa0;: base de données indisponible</translation>
     </message>
     <message>
         <source>Degraded: TMDB unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Fonctionnement dégradé&#xa0;: TMDB injoignable</translation>
     </message>
     <message>
         <source>Serving</source>
-        <translation type="unfinished"></translation>
+        <translation>En service</translation>
     </message>
     <message>
         <source>Live</source>
-        <translation type="unfinished"></translation>
+        <translation>En ligne</translation>
     </message>
     <message>
         <source>Demo catalogue</source>
-        <translation type="unfinished"></translation>
+        <translation>Catalogue de démonstration</translation>
     </message>
     <message>
         <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Hors ligne</translation>
     </message>
     <message>
         <source>%1 / %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::Format</name>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>inconnu</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;s</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;min %2&#xa0;s</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;h %2&#xa0;min</translation>
     </message>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;j %2&#xa0;h</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 %</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;ms</translation>
     </message>
     <message>
         <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1%</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -317,75 +320,69 @@
     <name>marquee::ui::LogModel</name>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Heure</translation>
     </message>
     <message>
         <source>Level</source>
-        <translation type="unfinished"></translation>
+        <translation>Niveau</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Source</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Message</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::LogsPage</name>
     <message>
         <source>Show:</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher&#xa0;:</translation>
     </message>
     <message>
         <source>Everything</source>
-        <translation type="unfinished"></translation>
+        <translation>Tout</translation>
     </message>
     <message>
         <source>Information and above</source>
-        <translation type="unfinished"></translation>
+        <translation>Informations et niveaux supérieurs</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Avertissements et erreurs</translation>
     </message>
     <message>
         <source>Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreurs uniquement</translation>
     </message>
     <message>
         <source>Level filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtre par niveau</translation>
     </message>
     <message>
         <source>Search the log</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechercher dans le journal</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause</translation>
     </message>
     <message>
         <source>Copy selected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Paused: %n new line(s) waiting</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n line(s) were dropped by the log buffer before they could be shown</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>Copier la sélection</translation>
     </message>
     <message>
         <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <source>Paused · new lines waiting: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lines the log buffer dropped before they could be shown: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -393,46 +390,46 @@
     <name>marquee::ui::SettingsPage</name>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>valeur par défaut</translation>
     </message>
     <message>
         <source>.env file</source>
-        <translation type="unfinished"></translation>
+        <translation>fichier .env</translation>
     </message>
     <message>
         <source>environment</source>
-        <translation type="unfinished"></translation>
+        <translation>variable d’environnement</translation>
     </message>
     <message>
         <source>command line</source>
-        <translation type="unfinished"></translation>
+        <translation>ligne de commande</translation>
     </message>
     <message>
         <source>&lt;b&gt;Database:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;Settings file:&lt;/b&gt; %2%3</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Base de données&#xa0;:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;Fichier de paramètres&#xa0;:&lt;/b&gt; %2%3</translation>
     </message>
     <message>
         <source> (not there yet: create it to change a setting)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>To change a setting, write NAME=value on a line of the settings file (or set the environment variable, or pass a command-line flag, which win over the file) and restart Marquee. Secrets are shown masked.</source>
-        <translation type="unfinished"></translation>
+        <translation> (n’existe pas encore&#xa0;: créez-le pour modifier un paramètre)</translation>
     </message>
     <message>
         <source>Variable</source>
-        <translation type="unfinished"></translation>
+        <translation>Variable</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>Valeur</translation>
     </message>
     <message>
         <source>Set by</source>
-        <translation type="unfinished"></translation>
+        <translation>Origine</translation>
     </message>
     <message>
         <source>(not set)</source>
+        <translation>(non défini)</translation>
+    </message>
+    <message>
+        <source>To change a setting, write NAME=value on a line of the settings file (or set the environment variable, or pass a command-line flag, which take precedence over the file) and restart Marquee. Secrets are shown masked.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -440,63 +437,63 @@
     <name>marquee::ui::TrafficChart</name>
     <message>
         <source>Requests per second and latency over the last ten minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Requêtes par seconde et latence sur les dix dernières minutes</translation>
     </message>
     <message>
         <source>10 min ago</source>
-        <translation type="unfinished"></translation>
+        <translation>il y a 10&#xa0;min</translation>
     </message>
     <message>
         <source>now</source>
-        <translation type="unfinished"></translation>
+        <translation>maintenant</translation>
     </message>
     <message>
         <source>requests/s (left)</source>
-        <translation type="unfinished"></translation>
+        <translation>requêtes/s (à gauche)</translation>
     </message>
     <message>
         <source>p50 latency (right)</source>
-        <translation type="unfinished"></translation>
+        <translation>latence p50 (à droite)</translation>
     </message>
     <message>
         <source>p99 latency (right)</source>
-        <translation type="unfinished"></translation>
+        <translation>latence p99 (à droite)</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::TrayIcon</name>
     <message>
         <source>Open admin window</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir la fenêtre d’administration</translation>
     </message>
     <message>
         <source>Copy LAN address</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier l’adresse sur le réseau local</translation>
     </message>
     <message>
         <source>Open API documentation</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir la documentation de l’API</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Quitter</translation>
     </message>
     <message>
         <source>Serving</source>
-        <translation type="unfinished"></translation>
+        <translation>En service</translation>
     </message>
     <message>
         <source>Degraded</source>
-        <translation type="unfinished"></translation>
+        <translation>Fonctionnement dégradé</translation>
     </message>
     <message>
         <source>Stopping</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêt en cours</translation>
     </message>
     <message>
         <source>Marquee: %1
 %2
-%3 requests served</source>
+Requests served: %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -504,18 +501,18 @@
     <name>marquee::ui::UiApp</name>
     <message>
         <source>Stop the server?</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter le serveur&#xa0;?</translation>
     </message>
     <message>
         <source>Closing this window stops the Marquee server: apps using it lose their connection. Stop the server?</source>
-        <translation type="unfinished"></translation>
+        <translation>Fermer cette fenêtre arrête le serveur Marquee&#xa0;: les applications qui l’utilisent perdent leur connexion. Arrêter le serveur&#xa0;?</translation>
     </message>
     <message>
         <source>Marquee is still running</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee fonctionne toujours</translation>
     </message>
     <message>
-        <source>The server keeps serving in the background. Open the window again from the tray icon; Quit there stops the server.</source>
+        <source>The server keeps serving in the background. Open the window again from the tray icon; “Quit” in its menu stops the server.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -523,98 +520,98 @@
     <name>marquee::ui::UsersModel</name>
     <message>
         <source>Clerk user id: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ID utilisateur Clerk&#xa0;: %1</translation>
     </message>
     <message>
         <source>(no email)</source>
-        <translation type="unfinished"></translation>
+        <translation>(aucune adresse e-mail)</translation>
     </message>
     <message>
         <source>Email</source>
-        <translation type="unfinished"></translation>
+        <translation>E-mail</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Créé le</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière activité</translation>
     </message>
     <message>
         <source>Watchlist</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste de suivi</translation>
     </message>
     <message>
         <source>Favorites</source>
-        <translation type="unfinished"></translation>
+        <translation>Favoris</translation>
     </message>
     <message>
         <source>Active sessions</source>
-        <translation type="unfinished"></translation>
+        <translation>Sessions actives</translation>
     </message>
 </context>
 <context>
     <name>marquee::ui::UsersPage</name>
     <message>
         <source>Filter by email, name or Clerk id</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrer par e-mail, nom ou ID Clerk</translation>
     </message>
     <message>
         <source>Filter users</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrer les utilisateurs</translation>
     </message>
     <message>
         <source>Previous</source>
-        <translation type="unfinished"></translation>
+        <translation>Précédent</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>Suivant</translation>
     </message>
     <message>
         <source>Sign out everywhere</source>
-        <translation type="unfinished"></translation>
+        <translation>Déconnecter partout</translation>
     </message>
     <message>
         <source>Ends every session of this user: their apps must sign in again</source>
-        <translation type="unfinished"></translation>
+        <translation>Met fin à toutes les sessions de cet utilisateur&#xa0;: ses applications devront se reconnecter</translation>
     </message>
     <message>
         <source>Delete user…</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer l’utilisateur…</translation>
     </message>
     <message>
         <source>Deletes the user with their watchlist and favorites</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprime l’utilisateur avec sa liste de suivi et ses favoris</translation>
     </message>
     <message>
         <source>Cannot read the users: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire les utilisateurs&#xa0;: %1</translation>
     </message>
     <message>
         <source>No users yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun utilisateur pour l’instant</translation>
     </message>
     <message>
         <source>No match</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun résultat</translation>
     </message>
     <message>
         <source>%1–%2 of %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1–%2 sur %3</translation>
     </message>
     <message>
         <source>Delete user?</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer l’utilisateur&#xa0;?</translation>
     </message>
     <message>
         <source>Delete %1 with their watchlist (%2) and favorites (%3)? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer %1 avec sa liste de suivi (%2) et ses favoris (%3)&#xa0;? Cette action est irréversible.</translation>
     </message>
 </context>
 </TS>

@@ -150,13 +150,13 @@ void AdminWindow::showResult(const AdminResult &r)
         switch (r.command.kind) {
         case Kind::PurgeCategory:
         case Kind::PurgeAll:
-            text = tr("Purged %n cache entries", nullptr, int(r.count));
+            text = tr("Cache entries removed: %1").arg(formatCount(r.count));
             break;
         case Kind::PruneExpired:
-            text = tr("Pruned %n expired cache entries", nullptr, int(r.count));
+            text = tr("Expired cache entries removed: %1").arg(formatCount(r.count));
             break;
         case Kind::SignOutUser:
-            text = tr("Signed the user out of %n session(s)", nullptr, int(r.count));
+            text = tr("User signed out; sessions ended: %1").arg(formatCount(r.count));
             break;
         case Kind::DeleteUser:
             text = tr("Deleted the user and their lists");

@@ -99,11 +99,11 @@ QVariant CacheModel::headerData(int section, Qt::Orientation o, int role) const
     case Misses:
         return tr("Misses");
     case Stale:
-        return tr("Stale serves");
+        return tr("Served expired");
     case Expired:
         return tr("Expired");
     case Ttl:
-        return tr("Fresh for");
+        return tr("Kept fresh for");
     }
     return {};
 }
@@ -156,8 +156,8 @@ void CachePage::update(const AdminSnapshot &s)
     if (selected.isValid())
         m_view->setCurrentIndex(selected);
     m_summary->setText(
-        tr("Hit ratio %1 · %2 hits, %3 misses, %4 stale serves · %5 calls to TMDB, %6 saved · "
-           "memory layer: %7 entries, %8")
+        tr("Hit ratio %1 · hits: %2 · misses: %3 · served expired: %4 · calls to TMDB: %5 · "
+           "calls saved: %6 · in memory: %7 (%8)")
             .arg(formatPercent(s.health.cacheHitRatio), formatCount(qint64(s.cacheHits)),
                 formatCount(qint64(s.cacheMisses)), formatCount(qint64(s.cacheStale)),
                 formatCount(qint64(s.upstreamCalls)), formatCount(qint64(s.upstreamCallsSaved)),
@@ -179,7 +179,7 @@ void CachePage::purgeSelected()
     if (!index.isValid())
         return;
     const QString category = m_model->index(index.row(), 0).data(Qt::UserRole).toString();
-    if (!confirm(tr("Remove every cached “%1” answer? They are fetched from TMDB again when "
+    if (!confirm(tr("Remove every cached answer in “%1”? They are fetched from TMDB again when "
                     "asked for.")
                      .arg(CacheModel::categoryTitle(category))))
         return;

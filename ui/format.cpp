@@ -30,11 +30,17 @@ QString formatDuration(qint64 seconds)
 {
     if (seconds < 60)
         return Format::tr("%1 s").arg(seconds);
+    // Two units at most, the second left out when it is zero ("6 h", not "6 h 0 min").
     if (seconds < 3600)
-        return Format::tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+        return seconds % 60 ? Format::tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60)
+                            : Format::tr("%1 min").arg(seconds / 60);
     if (seconds < 86400)
-        return Format::tr("%1 h %2 min").arg(seconds / 3600).arg(seconds % 3600 / 60);
-    return Format::tr("%1 d %2 h").arg(seconds / 86400).arg(seconds % 86400 / 3600);
+        return seconds % 3600 / 60
+            ? Format::tr("%1 h %2 min").arg(seconds / 3600).arg(seconds % 3600 / 60)
+            : Format::tr("%1 h").arg(seconds / 3600);
+    return seconds % 86400 / 3600
+        ? Format::tr("%1 d %2 h").arg(seconds / 86400).arg(seconds % 86400 / 3600)
+        : Format::tr("%1 d").arg(seconds / 86400);
 }
 
 QString formatMs(double ms)
@@ -51,7 +57,7 @@ QString formatMs(double ms)
 
 QString formatPercent(double ratio)
 {
-    return Format::tr("%1 %").arg(QLocale().toString(ratio * 100, 'f', 1));
+    return Format::tr("%1%").arg(QLocale().toString(ratio * 100, 'f', 1));
 }
 
 QString formatDateTime(qint64 msSinceEpoch)

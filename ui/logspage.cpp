@@ -207,10 +207,9 @@ void LogsPage::poll()
     else if (m_pending.size() > m_model->cap())
         m_pending.remove(0, m_pending.size() - m_model->cap());
     m_status->setText(m_paused
-            ? tr("Paused: %n new line(s) waiting", nullptr, int(m_pending.size()))
-            : (m_missed > 0 ? tr("%n line(s) were dropped by the log buffer before they "
-                                 "could be shown",
-                   nullptr, int(m_missed))
+            ? tr("Paused · new lines waiting: %1").arg(formatCount(m_pending.size()))
+            : (m_missed > 0 ? tr("Lines the log buffer dropped before they could be shown: %1")
+                                  .arg(formatCount(m_missed))
                             : QString()));
 }
 

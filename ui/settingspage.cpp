@@ -35,7 +35,8 @@ SettingsPage::SettingsPage(const UiOptions &options, QWidget *parent)
     layout->addWidget(where);
     auto *how = new QLabel(
         tr("To change a setting, write NAME=value on a line of the settings file (or set the "
-           "environment variable, or pass a command-line flag, which win over the file) and "
+           "environment variable, or pass a command-line flag, which take precedence over the "
+           "file) and "
            "restart Marquee. Secrets are shown masked."));
     how->setWordWrap(true);
     layout->addWidget(how);

@@ -42,13 +42,6 @@ void TrafficChart::paintEvent(QPaintEvent *)
     p.fillRect(rect(), pal.base());
     const QFontMetrics fm(font());
     const int legendH = fm.height() + 8;
-    const int left = fm.horizontalAdvance(QStringLiteral("00000")) + 12;
-    const int right = fm.horizontalAdvance(QStringLiteral("10.0 s")) + 14;
-    const QRectF plot(
-        left, legendH + 6, width() - left - right, height() - legendH - fm.height() - 18);
-    if (plot.width() < 40 || plot.height() < 40)
-        return;
-
     double maxRate = 0;
     double maxMs = 1;
     for (const TrafficPoint &t : m_points) {
@@ -59,6 +52,19 @@ void TrafficChart::paintEvent(QPaintEvent *)
     // Latency axis: logarithmic from 0.01 ms to a power of ten above the slowest p99.
     const double msBottom = 0.01;
     const double msTop = std::pow(10, std::ceil(std::log10(maxMs * 1.01)));
+    // Room for the widest label of each axis.
+    int left = 0;
+    for (int i = 0; i <= 4; ++i)
+        left = qMax(left, fm.horizontalAdvance(QLocale().toString(rateTop * i / 4, 'g', 4)));
+    left += 12;
+    int right = 0;
+    for (double ms = msBottom; ms <= msTop * 1.001; ms *= 10)
+        right = qMax(right, fm.horizontalAdvance(formatMs(ms)));
+    right += 14;
+    const QRectF plot(
+        left, legendH + 6, width() - left - right, height() - legendH - fm.height() - 18);
+    if (plot.width() < 40 || plot.height() < 40)
+        return;
     const auto yRate = [&](double r) { return plot.bottom() - r / rateTop * plot.height(); };
     const auto yMs = [&](double ms) {
         const double f = (std::log10(qMax(ms, msBottom)) - std::log10(msBottom))
@@ -120,6 +126,7 @@ void TrafficChart::paintEvent(QPaintEvent *)
         p.fillRect(
             QRectF(plot.left() + i * step + 0.5, y, qMax(1.0, step - 1), plot.bottom() - y), bar);
     }
+    QList<QPointF> dots;
     const auto line = [&](const QColor &c, double TrafficPoint::*field) {
         QPainterPath path;
         bool open = false;
@@ -135,10 +142,16 @@ void TrafficChart::paintEvent(QPaintEvent *)
             else
                 path.moveTo(pt);
             open = true;
+            dots.append(pt);
         }
         p.setPen(QPen(c, 2));
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
+        // A slice alone between gaps is a point, not a line: every slice gets a dot.
+        p.setBrush(c);
+        for (const QPointF &d : std::as_const(dots))
+            p.drawEllipse(d, 2.5, 2.5);
+        dots.clear();
     };
     line(p50Color, &TrafficPoint::p50Ms);
     line(p99Color, &TrafficPoint::p99Ms);

@@ -94,7 +94,7 @@ void TrayIcon::refresh()
     const QString what = state == State::Serving ? tr("Serving")
         : state == State::Degraded               ? tr("Degraded")
                                                  : tr("Stopping");
-    setToolTip(tr("Marquee: %1\n%2\n%3 requests served")
+    setToolTip(tr("Marquee: %1\n%2\nRequests served: %3")
                    .arg(what, lanAddress(), formatCount(qint64(m_snapshot.health.requestsServed))));
     m_copy->setEnabled(!lanAddress().isEmpty());
 }

@@ -105,7 +105,7 @@ bool UiApp::eventFilter(QObject *watched, QEvent *event)
             m_trayHintShown = true;
             m_tray->showMessage(tr("Marquee is still running"),
                 tr("The server keeps serving in the background. Open the window again from "
-                   "the tray icon; Quit there stops the server."),
+                   "the tray icon; “Quit” in its menu stops the server."),
                 QSystemTrayIcon::Information, 5000);
         }
         return false; // the window hides, the server runs on

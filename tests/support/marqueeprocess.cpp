@@ -72,8 +72,8 @@ bool MarqueeProcess::start(const QProcessEnvironment &environment, const QString
     m_process.setProcessEnvironment(environment);
     m_process.setWorkingDirectory(workDir);
     m_process.setStandardErrorFile(m_logDir.filePath(QStringLiteral("stderr.log")));
-    m_process.start(
-        QStringLiteral(MARQUEE_BINARY), QStringList {QStringLiteral("--headless")} + args);
+    m_process.start(QStringLiteral(MARQUEE_BINARY),
+        (m_windowed ? QStringList {} : QStringList {QStringLiteral("--headless")}) + args);
     if (!m_process.waitForStarted(timeoutMs)) {
         m_error = QStringLiteral("%1 did not start: %2")
                       .arg(QStringLiteral(MARQUEE_BINARY), m_process.errorString());

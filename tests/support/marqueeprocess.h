@@ -39,6 +39,8 @@ public:
     // errorString() saying why (and what it wrote), when it exits or does not listen in time.
     bool start(const QProcessEnvironment &environment, const QString &workDir,
         const QStringList &args = {}, int timeoutMs = 10000);
+    // Without --headless: the server opens its window (on QT_QPA_PLATFORM, DISPLAY, ...).
+    void setWindowed(bool windowed) { m_windowed = windowed; }
     quint16 port() const { return m_port; }
     QString errorString() const { return m_error; }
     QString standardError(); // all it wrote to stderr so far
@@ -56,6 +58,7 @@ private:
     QString m_err;
     QString m_error;
     quint16 m_port = 0;
+    bool m_windowed = false;
 };
 
 } // namespace marquee::test
