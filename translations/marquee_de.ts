@@ -65,15 +65,15 @@
     </message>
     <message>
         <source>Cache entries removed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernte Cache-Einträge: %1</translation>
     </message>
     <message>
         <source>Expired cache entries removed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernte abgelaufene Cache-Einträge: %1</translation>
     </message>
     <message>
         <source>User signed out; sessions ended: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer abgemeldet; beendete Sitzungen: %1</translation>
     </message>
 </context>
 <context>
@@ -124,11 +124,11 @@
     </message>
     <message>
         <source>Served expired</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgelaufen verwendet</translation>
     </message>
     <message>
         <source>Kept fresh for</source>
-        <translation type="unfinished"></translation>
+        <translation>Gültigkeitsdauer</translation>
     </message>
 </context>
 <context>
@@ -159,11 +159,11 @@
     </message>
     <message>
         <source>Hit ratio %1 · hits: %2 · misses: %3 · served expired: %4 · calls to TMDB: %5 · calls saved: %6 · in memory: %7 (%8)</source>
-        <translation type="unfinished"></translation>
+        <translation>Trefferquote %1 · Treffer: %2 · Fehltreffer: %3 · abgelaufen verwendet: %4 · Aufrufe bei TMDB: %5 · eingesparte Aufrufe: %6 · Einträge im Arbeitsspeicher: %7 (%8)</translation>
     </message>
     <message>
         <source>Remove every cached answer in “%1”? They are fetched from TMDB again when asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle gespeicherten Antworten der Kategorie „%1“ entfernen? Sie werden bei Bedarf erneut von TMDB abgerufen.</translation>
     </message>
 </context>
 <context>
@@ -301,19 +301,19 @@
     </message>
     <message>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min</translation>
     </message>
     <message>
         <source>%1 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Std.</translation>
     </message>
     <message>
         <source>%1 d</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Tg.</translation>
     </message>
     <message>
         <source>%1%</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %</translation>
     </message>
 </context>
 <context>
@@ -379,11 +379,11 @@
     </message>
     <message>
         <source>Paused · new lines waiting: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausiert · wartende neue Zeilen: %1</translation>
     </message>
     <message>
         <source>Lines the log buffer dropped before they could be shown: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen, die der Protokollpuffer vor der Anzeige verworfen hat: %1</translation>
     </message>
 </context>
 <context>
@@ -430,7 +430,7 @@
     </message>
     <message>
         <source>To change a setting, write NAME=value on a line of the settings file (or set the environment variable, or pass a command-line flag, which take precedence over the file) and restart Marquee. Secrets are shown masked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Um eine Einstellung zu ändern, schreiben Sie NAME=Wert in eine eigene Zeile der Einstellungsdatei (oder setzen Sie die Umgebungsvariable bzw. übergeben Sie eine Befehlszeilenoption; beide haben Vorrang vor der Datei) und starten Sie Marquee neu. Geheime Werte werden maskiert angezeigt.</translation>
     </message>
 </context>
 <context>
@@ -494,7 +494,9 @@
         <source>Marquee: %1
 %2
 Requests served: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee: %1
+%2
+Beantwortete Anfragen: %3</translation>
     </message>
 </context>
 <context>
@@ -513,7 +515,7 @@ Requests served: %3</source>
     </message>
     <message>
         <source>The server keeps serving in the background. Open the window again from the tray icon; “Quit” in its menu stops the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server läuft im Hintergrund weiter. Sie können das Fenster über das Symbol im Infobereich wieder öffnen; mit „Beenden“ in dessen Menü beenden Sie den Server.</translation>
     </message>
 </context>
 <context>

@@ -65,15 +65,15 @@
     </message>
     <message>
         <source>Cache entries removed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entradas de caché eliminadas: %1</translation>
     </message>
     <message>
         <source>Expired cache entries removed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entradas caducadas eliminadas de la caché: %1</translation>
     </message>
     <message>
         <source>User signed out; sessions ended: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuario desconectado; sesiones cerradas: %1</translation>
     </message>
 </context>
 <context>
@@ -124,11 +124,11 @@
     </message>
     <message>
         <source>Served expired</source>
-        <translation type="unfinished"></translation>
+        <translation>Servidas tras caducar</translation>
     </message>
     <message>
         <source>Kept fresh for</source>
-        <translation type="unfinished"></translation>
+        <translation>Vigencia</translation>
     </message>
 </context>
 <context>
@@ -159,11 +159,11 @@
     </message>
     <message>
         <source>Hit ratio %1 · hits: %2 · misses: %3 · served expired: %4 · calls to TMDB: %5 · calls saved: %6 · in memory: %7 (%8)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tasa de aciertos %1 · aciertos: %2 · fallos: %3 · servidas tras caducar: %4 · llamadas a TMDB: %5 · llamadas ahorradas: %6 · entradas en memoria: %7 (%8)</translation>
     </message>
     <message>
         <source>Remove every cached answer in “%1”? They are fetched from TMDB again when asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar todas las respuestas de «%1» guardadas en caché? Se volverán a pedir a TMDB cuando se necesiten.</translation>
     </message>
 </context>
 <context>
@@ -301,19 +301,19 @@
     </message>
     <message>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min</translation>
     </message>
     <message>
         <source>%1 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h</translation>
     </message>
     <message>
         <source>%1 d</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 d</translation>
     </message>
     <message>
         <source>%1%</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %</translation>
     </message>
 </context>
 <context>
@@ -379,11 +379,11 @@
     </message>
     <message>
         <source>Paused · new lines waiting: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>En pausa · líneas nuevas en espera: %1</translation>
     </message>
     <message>
         <source>Lines the log buffer dropped before they could be shown: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Líneas que el búfer del registro descartó antes de poder mostrarlas: %1</translation>
     </message>
 </context>
 <context>
@@ -430,7 +430,7 @@
     </message>
     <message>
         <source>To change a setting, write NAME=value on a line of the settings file (or set the environment variable, or pass a command-line flag, which take precedence over the file) and restart Marquee. Secrets are shown masked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Para cambiar un ajuste, escriba NOMBRE=valor en una línea del archivo de configuración (o defina la variable de entorno o pase una opción de línea de comandos, que tienen prioridad sobre el archivo) y reinicie Marquee. Los valores secretos se muestran ocultos.</translation>
     </message>
 </context>
 <context>
@@ -494,7 +494,9 @@
         <source>Marquee: %1
 %2
 Requests served: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee: %1
+%2
+Solicitudes atendidas: %3</translation>
     </message>
 </context>
 <context>
@@ -513,7 +515,7 @@ Requests served: %3</source>
     </message>
     <message>
         <source>The server keeps serving in the background. Open the window again from the tray icon; “Quit” in its menu stops the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor sigue funcionando en segundo plano. La ventana se puede volver a abrir desde el icono del área de notificación; en su menú, «Salir» detiene el servidor.</translation>
     </message>
 </context>
 <context>

@@ -65,15 +65,15 @@
     </message>
     <message>
         <source>Cache entries removed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrées du cache supprimées&#xa0;: %1</translation>
     </message>
     <message>
         <source>Expired cache entries removed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrées expirées supprimées du cache&#xa0;: %1</translation>
     </message>
     <message>
         <source>User signed out; sessions ended: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur déconnecté&#xa0;; sessions fermées&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -124,11 +124,11 @@
     </message>
     <message>
         <source>Served expired</source>
-        <translation type="unfinished"></translation>
+        <translation>Servies après expiration</translation>
     </message>
     <message>
         <source>Kept fresh for</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée de validité</translation>
     </message>
 </context>
 <context>
@@ -159,11 +159,11 @@
     </message>
     <message>
         <source>Hit ratio %1 · hits: %2 · misses: %3 · served expired: %4 · calls to TMDB: %5 · calls saved: %6 · in memory: %7 (%8)</source>
-        <translation type="unfinished"></translation>
+        <translation>Taux de succès %1 · succès&#xa0;: %2 · échecs&#xa0;: %3 · servies après expiration&#xa0;: %4 · appels à TMDB&#xa0;: %5 · appels évités&#xa0;: %6 · entrées en mémoire&#xa0;: %7 (%8)</translation>
     </message>
     <message>
         <source>Remove every cached answer in “%1”? They are fetched from TMDB again when asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer toutes les réponses en cache de la catégorie «&#xa0;%1&#xa0;»&#xa0;? Elles seront de nouveau demandées à TMDB au besoin.</translation>
     </message>
 </context>
 <context>
@@ -301,19 +301,19 @@
     </message>
     <message>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;min</translation>
     </message>
     <message>
         <source>%1 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;h</translation>
     </message>
     <message>
         <source>%1 d</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;j</translation>
     </message>
     <message>
         <source>%1%</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;%</translation>
     </message>
 </context>
 <context>
@@ -379,11 +379,11 @@
     </message>
     <message>
         <source>Paused · new lines waiting: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>En pause · nouvelles lignes en attente&#xa0;: %1</translation>
     </message>
     <message>
         <source>Lines the log buffer dropped before they could be shown: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lignes perdues par la mémoire tampon du journal avant de pouvoir être affichées&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -430,7 +430,7 @@
     </message>
     <message>
         <source>To change a setting, write NAME=value on a line of the settings file (or set the environment variable, or pass a command-line flag, which take precedence over the file) and restart Marquee. Secrets are shown masked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pour modifier un paramètre, écrivez NOM=valeur sur une ligne du fichier de paramètres (ou définissez la variable d’environnement, ou passez une option en ligne de commande&#xa0;: elles l’emportent sur le fichier), puis redémarrez Marquee. Les valeurs secrètes sont masquées.</translation>
     </message>
 </context>
 <context>
@@ -494,7 +494,9 @@
         <source>Marquee: %1
 %2
 Requests served: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquee&#xa0;: %1
+%2
+Requêtes traitées&#xa0;: %3</translation>
     </message>
 </context>
 <context>
@@ -513,7 +515,7 @@ Requests served: %3</source>
     </message>
     <message>
         <source>The server keeps serving in the background. Open the window again from the tray icon; “Quit” in its menu stops the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur continue de fonctionner en arrière-plan. Rouvrez la fenêtre depuis l’icône de la zone de notification&#xa0;; «&#xa0;Quitter&#xa0;» dans son menu arrête le serveur.</translation>
     </message>
 </context>
 <context>

@@ -156,6 +156,7 @@ void TrafficChart::paintEvent(QPaintEvent *)
     line(p50Color, &TrafficPoint::p50Ms);
     line(p99Color, &TrafficPoint::p99Ms);
     p.setPen(QPen(grid, 1));
+    p.setBrush(Qt::NoBrush);
     p.drawRect(plot);
 }
 
