@@ -344,6 +344,58 @@ private slots:
         db.close();
     }
 
+    // The admin window's store statements in PostgreSQL's dialect (tst_adminparts runs them on
+    // SQLite): the user search's escaped LIKE, sign-out everywhere, the list totals, the size.
+    void adminStatementsOnPostgres()
+    {
+        using namespace marquee;
+        const auto owned = migratedDatabase();
+        QVERIFY(owned);
+        Database &db = *owned;
+        UserStore users(db);
+        const QList<std::pair<QString, QString>> people {{"user_2pct", "100%off@example.com"},
+            {"user_2pctx", "100xoff@example.com"}, {"user_2under", "a_b@example.com"},
+            {"user_2underx", "axb@example.com"}, {"user_2slash", "back\\slash@example.com"},
+            {"user_2slashx", "backslash@example.com"}, {"user_2elodie", "Élodie@example.com"}};
+        qint64 at = 1000;
+        for (const auto &[clerkId, email] : people) {
+            QVERIFY(users.ensureUser(clerkId, ++at));
+            ClerkProfile p;
+            p.clerkId = clerkId;
+            p.email = email;
+            QVERIFY(users.applyClerkProfile(p, at, false) == ProfileWrite::Applied);
+        }
+        const auto find = [&users](const QString &filter) {
+            qint64 total = -1;
+            QStringList ids;
+            for (const UserSummary &u : users.findUsers(filter, 0, 100, &total))
+                ids << u.user.clerkId;
+            return total == ids.size() ? ids : QStringList {QStringLiteral("total differs")};
+        };
+        QCOMPARE(find(QStringLiteral("100%")), QStringList {"user_2pct"});
+        QCOMPARE(find(QStringLiteral("A_B")), QStringList {"user_2under"});
+        QCOMPARE(find(QStringLiteral("k\\s")), QStringList {"user_2slash"});
+        QCOMPARE(find(QStringLiteral("Élodie")), QStringList {"user_2elodie"});
+        QCOMPARE(find(QStringLiteral("ÉLODIE@")), QStringList {"user_2elodie"});
+        QCOMPARE(find(QStringLiteral("USER_2PCT")), (QStringList {"user_2pct", "user_2pctx"}));
+        qint64 total = -1;
+        QCOMPARE(users.findUsers(QStringLiteral("@example"), 5, 10, &total).size(), 2);
+        QCOMPARE(total, 7);
+
+        const qint64 pct = users.findByClerkId(QStringLiteral("user_2pct"))->id;
+        for (const char *sid : {"sess_1", "sess_2", "sess_3"})
+            QVERIFY(users.touchSession(QLatin1String(sid), pct, {}, {}, 2000));
+        QVERIFY(users.revokeSession(pct, QStringLiteral("sess_3"), 2100));
+        QStringList revoked = users.revokeAllSessions(pct, 2200);
+        revoked.sort();
+        QCOMPARE(revoked, (QStringList {"sess_1", "sess_2"}));
+        QVERIFY(users.revokeAllSessions(pct, 2300).isEmpty());
+        QCOMPARE(users.findUsers(QStringLiteral("100%"), 0, 1, &total).first().activeSessions, 0);
+        QCOMPARE(users.listItemTotals().watchlist, 0);
+        QVERIFY(db.sizeBytes() > 0);
+        db.close();
+    }
+
     // The export's keyset read (ListStore::listAddedAfter) on PostgreSQL: oldest first, ties on
     // addedAt broken by id, each row once across slices, another user's rows never.
     void listKeysetPagingOnPostgres()

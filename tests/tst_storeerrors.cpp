@@ -5,11 +5,10 @@
 #include "api/storeerrors.h"
 #include "store/database.h"
 #include "store/liststore.h"
-#include "store/migrations.h"
 #include "store/userstore.h"
+#include "support/sqlitefiles.h"
 
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace marquee;
@@ -21,18 +20,7 @@ class TestStoreErrors : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    int m_count = 0;
-
-    // A new SQLite file with the current schema.
-    std::unique_ptr<Database> migratedDatabase()
-    {
-        const QString url = QStringLiteral("sqlite://%1/db%2.db").arg(m_dir.path()).arg(++m_count);
-        auto db = std::make_unique<Database>(*DatabaseUrl::parse(url, nullptr));
-        db->open();
-        Migrator(*db).apply();
-        return db;
-    }
+    test::SqliteFiles m_files;
 
     template<typename Fn> static std::optional<StoreError::Kind> kindThrownBy(Fn fn)
     {
@@ -102,7 +90,7 @@ private slots:
     // What used to be a false (404 in one route, 503 in another) is now two answers.
     void userStoreTellsMissingFromFailed()
     {
-        const auto database = migratedDatabase();
+        const auto database = m_files.migrated();
         Database &db = *database;
         UserStore users(db);
         QVERIFY(!users.findById(42)); // no such user: a plain answer
@@ -123,7 +111,7 @@ private slots:
 
     void listStoreFailures()
     {
-        const auto database = migratedDatabase();
+        const auto database = m_files.migrated();
         Database &db = *database;
         ListStore lists(db);
         ListQuery query;

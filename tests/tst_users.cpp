@@ -100,6 +100,66 @@ class TestUsers
         startServer(source, {admin}, tweak);
     }
 
+    // The server with `tmdb` as its TMDB.
+    void startWithTmdb(FakeTmdb &tmdb)
+    {
+        QVERIFY2(tmdb.start(), notStarted("fake TMDB", tmdb.errorString()));
+        CHECK(start(ClerkKeySource::JwksUrl, [&tmdb](Config &c) {
+            c.tmdbApiKey = FakeTmdb::defaultApiKey();
+            c.tmdbBaseUrl = tmdb.baseUrl();
+        }));
+    }
+
+    // One catalogue route of each cache category (docs/api.md, "Cache policy").
+    static QList<std::pair<QString, QByteArray>> routeOfEachCategory()
+    {
+        return {{QStringLiteral("trending"), "/api/movies/trending"},
+            {QStringLiteral("lists"), "/api/movies/popular"},
+            {QStringLiteral("details"), "/api/movies/550"},
+            {QStringLiteral("reference"), "/api/movies/genres"},
+            {QStringLiteral("search"), "/api/movies/search?query=fight"}};
+    }
+
+    // Requests one route of each category, which must be fetched from TMDB (X-Cache MISS).
+    void fillTheCache()
+    {
+        for (const auto &[category, path] : routeOfEachCategory())
+            QVERIFY2(m_ts->get(path).header("X-Cache") == "MISS", path.constData());
+    }
+
+    // Requests one route of each category and requires each to be answered from the cache
+    // (X-Cache HIT), except the one of `missing`, which must be fetched again (MISS).
+    void verifyCached(const QString &missing = {})
+    {
+        for (const auto &[category, path] : routeOfEachCategory()) {
+            const HttpReply r = m_ts->get(path);
+            QVERIFY2(r.status == 200, r.body.left(300));
+            const QByteArray expected = category == missing ? "MISS" : "HIT";
+            QVERIFY2(r.header("X-Cache") == expected,
+                qPrintable(QStringLiteral("%1 (%2): X-Cache %3, expected %4")
+                               .arg(QString::fromLatin1(path), category,
+                                   QString::fromLatin1(r.header("X-Cache")),
+                                   QString::fromLatin1(expected))));
+        }
+    }
+
+    // The database layer's entries per category, from GET /api/admin/stats.
+    QHash<QString, qint64> cachedEntries()
+    {
+        const HttpReply r = call("GET", "/api/admin/stats", token(admin));
+        if (r.status != 200)
+            QTest::qFail(qPrintable(QStringLiteral("GET /api/admin/stats answered %1: %2")
+                                        .arg(r.status)
+                                        .arg(QString::fromUtf8(r.body))),
+                __FILE__, __LINE__);
+        QHash<QString, qint64> out;
+        const QJsonObject cache = r.json().value("data").toObject().value("cache").toObject();
+        for (const QJsonValue &v : cache.value("categories").toArray())
+            out.insert(v.toObject().value("category").toString(),
+                v.toObject().value("entries").toInteger());
+        return out;
+    }
+
     // PATCHes the profile and requires `expectedStatus` (else fails the test: call through
     // CHECK(), or RETURN_IF_FAILED() after using the answer).
     QJsonObject patch(const QByteArray &t, const QByteArray &body, int expectedStatus = 200)
@@ -902,11 +962,7 @@ private slots:
     void adminRoutes()
     {
         FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
-        QVERIFY2(tmdb.start(), notStarted("fake TMDB", tmdb.errorString()));
-        CHECK(start(ClerkKeySource::JwksUrl, [&tmdb](Config &c) {
-            c.tmdbApiKey = FakeTmdb::defaultApiKey();
-            c.tmdbBaseUrl = tmdb.baseUrl();
-        }));
+        CHECK(startWithTmdb(tmdb));
         const QByteArray a = token(admin);
         for (int i = 0; i < 5; ++i)
             QCOMPARE(
@@ -980,6 +1036,13 @@ private slots:
         QTest::newRow("stats") << QByteArray("GET") << QByteArray("/api/admin/stats");
         QTest::newRow("users") << QByteArray("GET") << QByteArray("/api/admin/users");
         QTest::newRow("purge") << QByteArray("POST") << QByteArray("/api/admin/cache/purge");
+        QTest::newRow("purge a category")
+            << QByteArray("POST") << QByteArray("/api/admin/cache/purge?category=lists");
+        // Bob exists (the test creates him) by the time the admin's own call needs him to.
+        QTest::newRow("delete user")
+            << QByteArray("DELETE") << QByteArray("/api/admin/users/user_2bob");
+        QTest::newRow("sign out user")
+            << QByteArray("POST") << QByteArray("/api/admin/users/user_2bob/sign-out");
     }
     void adminIsForAdminsOnly()
     {
@@ -1011,17 +1074,221 @@ private slots:
     void nonAdminPurgeChangesNothing()
     {
         FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
-        QVERIFY2(tmdb.start(), notStarted("fake TMDB", tmdb.errorString()));
-        CHECK(start(ClerkKeySource::JwksUrl, [&tmdb](Config &c) {
-            c.tmdbApiKey = FakeTmdb::defaultApiKey();
-            c.tmdbBaseUrl = tmdb.baseUrl();
-        }));
+        CHECK(startWithTmdb(tmdb));
         QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
         CHECK(verifyError(call("POST", "/api/admin/cache/purge", token(alice)), 403,
             QStringLiteral("FORBIDDEN")));
         CHECK(verifyError(
             call("POST", "/api/admin/cache/purge", {}), 401, QStringLiteral("UNAUTHENTICATED")));
         QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("HIT"));
+        CHECK(verifyError(call("POST", "/api/admin/cache/purge?category=lists", token(alice)), 403,
+            QStringLiteral("FORBIDDEN")));
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("HIT"));
+    }
+
+    void adminDeletesAUser()
+    {
+        CHECK(start());
+        const QByteArray a1 = token(alice, QStringLiteral("sess_2a1"));
+        const QByteArray a2 = token(alice, QStringLiteral("sess_2a2"));
+        const QByteArray b = token(bob);
+        const QByteArray a = token(admin);
+        CHECK(patch(a1, R"({"displayName":"Alice"})"));
+        QCOMPARE(call("GET", "/api/user/profile", a2).status, 200);
+        QCOMPARE(call("GET", "/api/user/profile", b).status, 200);
+        const qint64 aliceId = userId(alice);
+        const qint64 bobId = userId(bob);
+        CHECK(addListItems(aliceId, 2, 3, QStringLiteral("Alice's")));
+        CHECK(addListItems(bobId, 1, 1, QStringLiteral("Bob's")));
+        QCOMPARE(rowsOf("sessions", aliceId), 2);
+        QCOMPARE(profileOf(a1).value("stats").toObject().value("favoritesCount"), QJsonValue(3));
+
+        const HttpReply r = call("DELETE", "/api/admin/users/user_2alice", a);
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+        QCOMPARE(r.json().value("data").toObject(), QJsonObject({{"deleted", true}}));
+        QCOMPARE(userId(alice), -1);
+        QCOMPARE(rowsOf("watchlist", aliceId), 0);
+        QCOMPARE(rowsOf("favorites", aliceId), 0);
+        QCOMPARE(rowsOf("sessions", aliceId), 0);
+        // Nobody else's data goes with her.
+        QCOMPARE(rowsOf("watchlist", bobId), 1);
+        QCOMPARE(rowsOf("favorites", bobId), 1);
+        QCOMPARE(rowsOf("sessions", bobId), 1);
+        QCOMPARE(profileOf(b).value("clerkId").toString(), bob);
+        const HttpReply list = call("GET", "/api/admin/users?limit=100", a);
+        QCOMPARE(list.json().value("meta").toObject().value("total"), QJsonValue(2)); // Bob, admin
+        QVERIFY(!list.body.contains(alice.toUtf8()));
+
+        // Gone is gone: a second delete, and a sign-out, find nobody.
+        const HttpReply again = call("DELETE", "/api/admin/users/user_2alice", a);
+        CHECK(verifyError(again, 404, QStringLiteral("NOT_FOUND")));
+        QCOMPARE(again.json().value("error").toString(), QStringLiteral("User not found"));
+        CHECK(verifyError(call("POST", "/api/admin/users/user_2alice/sign-out", a), 404,
+            QStringLiteral("NOT_FOUND")));
+        CHECK(verifyError(
+            call("DELETE", "/api/admin/users/user_2nobody", a), 404, QStringLiteral("NOT_FOUND")));
+        CHECK(verifyError(call("DELETE", "/api/admin/users/" + QByteArray(201, 'x'), a), 400,
+            QStringLiteral("VALIDATION_ERROR")));
+        CHECK(verifyError(call("DELETE", "/api/admin/users/user_2bob?force=1", a), 400,
+            QStringLiteral("VALIDATION_ERROR")));
+        QCOMPARE(userId(bob), bobId);
+
+        // No deletion is recorded (unlike Clerk's user.deleted): her still valid token makes a
+        // fresh, empty account, not the old one from what the server had remembered of her.
+        const QJsonObject fresh = profileOf(a1);
+        QCOMPARE(fresh.value("clerkId").toString(), alice);
+        QVERIFY(fresh.value("id").toVariant().toLongLong() != aliceId);
+        QVERIFY(fresh.value("displayName").isNull());
+        QCOMPARE(fresh.value("stats").toObject().value("watchlistCount"), QJsonValue(0));
+        QCOMPARE(fresh.value("stats").toObject().value("favoritesCount"), QJsonValue(0));
+    }
+
+    void adminSignsAUserOutEverywhere()
+    {
+        CHECK(start());
+        const QByteArray a1 = token(alice, QStringLiteral("sess_2a1"));
+        const QByteArray a2 = token(alice, QStringLiteral("sess_2a2"));
+        const QByteArray a3 = token(alice, QStringLiteral("sess_2a3"));
+        const QByteArray b = token(bob);
+        const QByteArray a = token(admin);
+        for (const QByteArray &t : {a1, a2, a3, b}) // each session seen, and its token cached
+            QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+        QCOMPARE(call("DELETE", "/api/user/sessions/sess_2a3", a1).status, 200); // revoked before
+        const qint64 aliceId = userId(alice);
+        CHECK(addListItems(aliceId, 2, 1, QStringLiteral("Kept")));
+
+        const HttpReply r = call("POST", "/api/admin/users/user_2alice/sign-out", a);
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+        QCOMPARE(r.json().value("data").toObject(), QJsonObject({{"revoked", 2}}));
+
+        // The very tokens the server had verified, and fresh ones of the same sessions, are
+        // refused as a revoked session is.
+        for (const QByteArray &t : {a1, a2, token(alice, QStringLiteral("sess_2a1"))})
+            CHECK(
+                verifyError(call("GET", "/api/user/profile", t), 403, QStringLiteral("FORBIDDEN")));
+        CHECK(verifyError(call("GET", "/api/watchlist", a2), 403, QStringLiteral("FORBIDDEN")));
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE user_id = ? AND "
+                                       "revoked_at IS NULL"),
+                     {aliceId}),
+            0);
+        // Her account and lists stay; Bob is untouched.
+        QCOMPARE(userId(alice), aliceId);
+        QCOMPARE(rowsOf("watchlist", aliceId), 2);
+        QCOMPARE(rowsOf("favorites", aliceId), 1);
+        QCOMPARE(profileOf(b).value("clerkId").toString(), bob);
+
+        // Nothing left to revoke; a sign-in after it (a new session) is not covered.
+        QCOMPARE(call("POST", "/api/admin/users/user_2alice/sign-out", a)
+                     .json()
+                     .value("data")
+                     .toObject()
+                     .value("revoked"),
+            QJsonValue(0));
+        const QByteArray a4 = token(alice, QStringLiteral("sess_2a4"));
+        QCOMPARE(profileOf(a4).value("id").toVariant().toLongLong(), aliceId);
+        const QJsonArray sessions
+            = call("GET", "/api/user/sessions", a4).json().value("data").toArray();
+        QCOMPARE(sessions.size(), 4);
+        for (const char *sid : {"sess_2a1", "sess_2a2", "sess_2a3"})
+            QCOMPARE(byId(sessions, QLatin1String(sid)).value("revoked"), QJsonValue(true));
+        CHECK(verifyError(call("POST", "/api/admin/users/user_2nobody/sign-out", a), 404,
+            QStringLiteral("NOT_FOUND")));
+    }
+
+    // An administrator's actions on a user by anybody else change nothing.
+    void nonAdminUserActionsChangeNothing()
+    {
+        CHECK(start());
+        const QByteArray t = token(alice);
+        QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+        const qint64 aliceId = userId(alice);
+        CHECK(addListItems(aliceId, 1, 1, QStringLiteral("Mine")));
+        for (const QByteArray &caller : {token(bob), t, QByteArray()}) {
+            const int status = caller.isEmpty() ? 401 : 403;
+            const QString code = QLatin1String(caller.isEmpty() ? "UNAUTHENTICATED" : "FORBIDDEN");
+            CHECK(
+                verifyError(call("DELETE", "/api/admin/users/user_2alice", caller), status, code));
+            CHECK(verifyError(
+                call("POST", "/api/admin/users/user_2alice/sign-out", caller), status, code));
+        }
+        QCOMPARE(userId(alice), aliceId);
+        QCOMPARE(rowsOf("watchlist", aliceId), 1);
+        QCOMPARE(rowsOf("favorites", aliceId), 1);
+        QCOMPARE(
+            scalar(QStringLiteral("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NOT NULL")),
+            0);
+        QCOMPARE(call("GET", "/api/user/profile", t).status, 200);
+    }
+
+    void purgeOneCategory_data()
+    {
+        QTest::addColumn<QString>("category");
+        for (const auto &[category, path] : routeOfEachCategory())
+            QTest::newRow(qPrintable(category)) << category;
+    }
+    void purgeOneCategory()
+    {
+        QFETCH(QString, category);
+        FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
+        CHECK(startWithTmdb(tmdb));
+        CHECK(fillTheCache());
+        CHECK(verifyCached());
+        const QHash<QString, qint64> before = cachedEntries();
+        RETURN_IF_FAILED();
+        for (const char *stored : {"trending", "lists", "details", "reference"})
+            QVERIFY2(before.value(QLatin1String(stored)) > 0, stored);
+        QVERIFY(!before.contains(QStringLiteral("search"))); // memory only
+
+        const HttpReply r
+            = call("POST", "/api/admin/cache/purge?category=" + category.toLatin1(), token(admin));
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
+        const QJsonObject data = r.json().value("data").toObject();
+        QCOMPARE(data.value("category").toString(), category);
+        // Search entries live in memory only; the others are counted by their rows.
+        const qint64 expected = category == QLatin1String("search") ? 1 : before.value(category);
+        QCOMPARE(data.value("purged").toInteger(), expected);
+
+        // Only that category's rows went, and its answer comes from TMDB again (so it left the
+        // memory layer too); every other category is still a hit.
+        QHash<QString, qint64> after = cachedEntries();
+        RETURN_IF_FAILED();
+        QCOMPARE(after.value(category), 0);
+        after.remove(category);
+        QHash<QString, qint64> others = before;
+        others.remove(category);
+        QCOMPARE(after, others);
+        tmdb.resetCounters();
+        CHECK(verifyCached(category));
+        QCOMPARE(tmdb.callCount(), 1);
+        QVERIFY(tmdb.violations().isEmpty());
+    }
+
+    void purgeOfAnUnknownCategoryChangesNothing_data()
+    {
+        QTest::addColumn<QByteArray>("query");
+        QTest::newRow("unknown") << QByteArray("category=posters");
+        QTest::newRow("wrong case") << QByteArray("category=Lists");
+        QTest::newRow("empty") << QByteArray("category=");
+        QTest::newRow("repeated") << QByteArray("category=lists&category=search");
+        QTest::newRow("unknown parameter") << QByteArray("kind=lists");
+    }
+    void purgeOfAnUnknownCategoryChangesNothing()
+    {
+        QFETCH(QByteArray, query);
+        FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
+        CHECK(startWithTmdb(tmdb));
+        CHECK(fillTheCache());
+        const QHash<QString, qint64> before = cachedEntries();
+        RETURN_IF_FAILED();
+        CHECK(verifyError(call("POST", "/api/admin/cache/purge?" + query, token(admin)), 400,
+            QStringLiteral("VALIDATION_ERROR")));
+        QCOMPARE(cachedEntries(), before);
+        tmdb.resetCounters();
+        CHECK(verifyCached());
+        QCOMPARE(tmdb.callCount(), 0);
     }
 };
 

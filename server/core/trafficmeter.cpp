@@ -17,8 +17,9 @@ int TrafficMeter::binOf(double ms)
 {
     if (!(ms > kFirstBinMs)) // NaN and negatives too
         return 0;
-    const int bin = int(std::ceil(std::log(ms / kFirstBinMs) / std::log(1.25)));
-    return qBound(0, bin, kBins - 1);
+    // Bounded before the conversion: an infinite (or out of int's range) double has no int.
+    const double bin = std::ceil(std::log(ms / kFirstBinMs) / std::log(1.25));
+    return bin < kBins - 1 ? qMax(0, int(bin)) : kBins - 1;
 }
 
 double TrafficMeter::binUpperMs(int bin)
@@ -28,6 +29,8 @@ double TrafficMeter::binUpperMs(int bin)
 
 void TrafficMeter::record(qint64 nowMs, double durationMs)
 {
+    if (nowMs < 0) // no place in the ring (below)
+        return;
     const qint64 second = nowMs / 1000;
     Second &s = m_ring[size_t(second % kSeconds)];
     if (s.second != second)
@@ -38,6 +41,10 @@ void TrafficMeter::record(qint64 nowMs, double durationMs)
 
 const TrafficMeter::Second *TrafficMeter::at(qint64 second) const
 {
+    // A window reaching before the epoch (a clock near 0) holds nothing; a negative second's
+    // remainder would index outside the ring.
+    if (second < 0)
+        return nullptr;
     const Second &s = m_ring[size_t(second % kSeconds)];
     return s.second == second ? &s : nullptr;
 }

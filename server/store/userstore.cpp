@@ -378,8 +378,10 @@ qint64 UserStore::userCount()
 QList<UserSummary> UserStore::findUsers(
     const QString &filter, qint64 offset, int limit, qint64 *total)
 {
-    // LIKE with the user's text as data: its own % and _ are escaped, not wildcards.
-    QString pattern = filter.trimmed().toLower();
+    // LIKE with the user's text as data: its own % and _ are escaped, not wildcards. The text is
+    // folded by the same LOWER() as the columns: SQLite's folds ASCII letters only, so a text
+    // folded here by Qt ("Élodie" to "élodie") would not even match itself.
+    QString pattern = filter.trimmed();
     pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
         .replace(QLatin1Char('%'), QLatin1String("\\%"))
         .replace(QLatin1Char('_'), QLatin1String("\\_"));
@@ -387,7 +389,7 @@ QList<UserSummary> UserStore::findUsers(
     const QString where = QStringLiteral(
         " WHERE LOWER(COALESCE(u.email, '') || ' ' || COALESCE(u.first_name, '') || ' ' || "
         "COALESCE(u.last_name, '') || ' ' || COALESCE(u.display_name, '') || ' ' || u.clerk_id) "
-        "LIKE ? ESCAPE '\\'");
+        "LIKE LOWER(?) ESCAPE '\\'");
     QSqlQuery q(m_db.requireConnection());
     prepare(q, QStringLiteral("SELECT COUNT(*) FROM users u") + where);
     q.addBindValue(pattern);

@@ -140,11 +140,11 @@ public:
     QList<SessionRecord> sessions(qint64 userId);
     bool revokeSession(
         qint64 userId, const QString &sid, qint64 nowMs); // false: no such session of theirs
-    // Clerk ended the session (webhook). With a user id the session is recorded as revoked even
-    // if this server has not seen it yet (the user is created on first sight, as a token would).
     // Revokes every session of the user not yet revoked ("sign out everywhere"); returns their
     // ids (for the authenticator to forget).
     QStringList revokeAllSessions(qint64 userId, qint64 nowMs);
+    // Clerk ended the session (webhook). With a user id the session is recorded as revoked even
+    // if this server has not seen it yet (the user is created on first sight, as a token would).
     SessionEnd revokeSessionFromClerk(const QString &sid, const QString &clerkUserId, qint64 nowMs);
 
     // True if this webhook id is new (and is now recorded), false if it was applied before.
