@@ -557,12 +557,17 @@ private slots:
         QVERIFY(server);
         const quint16 port = server->state().port;
         // Some traffic for the chart and the cache table, spread over a few seconds.
-        for (int round = 0; round < 8; ++round) {
+        // MARQUEE_SCREENSHOT_TRAFFIC_SECONDS: traffic for longer, for a fuller chart (the README's
+        // picture was taken with 120).
+        const int extraSeconds = qEnvironmentVariableIntValue("MARQUEE_SCREENSHOT_TRAFFIC_SECONDS");
+        QElapsedTimer traffic;
+        traffic.start();
+        for (int round = 0; round < 8 || traffic.elapsed() < extraSeconds * 1000; ++round) {
             getAll(port,
                 {"/health", "/api/movies/popular", "/api/movies/popular", "/api/movies/trending",
                     "/api/tv/popular", "/api/movies/genres", "/api/movies/search?query=the"});
             qWarning("a warning line, for the log page");
-            QTest::qWait(round * 150);
+            QTest::qWait(round < 8 ? round * 150 : 100 + (round * 37) % 400);
         }
         const QString dir = screenshotDir();
         for (const QString &language : {QStringLiteral("en"), QStringLiteral("de")}) {
