@@ -458,7 +458,6 @@ int runCommand(const CommandLine &cl, Logger &logger, const UiModule *ui)
         for (const QString &line : config->describe())
             qCInfo(lcConfig).noquote() << line;
         UiOptions options;
-        options.language = cl.language;
         options.settings = settingViews(*config, sources);
         options.envFile = QFileInfo(cl.envFile).absoluteFilePath();
         options.database = config->database.describe();

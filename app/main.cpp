@@ -50,7 +50,7 @@ int main(int argc, char *argv[])
     if (!qEnvironmentVariableIsSet(noGlib))
         qputenv(noGlib, "1");
     std::unique_ptr<QCoreApplication> app(
-        ui ? ui->createApplication(argc, argv) : new QCoreApplication(argc, argv));
+        ui ? ui->createApplication(argc, argv, cl.language) : new QCoreApplication(argc, argv));
     // The process's one log, lent to whatever the command builds; Qt's messages reach it once
     // runCommand() has read the configuration (which says the format) and installed it.
     Logger logger;

@@ -132,7 +132,8 @@ class TestAdminWindow : public QObject
         const QString dir = m_dir.filePath(QString::number(++m_count));
         QDir().mkpath(dir);
         Config c = testConfig(dir);
-        c.rateLimitGeneral = 0;
+        c.rateLimitGeneral = 0; // the tests send many requests from one client
+        c.rateLimitSearch = 0;
         return c;
     }
 

@@ -7,14 +7,15 @@
 
 namespace {
 
-QCoreApplication *createApplication(int &argc, char **argv)
+QCoreApplication *createApplication(int &argc, char **argv, const QString &language)
 {
-    return marquee::ui::UiApp::createApplication(argc, argv);
+    QCoreApplication *app = marquee::ui::UiApp::createApplication(argc, argv);
+    marquee::ui::installTranslations(language);
+    return app;
 }
 
 int run(marquee::AdminBackend &backend, const marquee::UiOptions &options)
 {
-    marquee::ui::installTranslations(options.language);
     marquee::ui::UiApp app(backend, options);
     app.show();
     return QApplication::exec();

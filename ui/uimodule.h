@@ -12,7 +12,6 @@ namespace marquee {
 // What the app hands the window besides the backend: things only the app knows.
 struct UiOptions
 {
-    QString language; // --lang; empty: the system locale decides
     QList<SettingView> settings; // the effective configuration, every variable
     QString envFile; // the .env file read (or that would be), absolute
     QString database; // the database, described without its password
@@ -27,8 +26,10 @@ struct UiModule
     // Bumped whenever this struct, UiOptions or the types of adminbackend.h change.
     static constexpr int kAbiVersion = 1;
     int abiVersion;
-    // Makes the application object (a QApplication). Called once, before anything else of Qt.
-    QCoreApplication *(*createApplication)(int &argc, char **argv);
+    // Makes the application object (a QApplication) and installs the window's language
+    // (`language`: --lang, empty: the system's). Called once, before anything else of Qt and
+    // before any other thread starts (the default QLocale it sets is process-wide).
+    QCoreApplication *(*createApplication)(int &argc, char **argv, const QString &language);
     // Shows the tray icon and the window for a server already running behind `backend`, runs
     // the event loop and returns its exit code. The caller ends the loop (QCoreApplication::exit)
     // once the server has stopped; the window's Quit only asks the backend to stop.
