@@ -20,10 +20,18 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QNetworkProxy>
 #include <QProcessEnvironment>
+#include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QUrl>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace marquee {
 
@@ -356,26 +364,18 @@ QList<SettingView> settingViews(const Config &config, const ConfigSources &sourc
 {
     QList<SettingView> out;
     for (const Setting &s : configSettings()) {
-        QString origin = QStringLiteral("default");
-        for (const QString &name : s.names()) {
-            const auto set = [&](const QHash<QString, QString> &from) {
-                return !from.value(name).trimmed().isEmpty();
-            };
-            if (set(sources.flags))
-                origin = QStringLiteral("flag");
-            else if (set(sources.environment))
-                origin = QStringLiteral("environment");
-            else if (set(sources.dotenv))
-                origin = QStringLiteral(".env");
-            else
-                continue;
-            break;
-        }
         QString value = s.current(config);
         if (s.secret && !value.isEmpty())
             value = maskSecret(value);
-        out.append(SettingView {
-            QString::fromLatin1(s.name), value, origin, QString::fromUtf8(s.description)});
+        if (s.kind == Setting::Kind::Url) { // a password in a URL is masked as well
+            QUrl url(value);
+            if (!url.password().isEmpty()) {
+                url.setPassword(maskSecret(url.password()));
+                value = url.toString();
+            }
+        }
+        out.append(SettingView {QString::fromLatin1(s.name), value, configOrigin(sources, s),
+            QString::fromUtf8(s.description)});
     }
     return out;
 }
@@ -410,9 +410,47 @@ int serveWithWindow(
         if (server.state().phase == ServerThread::Phase::Stopped)
             QCoreApplication::exit(0);
     });
-    if (server.state().phase == ServerThread::Phase::Stopped)
-        return 0; // a signal arrived while it started
+    if (server.state().phase != ServerThread::Phase::Running) {
+        // A signal arrived while it started: no window, just the graceful stop.
+        if (server.state().phase != ServerThread::Phase::Stopped)
+            QCoreApplication::exec();
+        logger.flush();
+        return 0;
+    }
+    // Qt's X11 platform ends the process with exit() when the X server goes away (a logout, a
+    // closed `ssh -X`): the handlers exit() runs would tear down Qt's globals (QtSql's among
+    // them) under the server's thread. This one, registered after them and so run before them,
+    // stops the server gracefully first. The one process-wide hook of this kind; it does nothing
+    // once this function has returned.
+    // Qt Network makes some globals on first use (the application proxy, the socket engines'
+    // list): made only after this registration, they would be destroyed before it runs, under a
+    // server still accepting connections. Used once here, they are made before it.
+    {
+        QNetworkProxy::applicationProxy();
+        int pair[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0) {
+            QTcpSocket warmUp;
+            if (!warmUp.setSocketDescriptor(pair[0]))
+                ::close(pair[0]);
+            warmUp.close();
+            ::close(pair[1]);
+        }
+    }
+    static std::atomic<ServerThread *> exiting {nullptr};
+    static std::atomic<int> exitWaitMs {0};
+    static std::once_flag registered;
+    std::call_once(registered, [] {
+        std::atexit([] {
+            if (ServerThread *s = exiting.exchange(nullptr)) {
+                s->requestStop();
+                s->waitForStopped(exitWaitMs.load());
+            }
+        });
+    });
+    exitWaitMs = config.shutdownGraceMs + 2000;
+    exiting = &server;
     const int code = ui.run(server, options);
+    exiting = nullptr;
     logger.flush();
     return code;
 }

@@ -39,7 +39,7 @@ int main(int argc, char *argv[])
     // headless and says why.
     const UiModule *ui = nullptr;
     QString noWindow;
-    if (wantsWindow(cl))
+    if (wantsWindow(cl, &noWindow))
         ui = loadUiModule(&noWindow);
 
     // Qt's glib event dispatcher costs about a third of the request rate; the plain Unix one

@@ -2,6 +2,7 @@
 // histogram, rate and chart (core/trafficmeter), the user search of the window's user table
 // (UserStore::findUsers) on a real SQLite file, and the cache's per-category purge and
 // expired-entry removal (ContentCache::clearCategory, removeExpired) under a test clock.
+#include "core/lanaddress.h"
 #include "core/trafficmeter.h"
 #include "store/database.h"
 #include "store/userstore.h"
@@ -429,6 +430,26 @@ private slots:
         QCOMPARE(cache.memoryEntries(), 0);
         QCOMPARE(cache.memoryBytes(), 0);
         QCOMPARE(scalar(*db, QStringLiteral("SELECT COUNT(*) FROM content_cache")), 0);
+    }
+
+    // The addresses the window offers: reachable ones for how the server listens.
+    void lanUrlsFollowTheListenAddress()
+    {
+        QCOMPARE(lanUrls(QStringLiteral("127.0.0.1"), 3000),
+            QStringList {QStringLiteral("http://127.0.0.1:3000")});
+        QCOMPARE(lanUrls(QStringLiteral("::1"), 3000),
+            QStringList {QStringLiteral("http://[::1]:3000")});
+        QCOMPARE(lanUrls(QStringLiteral("localhost"), 80),
+            QStringList {QStringLiteral("http://localhost:80")});
+        // "::" listens on IPv6 only: every URL offered is an IPv6 one.
+        const QStringList six = lanUrls(QStringLiteral("::"), 3000);
+        QVERIFY(!six.isEmpty());
+        for (const QString &u : six)
+            QVERIFY2(u.startsWith(QLatin1String("http://[")), qPrintable(u));
+        const QStringList four = lanUrls(QStringLiteral("0.0.0.0"), 3000);
+        QVERIFY(!four.isEmpty());
+        for (const QString &u : four)
+            QVERIFY2(!u.startsWith(QLatin1String("http://[")), qPrintable(u));
     }
 };
 

@@ -491,6 +491,39 @@ private slots:
         s.environment.remove("CLERK_WEBHOOK_SIGNING_SECRET");
         QCOMPARE(loadConfig(s, &error)->clerkWebhookSecret, QStringLiteral("whsec_old"));
     }
+
+    // Where each value came from, as readConfig() decides: the first source holding a name
+    // wins, and a blank value there means unset (not "the next source").
+    void originOfEachSetting()
+    {
+        const auto setting = [](const char *name) -> const Setting & {
+            for (const Setting &s : configSettings())
+                if (qstrcmp(s.name, name) == 0)
+                    return s;
+            qFatal("no setting %s", name);
+        };
+        ConfigSources s;
+        s.dotenv = {{"TMDB_API_KEY", "abc"}, {"PORT", "4000"}, {"HOST", "0.0.0.0"}};
+        s.environment = {{"TMDB_API_KEY", " "}, {"PORT", "5000"}};
+        s.flags = {{"PORT", "6000"}};
+        QCOMPARE(configOrigin(s, setting("TMDB_API_KEY")), QStringLiteral("default"));
+        QVERIFY(readConfig(s).config->tmdbApiKey.isEmpty()); // the same verdict as the page's
+        QCOMPARE(configOrigin(s, setting("PORT")), QStringLiteral("flag"));
+        QCOMPARE(configOrigin(s, setting("HOST")), QStringLiteral(".env"));
+        QCOMPARE(configOrigin(s, setting("LOG_LEVEL")), QStringLiteral("default"));
+        s.environment.insert(QStringLiteral("HOST"), QStringLiteral("127.0.0.1"));
+        QCOMPARE(configOrigin(s, setting("HOST")), QStringLiteral("environment"));
+    }
+
+    // A password written into a URL setting is a secret: the logger redacts it.
+    void passwordInAUrlIsASecret()
+    {
+        ConfigSources s;
+        s.environment = {{"TMDB_BASE_URL", "https://apiuser:hunter2secret@tmdb.example/3"}};
+        const auto config = readConfig(s).config;
+        QVERIFY(config);
+        QVERIFY(config->secrets().contains(QStringLiteral("hunter2secret")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestConfig)

@@ -237,11 +237,41 @@ private slots:
         // After the stop, an action is refused with a reason, not lost.
         AdminCommand late;
         late.kind = AdminCommand::Kind::PurgeAll;
+        const quint64 seen = server.resultsAfter(0).last().seq;
         const quint64 id = server.submit(late);
-        const QList<AdminResult> after = server.resultsAfter(id - 1);
+        const QList<AdminResult> after = server.resultsAfter(seen);
         QCOMPARE(after.size(), 1);
+        QCOMPARE(after.first().id, id);
         QVERIFY(!after.first().ok);
         QVERIFY(!after.first().error.isEmpty());
+    }
+
+    // Actions queued just before a stop, and one refused after it: each result is seen exactly
+    // once by a reader paging with resultsAfter(), though a refusal may be kept before an
+    // earlier command's result.
+    void everyActionResultIsSeenOnce()
+    {
+        Logger log;
+        ServerThread server(config(), &log);
+        QVERIFY(startedPort(server) > 0);
+        QList<quint64> ids;
+        AdminCommand prune;
+        prune.kind = AdminCommand::Kind::PruneExpired;
+        for (int i = 0; i < 5; ++i)
+            ids << server.submit(prune);
+        server.requestStop();
+        QVERIFY(stopped(server));
+        ids << server.submit(prune);
+        QList<quint64> seen;
+        quint64 cursor = 0;
+        for (int page = 0; page < 3; ++page) {
+            for (const AdminResult &r : server.resultsAfter(cursor)) {
+                seen << r.id;
+                cursor = r.seq;
+            }
+        }
+        std::sort(seen.begin(), seen.end());
+        QCOMPARE(seen, ids);
     }
 
     // Stop while a catalogue request waits for a slow TMDB: the request is answered (200), then

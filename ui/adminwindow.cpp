@@ -122,7 +122,7 @@ void AdminWindow::refresh()
     }
     m_users->refresh();
     for (const AdminResult &r : m_backend.resultsAfter(m_lastResult)) {
-        m_lastResult = r.id;
+        m_lastResult = r.seq;
         showResult(r);
     }
     switch (phase) {

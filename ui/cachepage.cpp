@@ -151,10 +151,7 @@ CachePage::CachePage(AdminBackend &backend, QWidget *parent)
 
 void CachePage::update(const AdminSnapshot &s)
 {
-    const QModelIndex selected = m_view->currentIndex();
-    m_model->setCategories(s.categories);
-    if (selected.isValid())
-        m_view->setCurrentIndex(selected);
+    m_model->setCategories(s.categories); // same rows: dataChanged, the selection stays
     m_summary->setText(
         tr("Hit ratio %1 · hits: %2 · misses: %3 · served expired: %4 · calls to TMDB: %5 · "
            "calls saved: %6 · in memory: %7 (%8)")
@@ -168,9 +165,7 @@ bool CachePage::confirm(const QString &question)
 {
     if (m_confirm)
         return m_confirm(question);
-    return QMessageBox::question(this, tr("Purge the cache?"), question,
-               QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
-        == QMessageBox::Yes;
+    return askPlain(this, tr("Purge the cache?"), question);
 }
 
 void CachePage::purgeSelected()

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QLocale>
+#include <QMessageBox>
 
 namespace marquee::ui {
 
@@ -58,6 +59,15 @@ QString formatMs(double ms)
 QString formatPercent(double ratio)
 {
     return Format::tr("%1%").arg(QLocale().toString(ratio * 100, 'f', 1));
+}
+
+bool askPlain(QWidget *parent, const QString &title, const QString &text)
+{
+    QMessageBox box(
+        QMessageBox::Question, title, text, QMessageBox::Yes | QMessageBox::Cancel, parent);
+    box.setTextFormat(Qt::PlainText);
+    box.setDefaultButton(QMessageBox::Cancel);
+    return box.exec() == QMessageBox::Yes;
 }
 
 QString formatDateTime(qint64 msSinceEpoch)

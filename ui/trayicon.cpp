@@ -94,8 +94,11 @@ void TrayIcon::refresh()
     const QString what = state == State::Serving ? tr("Serving")
         : state == State::Degraded               ? tr("Degraded")
                                                  : tr("Stopping");
-    setToolTip(tr("Marquee: %1\n%2\nRequests served: %3")
-                   .arg(what, lanAddress(), formatCount(qint64(m_snapshot.health.requestsServed))));
+    const QString tip
+        = tr("Marquee: %1\n%2\nRequests served: %3")
+              .arg(what, lanAddress(), formatCount(qint64(m_snapshot.health.requestsServed)));
+    if (tip != toolTip()) // each change is a message to the desktop's tray host
+        setToolTip(tip);
     m_copy->setEnabled(!lanAddress().isEmpty());
 }
 

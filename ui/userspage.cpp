@@ -102,6 +102,7 @@ UsersPage::UsersPage(AdminBackend &backend, QWidget *parent)
     m_filter->setAccessibleName(tr("Filter users"));
     top->addWidget(m_filter, 1);
     m_position = new QLabel;
+    m_position->setTextFormat(Qt::PlainText); // a database error's text is not markup
     top->addWidget(m_position);
     m_previous = new QPushButton(tr("Previous"));
     m_next = new QPushButton(tr("Next"));
@@ -167,10 +168,17 @@ void UsersPage::refresh()
     m_waitingFor = 0;
     if (!page.error.isEmpty()) {
         m_position->setText(tr("Cannot read the users: %1").arg(page.error));
+        m_model->setUsers({}); // no stale rows to act on
         return;
     }
     m_total = page.total;
     m_offset = page.query.offset;
+    if (page.users.isEmpty() && m_offset > 0 && m_total > 0) {
+        // The page emptied (its last user deleted): show the one before.
+        m_offset = qMax<qint64>(0, ((m_total - 1) / kPageSize) * kPageSize);
+        reload();
+        return;
+    }
     // Keep the selected user selected across a reload (e.g. after signing them out).
     const UserView *selected = m_model->user(m_view->currentIndex().row());
     const qint64 selectedId = selected ? selected->id : 0;
@@ -179,7 +187,7 @@ void UsersPage::refresh()
         if (page.users.at(row).id == selectedId)
             m_view->selectRow(row);
     if (m_total == 0)
-        m_position->setText(m_filter->text().isEmpty() ? tr("No users yet") : tr("No match"));
+        m_position->setText(page.query.filter.isEmpty() ? tr("No users yet") : tr("No match"));
     else
         m_position->setText(
             tr("%1–%2 of %3")
@@ -217,9 +225,7 @@ bool UsersPage::confirm(const QString &title, const QString &question)
 {
     if (m_confirm)
         return m_confirm(question);
-    return QMessageBox::question(
-               this, title, question, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
-        == QMessageBox::Yes;
+    return askPlain(this, title, question);
 }
 
 void UsersPage::signOutSelected()
@@ -235,17 +241,19 @@ void UsersPage::signOutSelected()
 
 void UsersPage::deleteSelected()
 {
-    const UserView *u = m_model->user(m_view->currentIndex().row());
-    if (!u)
+    const UserView *selected = m_model->user(m_view->currentIndex().row());
+    if (!selected)
         return;
-    const QString who = u->email.isEmpty() ? u->clerkId : u->email;
+    // A copy: the dialog runs an event loop, and a page arriving meanwhile replaces the model's.
+    const UserView u = *selected;
+    const QString who = u.email.isEmpty() ? u.clerkId : u.email;
     if (!confirm(tr("Delete user?"),
             tr("Delete %1 with their watchlist (%2) and favorites (%3)? This cannot be undone.")
-                .arg(who, formatCount(u->watchlist), formatCount(u->favorites))))
+                .arg(who, formatCount(u.watchlist), formatCount(u.favorites))))
         return;
     AdminCommand c;
     c.kind = AdminCommand::Kind::DeleteUser;
-    c.userId = u->id;
+    c.userId = u.id;
     m_backend.submit(c);
 }
 

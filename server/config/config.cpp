@@ -3,6 +3,8 @@
 #include "settings.h"
 #include "units.h"
 
+#include <QUrl>
+
 namespace marquee {
 
 namespace {
@@ -51,6 +53,23 @@ QStringList knownConfigVariables()
     return names;
 }
 
+QString configOrigin(const ConfigSources &s, const Setting &setting)
+{
+    const std::pair<const QHash<QString, QString> *, const char *> order[] {
+        {&s.flags, "flag"}, {&s.environment, "environment"}, {&s.dotenv, ".env"}};
+    for (const QString &name : setting.names()) {
+        for (const auto &[source, label] : order) {
+            const auto it = source->constFind(name);
+            if (it == source->constEnd())
+                continue;
+            if (it->trimmed().isEmpty())
+                break; // unset here, as lookup() has it: the alias (if any) is read next
+            return QString::fromLatin1(label);
+        }
+    }
+    return QStringLiteral("default");
+}
+
 ConfigResult readConfig(const ConfigSources &sources)
 {
     Config c;
@@ -85,6 +104,9 @@ std::optional<Config> loadConfig(const ConfigSources &sources, QString *error)
 QStringList Config::secrets() const
 {
     QStringList s {tmdbApiKey, clerkSecretKey, clerkWebhookSecret, database.password};
+    // A password written into a URL setting (https://user:password@host/...) is a secret too.
+    for (const QString &url : {tmdbBaseUrl, clerkApiUrl, clerkJwksUrl})
+        s << QUrl(url).password();
     s.removeAll(QString());
     return s;
 }

@@ -73,6 +73,8 @@ struct Config
     QStringList describe() const; // "NAME = value" lines for the log, secrets masked
 };
 
+struct Setting;
+
 struct ConfigSources
 {
     QHash<QString, QString> environment;
@@ -89,6 +91,10 @@ struct ConfigResult
     QStringList errors;
 };
 ConfigResult readConfig(const ConfigSources &sources);
+
+// Where a setting's value came from, as readConfig() looks (the first source holding a name
+// decides; a blank value there means unset): "flag", "environment", ".env" or "default".
+QString configOrigin(const ConfigSources &sources, const Setting &setting);
 
 // readConfig() for callers that report one problem: *error gets the first line.
 std::optional<Config> loadConfig(const ConfigSources &sources, QString *error);

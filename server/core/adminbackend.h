@@ -106,7 +106,8 @@ struct AdminCommand
 
 struct AdminResult
 {
-    quint64 id = 0; // what submit() returned
+    quint64 seq = 0; // the order results were kept in (resultsAfter() pages by it)
+    quint64 id = 0; // what submit() returned (a refusal can be kept before an earlier command)
     AdminCommand command;
     bool ok = false;
     qint64 count = 0; // entries purged or pruned, sessions revoked
@@ -146,7 +147,8 @@ public:
     // Queues an action for the server's thread; returns its id. Its result appears in
     // resultsAfter() once done.
     virtual quint64 submit(const AdminCommand &command) = 0;
-    virtual QList<AdminResult> resultsAfter(quint64 lastId) const = 0;
+    // The results kept after the one whose seq is lastSeq (0: all kept), in the order kept.
+    virtual QList<AdminResult> resultsAfter(quint64 lastSeq) const = 0;
 
     // The graceful stop (as SIGTERM).
     virtual void requestStop() = 0;

@@ -91,8 +91,11 @@ bool MarqueeServer::start(QString *error)
                      .arg(why);
         return false;
     }
-    qCInfo(lcApp).noquote()
-        << QStringLiteral("listening on http://%1:%2").arg(m_config.host).arg(m_port);
+    qCInfo(lcApp).noquote() << QStringLiteral("listening on http://%1:%2")
+                                   .arg(m_config.host.contains(QLatin1Char(':'))
+                                           ? QStringLiteral("[%1]").arg(m_config.host)
+                                           : m_config.host)
+                                   .arg(m_port);
     emit started(m_port);
     return true;
 }

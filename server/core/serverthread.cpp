@@ -1,5 +1,6 @@
 #include "serverthread.h"
 
+#include "adminreader.h"
 #include "api/adminactions.h"
 #include "lanaddress.h"
 #include "log/categories.h"
@@ -107,6 +108,27 @@ void ServerThread::startServer()
     // of at most one tick of delay.
     m_tick = new QTimer(m_server);
     connect(m_tick, &QTimer::timeout, m_server, [this] { onTick(); });
+    m_reader = new AdminReader(
+        m_server->database(), m_server->catalogue() ? &m_server->catalogue()->cache() : nullptr);
+    m_reader->onCounts = [this](const AdminReader::Counts &c) {
+        if (!c.ok)
+            return; // keep the last good counts
+        {
+            QMutexLocker lock(&m_mutex);
+            m_read = c;
+        }
+        m_countsArrived.store(true, std::memory_order_release);
+    };
+    m_reader->onUsers = [this](const UserPage &page) {
+        {
+            QMutexLocker lock(&m_mutex);
+            // An answer to a question superseded meanwhile is dropped: only the newest is shown.
+            if (page.requestId < m_usersPage.requestId)
+                return;
+            m_usersPage = page;
+        }
+        announceUpdate();
+    };
     m_tick->start(kTickMs);
     publish();
     publishAdmin(true);
@@ -121,11 +143,16 @@ void ServerThread::onTick()
     if (m_stopRequested.load(std::memory_order_acquire) && !m_stopping) {
         m_stopping = true;
         setState(Phase::Stopping, m_server->port());
+        stopReader(); // before the database closes
         m_server->shutdown(); // stopped() -> finish()
         return;
     }
     if (m_adminWork.exchange(false, std::memory_order_acq_rel))
         runQueued();
+    if (m_countsArrived.exchange(false, std::memory_order_acq_rel)) {
+        publishAdmin(false); // the reader brought new counts: show them now
+        announceUpdate();
+    }
     if (++m_ticks * kTickMs >= kSnapshotIntervalMs) {
         m_ticks = 0;
         publish();
@@ -141,8 +168,17 @@ void ServerThread::publish()
     m_snapshot = h;
 }
 
+void ServerThread::stopReader()
+{
+    if (!m_reader)
+        return;
+    m_reader->stop();
+    delete std::exchange(m_reader, nullptr);
+}
+
 void ServerThread::finish()
 {
+    stopReader(); // a stop not requested by us (none today) still ends the reader first
     // No tick after this: one due in this same pass of the event loop (the grace timer and the
     // tick can expire together) would find the server gone.
     m_tick->stop();
@@ -202,8 +238,8 @@ quint64 ServerThread::submit(const AdminCommand &command)
             m_commands.emplace_back(id, command);
         } else {
             refused = true;
-            keepResult(
-                AdminResult {id, command, false, 0, QStringLiteral("the server is not running")});
+            keepResult(AdminResult {
+                0, id, command, false, 0, QStringLiteral("the server is not running")});
         }
     }
     if (refused)
@@ -213,12 +249,12 @@ quint64 ServerThread::submit(const AdminCommand &command)
     return id;
 }
 
-QList<AdminResult> ServerThread::resultsAfter(quint64 lastId) const
+QList<AdminResult> ServerThread::resultsAfter(quint64 lastSeq) const
 {
     QMutexLocker lock(&m_mutex);
     QList<AdminResult> out;
     for (const AdminResult &r : m_results)
-        if (r.id > lastId)
+        if (r.seq > lastSeq)
             out.append(r);
     return out;
 }
@@ -231,6 +267,7 @@ void ServerThread::subscribe(QObject *context, std::function<void()> changed)
 
 void ServerThread::keepResult(AdminResult result) // m_mutex held
 {
+    result.seq = ++m_lastResultSeq;
     m_results.push_back(std::move(result));
     while (m_results.size() > size_t(kKeptResults))
         m_results.pop_front();
@@ -242,7 +279,7 @@ void ServerThread::failQueued(const QString &why)
     while (!m_commands.empty()) {
         auto [id, command] = m_commands.front();
         m_commands.pop_front();
-        keepResult(AdminResult {id, command, false, 0, why});
+        keepResult(AdminResult {0, id, command, false, 0, why});
     }
     if (m_userQuery) {
         m_usersPage = UserPage {m_userQuery->first, m_userQuery->second, 0, {}, why};
@@ -253,16 +290,6 @@ void ServerThread::failQueued(const QString &why)
 void ServerThread::announceUpdate()
 {
     emit updatedOnServerThread(QPrivateSignal());
-}
-
-static UserView userView(const UserSummary &s)
-{
-    const UserRecord &u = s.user;
-    QString name = u.displayName;
-    if (name.isEmpty())
-        name = QStringList {u.firstName, u.lastName}.join(QLatin1Char(' ')).trimmed();
-    return UserView {u.id, u.clerkId, u.email, name, u.createdAt, u.lastSeenAt, s.watchlist,
-        s.favorites, s.activeSessions};
 }
 
 void ServerThread::runQueued()
@@ -280,29 +307,16 @@ void ServerThread::runQueued()
         r.id = id;
         results.append(r);
     }
-    if (!results.isEmpty())
-        publishAdmin(true); // what the actions changed shows at once
-    UserPage page;
-    if (query) {
-        page.requestId = query->first;
-        page.query = query->second;
-        page.query.limit = qBound(1, page.query.limit, 1000);
-        page.query.offset = qMax<qint64>(0, page.query.offset);
-        try {
-            for (const UserSummary &u : m_server->users()->findUsers(
-                     page.query.filter, page.query.offset, page.query.limit, &page.total))
-                page.users.append(userView(u));
-        } catch (const StoreError &e) {
-            page.error = e.message();
-        }
-    }
+    if (query && m_reader)
+        m_reader->requestUsers(query->first, query->second); // answered by the reader's thread
+    if (results.isEmpty())
+        return;
     {
         QMutexLocker lock(&m_mutex);
         for (AdminResult &r : results)
             keepResult(std::move(r));
-        if (query)
-            m_usersPage = std::move(page);
     }
+    publishAdmin(true); // what the actions changed shows soon (the counts follow)
     announceUpdate();
 }
 
@@ -366,19 +380,22 @@ void ServerThread::publishAdmin(bool refreshCounts)
         m_countsAtMs = now;
         AdminSnapshot &c = m_counts;
         c.lanUrls = lanUrls(m_config.host, m_server->port());
-        c.databaseBytes = m_server->database().sizeBytes();
-        try {
-            c.users = m_server->users()->userCount();
-            const UserStore::Counts lists = m_server->users()->listItemTotals();
-            c.watchlistItems = lists.watchlist;
-            c.favoriteItems = lists.favorites;
-        } catch (const StoreError &) {
-            // The database is in trouble: the health snapshot says so; the counts stay as last
-            // seen.
+        // The counts that cost a scan are read by the reader's thread; the last ones it brought
+        // are used meanwhile.
+        if (m_reader)
+            m_reader->requestCounts();
+        AdminReader::Counts read;
+        {
+            QMutexLocker lock(&m_mutex);
+            read = m_read;
         }
+        c.databaseBytes = read.databaseBytes;
+        c.users = read.users;
+        c.watchlistItems = read.watchlist;
+        c.favoriteItems = read.favorites;
         c.categories.clear();
         if (catalogue) {
-            const auto stored = catalogue->cache().databaseStats();
+            const auto &stored = read.stored;
             const auto inMemory = catalogue->cache().memoryStats();
             for (int i = 0; i < kCacheCategoryCount; ++i) {
                 const auto category = CacheCategory(i);

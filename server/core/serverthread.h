@@ -1,8 +1,10 @@
 #pragma once
 
 #include "adminbackend.h"
+#include "adminreader.h"
 #include "config/config.h"
 
+#include <QDeadlineTimer>
 #include <QMutex>
 #include <QObject>
 #include <QThread>
@@ -86,6 +88,9 @@ public:
     // The latest snapshot, at most kSnapshotIntervalMs old; a default one before Running.
     HealthSnapshot snapshot() const;
     bool isRunning() const { return m_thread.isRunning(); }
+    // Waits for the server's thread to end (after requestStop()); false on timeout. For an exit
+    // that cannot return to the event loop (see app/commands.cpp); otherwise use stateChanged().
+    bool waitForStopped(int timeoutMs) { return m_thread.wait(QDeadlineTimer(timeoutMs)); }
 
     // AdminBackend.
     Phase phase() const override { return state().phase; }
@@ -94,7 +99,7 @@ public:
     quint64 queryUsers(const UserQuery &query) override;
     UserPage usersPage() const override;
     quint64 submit(const AdminCommand &command) override;
-    QList<AdminResult> resultsAfter(quint64 lastId) const override;
+    QList<AdminResult> resultsAfter(quint64 lastSeq) const override;
     void subscribe(QObject *context, std::function<void()> changed) override;
 
 signals:
@@ -121,6 +126,7 @@ private:
     void keepResult(AdminResult result); // m_mutex held
     void failQueued(const QString &why);
     void finish();
+    void stopReader();
     void setState(Phase phase, quint16 port = 0, const QString &error = {});
 
     const Config m_config;
@@ -130,6 +136,8 @@ private:
     MarqueeServer *m_server = nullptr; // owned and touched on m_thread only
     QTimer *m_tick = nullptr; // on m_thread, a child of m_server
     TrafficMeter *m_meter = nullptr; // on m_thread, made with the server
+    AdminReader *m_reader = nullptr; // made and stopped on m_thread; runs a thread of its own
+    std::atomic<bool> m_countsArrived {false}; // reader -> server thread
     const LogBuffer *const m_logs;
     qint64 m_countsAtMs = -1; // server thread: when the costly counts were last taken
     AdminSnapshot m_counts; // server thread: those counts
@@ -142,12 +150,14 @@ private:
     HealthSnapshot m_snapshot;
     State m_state;
     AdminSnapshot m_admin;
+    AdminReader::Counts m_read; // the reader's latest counts
     std::optional<std::pair<quint64, UserQuery>> m_userQuery; // the newest one not yet run
     quint64 m_lastUserRequest = 0;
     UserPage m_usersPage;
     std::deque<std::pair<quint64, AdminCommand>> m_commands;
     quint64 m_lastCommand = 0;
     std::deque<AdminResult> m_results; // the last kKeptResults
+    quint64 m_lastResultSeq = 0;
     std::atomic<bool> m_adminWork {false}; // owner -> server thread: a query or command waits
 };
 

@@ -60,6 +60,10 @@ public:
     // transaction that cannot begin or commit throws StoreError.
     bool transaction(const std::function<bool(QSqlDatabase &)> &fn);
 
+    // Closes the calling thread's connection: a thread other than the owner's calls it before it
+    // ends. (After close() no connection is opened again: late callbacks at shutdown.)
+    void closeThreadConnection();
+
 private:
     void openConnection(const QString &name); // throws StoreError (Unavailable)
 
@@ -71,8 +75,6 @@ private:
     bool m_groupOpen = false;
     QList<std::function<void(bool)>> m_groupWaiters;
     std::unique_ptr<QObject> m_groupTimerContext; // cancels a pending commit with this object
-    void closeThreadConnection(); // after close() no connection is opened again (late callbacks at
-                                  // shutdown)
 };
 
 } // namespace marquee

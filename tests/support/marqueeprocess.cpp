@@ -80,7 +80,7 @@ bool MarqueeProcess::start(const QProcessEnvironment &environment, const QString
         return false;
     }
     static const QRegularExpression listening(
-        QStringLiteral("listening on http://[^:\\s]+:(\\d+)"));
+        QStringLiteral("listening on http://(?:\\[[^\\]]*\\]|[^:/\\s\"]+):(\\d+)"));
     const QDeadlineTimer deadline(timeoutMs);
     while (m_port == 0 && !deadline.hasExpired() && m_process.state() == QProcess::Running) {
         m_process.waitForFinished(50);
