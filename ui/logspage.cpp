@@ -204,8 +204,12 @@ void LogsPage::poll()
     m_pending += lines;
     if (!m_paused)
         flushPending();
-    else if (m_pending.size() > m_model->cap())
-        m_pending.remove(0, m_pending.size() - m_model->cap());
+    else if (m_pending.size() > m_model->cap()) {
+        // Paused longer than the view can hold: the oldest waiting lines are dropped, and said.
+        const qsizetype drop = m_pending.size() - m_model->cap();
+        m_pending.remove(0, drop);
+        m_missed += qint64(drop);
+    }
     m_status->setText(m_paused
             ? tr("Paused · new lines waiting: %1").arg(formatCount(m_pending.size()))
             : (m_missed > 0 ? tr("Lines the log buffer dropped before they could be shown: %1")

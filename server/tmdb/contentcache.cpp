@@ -101,6 +101,7 @@ void ContentCache::put(const QString &key, const CacheEntry &entry, bool persist
 
 void ContentCache::clear()
 {
+    m_countedAtMs = -1; // /health counts again at once
     m_lru.clear();
     m_index.clear();
     m_memoryBytes = 0;
@@ -110,6 +111,7 @@ void ContentCache::clear()
 
 qint64 ContentCache::clearCategory(const QString &category)
 {
+    m_countedAtMs = -1;
     qint64 removed = 0;
     for (auto it = m_lru.begin(); it != m_lru.end();) {
         if (it->second.category != category) {
@@ -136,6 +138,7 @@ qint64 ContentCache::clearCategory(const QString &category)
 
 qint64 ContentCache::removeExpired()
 {
+    m_countedAtMs = -1;
     const qint64 nowMs = now();
     qint64 removed = 0;
     for (auto it = m_lru.begin(); it != m_lru.end();) {
