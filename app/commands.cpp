@@ -22,13 +22,13 @@
 #include <QFileInfo>
 #include <QNetworkProxy>
 #include <QProcessEnvironment>
+#include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QUrl>
 
-#include <atomic>
 #include <cstdio>
-#include <cstdlib>
 #include <mutex>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -385,7 +385,27 @@ QList<SettingView> settingViews(const Config &config, const ConfigSources &sourc
 int serveWithWindow(
     const Config &config, Logger &logger, const UiModule &ui, const UiOptions &options)
 {
+    // The hook below refers to the server: it goes after the server (and its threads) are gone.
+    const auto unhook = qScopeGuard([&logger] { logger.setMessageHook({}); });
     ServerThread server(config, &logger, logger.buffer());
+    // Qt's X11 platform ends the process with exit(1) when the X server goes away (a logout, a
+    // closed `ssh -X`), right after logging "The X11 connection broke" on the GUI thread; exit()
+    // would then destroy statics under a server still serving. Seeing that line, the server is
+    // stopped gracefully first (its requests finish, the database closes), then exit goes on.
+    // Qt 6.4's wording (docs/qt64.md); set before any other thread logs.
+    logger.setMessageHook(
+        [&server, &logger](const QString &level, const QString &, const QString &message) {
+            if (level != QLatin1String("warning")
+                || !message.startsWith(QLatin1String("The X11 connection broke"))
+                || QThread::currentThread() != qApp->thread())
+                return;
+            // Through the logger itself: inside Qt's message handler, qWarning() would bypass it.
+            logger.logMessage(QStringLiteral("warning"), QStringLiteral("marquee.app"),
+                QStringLiteral("the display has gone: stopping the server"));
+            server.requestStop();
+            server.waitForStopped(30000);
+            logger.flush();
+        });
     SignalWatcher signals_;
     QObject::connect(&signals_, &SignalWatcher::terminationRequested, &server, [&server](int sig) {
         qCInfo(lcApp) << "signal" << sig << "received";
@@ -417,40 +437,7 @@ int serveWithWindow(
         logger.flush();
         return 0;
     }
-    // Qt's X11 platform ends the process with exit() when the X server goes away (a logout, a
-    // closed `ssh -X`): the handlers exit() runs would tear down Qt's globals (QtSql's among
-    // them) under the server's thread. This one, registered after them and so run before them,
-    // stops the server gracefully first. The one process-wide hook of this kind; it does nothing
-    // once this function has returned.
-    // Qt Network makes some globals on first use (the application proxy, the socket engines'
-    // list): made only after this registration, they would be destroyed before it runs, under a
-    // server still accepting connections. Used once here, they are made before it.
-    {
-        QNetworkProxy::applicationProxy();
-        int pair[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0) {
-            QTcpSocket warmUp;
-            if (!warmUp.setSocketDescriptor(pair[0]))
-                ::close(pair[0]);
-            warmUp.close();
-            ::close(pair[1]);
-        }
-    }
-    static std::atomic<ServerThread *> exiting {nullptr};
-    static std::atomic<int> exitWaitMs {0};
-    static std::once_flag registered;
-    std::call_once(registered, [] {
-        std::atexit([] {
-            if (ServerThread *s = exiting.exchange(nullptr)) {
-                s->requestStop();
-                s->waitForStopped(exitWaitMs.load());
-            }
-        });
-    });
-    exitWaitMs = config.shutdownGraceMs + 2000;
-    exiting = &server;
     const int code = ui.run(server, options);
-    exiting = nullptr;
     logger.flush();
     return code;
 }

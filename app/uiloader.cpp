@@ -5,93 +5,75 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLibrary>
+#include <QLibraryInfo>
 
-#include <cerrno>
-#include <cstddef>
-#include <cstring>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
+#include <dlfcn.h>
 
 namespace marquee {
 
 namespace {
 
-// Connects to a Unix socket (a path, or an abstract name starting with '@'); true if accepted.
-bool unixSocketAnswers(const QByteArray &path)
+// Whether Qt has the platform plugin (libqxcb.so, libqwayland-*.so) at all.
+bool hasPlatformPlugin(const char *prefix)
 {
-    sockaddr_un address {};
-    if (path.isEmpty() || size_t(path.size()) >= sizeof(address.sun_path))
-        return false;
-    address.sun_family = AF_UNIX;
-    std::memcpy(address.sun_path, path.constData(), size_t(path.size()));
-    socklen_t length = socklen_t(offsetof(sockaddr_un, sun_path) + size_t(path.size()));
-    if (path.startsWith('@'))
-        address.sun_path[0] = '\0'; // Linux's abstract namespace (where Xorg listens too)
-    else
-        length += 1;
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    const bool ok = ::connect(fd, reinterpret_cast<const sockaddr *>(&address), length) == 0;
-    ::close(fd);
-    return ok;
+    const QDir platforms(
+        QLibraryInfo::path(QLibraryInfo::PluginsPath) + QStringLiteral("/platforms"));
+    return !platforms.entryList({QString::fromLatin1(prefix) + QStringLiteral("*.so")}, QDir::Files)
+                .isEmpty();
 }
 
-// Connects to host:port over TCP within a second (X11 forwarded by ssh: localhost:10).
-bool tcpAnswers(const QByteArray &host, int port)
+// Opens `library` (no link-time dependency: only a desktop has it) and resolves `names`.
+struct Library
 {
-    addrinfo hints {};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo *found = nullptr;
-    if (::getaddrinfo(host.constData(), QByteArray::number(port).constData(), &hints, &found) != 0)
-        return false;
-    bool ok = false;
-    for (addrinfo *a = found; a && !ok; a = a->ai_next) {
-        const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            continue;
-        if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-            ok = true;
-        } else if (errno == EINPROGRESS) {
-            pollfd p {fd, POLLOUT, 0};
-            int error = 0;
-            socklen_t len = sizeof error;
-            ok = ::poll(&p, 1, 1000) == 1
-                && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0;
-        }
-        ::close(fd);
+    explicit Library(const char *library)
+        : handle(::dlopen(library, RTLD_NOW | RTLD_LOCAL))
+    { }
+    ~Library()
+    {
+        if (handle)
+            ::dlclose(handle);
     }
-    ::freeaddrinfo(found);
-    return ok;
-}
+    Q_DISABLE_COPY_MOVE(Library)
+    template<typename F> F get(const char *name) const
+    {
+        return handle ? reinterpret_cast<F>(::dlsym(handle, name)) : nullptr;
+    }
+    void *handle;
+};
 
-// DISPLAY is [host]:number[.screen].
+// What Qt's xcb platform will do first: connect (with XAUTHORITY's cookie) to DISPLAY. A socket
+// that accepts is not enough: an X server refusing our credentials makes Qt abort.
 bool x11Answers(const QByteArray &display)
 {
-    const int colon = int(display.lastIndexOf(':'));
-    if (colon < 0)
+    if (!hasPlatformPlugin("libqxcb"))
         return false;
-    const QByteArray host = display.left(colon);
-    bool numeric = false;
-    const int number = display.mid(colon + 1).split('.').value(0).toInt(&numeric);
-    if (!numeric)
+    const Library xcb("libxcb.so.1");
+    const auto connect = xcb.get<void *(*)(const char *, int *)>("xcb_connect");
+    const auto hasError = xcb.get<int (*)(void *)>("xcb_connection_has_error");
+    const auto disconnect = xcb.get<void (*)(void *)>("xcb_disconnect");
+    if (!connect || !hasError || !disconnect)
         return false;
-    if (host.isEmpty() || host == "unix") {
-        const QByteArray path = "/tmp/.X11-unix/X" + QByteArray::number(number);
-        return unixSocketAnswers(path) || unixSocketAnswers('@' + path);
-    }
-    return tcpAnswers(host, 6000 + number);
+    void *connection = connect(display.constData(), nullptr);
+    const bool ok = connection && hasError(connection) == 0;
+    if (connection)
+        disconnect(connection); // also a connection in error: xcb allocated it
+    return ok;
 }
 
 bool waylandAnswers(const QByteArray &name)
 {
-    if (name.startsWith('/'))
-        return unixSocketAnswers(name);
-    const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
-    return !runtime.isEmpty() && unixSocketAnswers(runtime + '/' + name);
+    if (!hasPlatformPlugin("libqwayland"))
+        return false;
+    const Library client("libwayland-client.so.0");
+    const auto connect = client.get<void *(*)(const char *)>("wl_display_connect");
+    const auto disconnect = client.get<void (*)(void *)>("wl_display_disconnect");
+    if (!connect || !disconnect)
+        return false;
+    void *display = connect(name.constData());
+    if (!display)
+        return false;
+    disconnect(display);
+    return true;
 }
 
 } // namespace

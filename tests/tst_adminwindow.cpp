@@ -572,6 +572,48 @@ private slots:
         QCOMPARE(server.process().exitCode(), 0);
     }
 
+    // An X server that is there but refuses us (sudo, su, a reused ssh display): headless too,
+    // not Qt's abort.
+    void refusingDisplayRunsHeadless()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("Xvfb")).isEmpty()
+            || QStandardPaths::findExecutable(QStringLiteral("xauth")).isEmpty())
+            QSKIP("Xvfb or xauth is not installed (scripts/setup.sh test installs them)");
+        const int display = 480 + QCoreApplication::applicationPid() % 300;
+        // The server wants a cookie; the client will have none.
+        const QString authFile = m_dir.filePath(QStringLiteral("xauth-%1").arg(display));
+        QCOMPARE(QProcess::execute(QStringLiteral("xauth"),
+                     {QStringLiteral("-q"), QStringLiteral("-f"), authFile, QStringLiteral("add"),
+                         QStringLiteral(":%1").arg(display), QStringLiteral("."),
+                         QString::fromLatin1(QByteArray(16, '\x5a').toHex())}),
+            0);
+        QProcess x;
+        x.start(QStringLiteral("Xvfb"),
+            {QStringLiteral(":%1").arg(display), QStringLiteral("-auth"), authFile,
+                QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+        QVERIFY(x.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QFile::exists(QStringLiteral("/tmp/.X11-unix/X%1").arg(display)), 10000);
+        const QString home = m_dir.filePath(QStringLiteral("home%1").arg(++m_count));
+        QDir().mkpath(home);
+        QProcessEnvironment env = MarqueeProcess::cleanEnvironment(home);
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.insert(QStringLiteral("DISPLAY"), QStringLiteral(":%1").arg(display));
+        env.insert(QStringLiteral("XAUTHORITY"), m_dir.filePath(QStringLiteral("no-such-file")));
+        env.insert(QStringLiteral("PORT"), QStringLiteral("0"));
+        MarqueeProcess server;
+        server.setWindowed(true);
+        const bool started = server.start(env, home);
+        x.kill();
+        x.waitForFinished();
+        QVERIFY2(started, qPrintable(server.errorString()));
+        QVERIFY2(server.standardError().contains(QStringLiteral("running headless: no display")),
+            qPrintable(server.standardError()));
+        QVERIFY(server.terminate());
+        QCOMPARE(server.process().exitCode(), 0);
+    }
+
     // The X server goes away under an open window (a logout, a closed ssh -X): Qt's X11 platform
     // exits the process, and the server stops gracefully on the way out (no crash). Three times:
     // the crash this guards against came in a fraction of the runs.

@@ -106,7 +106,7 @@ QStringList Config::secrets() const
     QStringList s {tmdbApiKey, clerkSecretKey, clerkWebhookSecret, database.password};
     // A password written into a URL setting (https://user:password@host/...) is a secret too.
     for (const QString &url : {tmdbBaseUrl, clerkApiUrl, clerkJwksUrl})
-        s << QUrl(url).password();
+        s << QUrl(url).password() << QUrl(url).password(QUrl::FullyEncoded);
     s.removeAll(QString());
     return s;
 }
@@ -117,7 +117,7 @@ QStringList Config::describe() const
         QStringLiteral("database = %1").arg(database.describe()),
         QStringLiteral("environment = %1").arg(runEnvironmentName(environment)),
         QStringLiteral("tmdb = %1 (key %2)")
-            .arg(tmdbBaseUrl,
+            .arg(QUrl(tmdbBaseUrl).toString(QUrl::RemovePassword),
                 tmdbApiKey.isEmpty() ? QStringLiteral("not set: demo catalogue")
                                      : maskSecret(tmdbApiKey)),
         QStringLiteral("clerk = %1")

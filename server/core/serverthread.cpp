@@ -129,9 +129,11 @@ void ServerThread::startServer()
         }
         announceUpdate();
     };
+    // The reader ends before the database closes, whoever starts the shutdown.
+    connect(m_server, &MarqueeServer::shuttingDown, m_context, [this] { stopReader(); });
     m_tick->start(kTickMs);
     publish();
-    publishAdmin(true);
+    publishAdmin(Counts::Request);
     setState(Phase::Running, m_server->port());
     onTick(); // a stop requested before the start is honoured now
 }
@@ -150,13 +152,13 @@ void ServerThread::onTick()
     if (m_adminWork.exchange(false, std::memory_order_acq_rel))
         runQueued();
     if (m_countsArrived.exchange(false, std::memory_order_acq_rel)) {
-        publishAdmin(false); // the reader brought new counts: show them now
+        publishAdmin(Counts::Arrived); // the reader brought new counts: show them now
         announceUpdate();
     }
     if (++m_ticks * kTickMs >= kSnapshotIntervalMs) {
         m_ticks = 0;
         publish();
-        publishAdmin(false);
+        publishAdmin(Counts::WhenDue);
         announceUpdate();
     }
 }
@@ -178,7 +180,7 @@ void ServerThread::stopReader()
 
 void ServerThread::finish()
 {
-    stopReader(); // a stop not requested by us (none today) still ends the reader first
+    stopReader(); // normally done at shuttingDown() already
     // No tick after this: one due in this same pass of the event loop (the grace timer and the
     // tick can expire together) would find the server gone.
     m_tick->stop();
@@ -298,7 +300,8 @@ void ServerThread::runQueued()
     std::deque<std::pair<quint64, AdminCommand>> commands;
     {
         QMutexLocker lock(&m_mutex);
-        query.swap(m_userQuery);
+        if (m_reader)
+            query.swap(m_userQuery); // else failQueued() answers it when the server is gone
         commands.swap(m_commands);
     }
     QList<AdminResult> results;
@@ -316,7 +319,7 @@ void ServerThread::runQueued()
         for (AdminResult &r : results)
             keepResult(std::move(r));
     }
-    publishAdmin(true); // what the actions changed shows soon (the counts follow)
+    publishAdmin(Counts::Request); // what the actions changed shows soon (the counts follow)
     announceUpdate();
 }
 
@@ -372,18 +375,22 @@ static QString tmdbMode(const QString &status)
     return status; // demo | offline
 }
 
-void ServerThread::publishAdmin(bool refreshCounts)
+void ServerThread::publishAdmin(Counts counts)
 {
     CatalogueService *catalogue = m_server->catalogue();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (refreshCounts || m_countsAtMs < 0 || now - m_countsAtMs >= kCountsIntervalMs) {
+    const bool due
+        = counts == Counts::Request || m_countsAtMs < 0 || now - m_countsAtMs >= kCountsIntervalMs;
+    if (due) {
         m_countsAtMs = now;
-        AdminSnapshot &c = m_counts;
-        c.lanUrls = lanUrls(m_config.host, m_server->port());
+        m_counts.lanUrls = lanUrls(m_config.host, m_server->port());
         // The counts that cost a scan are read by the reader's thread; the last ones it brought
-        // are used meanwhile.
+        // are used meanwhile, and the new ones shown when they arrive (Counts::Arrived).
         if (m_reader)
             m_reader->requestCounts();
+    }
+    if (due || counts == Counts::Arrived) {
+        AdminSnapshot &c = m_counts;
         AdminReader::Counts read;
         {
             QMutexLocker lock(&m_mutex);

@@ -119,7 +119,10 @@ private:
     void startServer();
     void onTick();
     void publish();
-    void publishAdmin(bool refreshCounts);
+    // Counts::Request: ask the reader for new counts now (after an action, at start); WhenDue:
+    // every kCountsIntervalMs; Arrived: rebuild from the counts the reader just brought.
+    enum class Counts { WhenDue, Request, Arrived };
+    void publishAdmin(Counts counts);
     void runQueued();
     AdminResult run(const AdminCommand &command);
     void announceUpdate();

@@ -52,6 +52,8 @@ void Logger::write(const LogRecord &record, bool batched)
 void Logger::logMessage(const QString &level, const QString &category, const QString &message)
 {
     write(m_formatter.qtRecord(level, category, message), false);
+    if (m_messageHook)
+        m_messageHook(level, category, message);
 }
 
 void Logger::logAccess(const AccessRecord &record)

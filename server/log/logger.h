@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <functional>
 
 namespace marquee {
 
@@ -44,8 +45,14 @@ public:
     void flush() { m_sink.flush(); } // writes batched access lines now
     LogBuffer *buffer() { return &m_buffer; }
     const LogBuffer *buffer() const { return &m_buffer; }
+    // Called after each Qt message is written, on the thread that logged it, with no lock of the
+    // logger held. Set it before any other thread logs (it is read without a lock).
+    using MessageHook = std::function<void(
+        const QString &level, const QString &category, const QString &message)>;
+    void setMessageHook(MessageHook hook) { m_messageHook = std::move(hook); }
 
 private:
+    MessageHook m_messageHook;
     void write(const LogRecord &record, bool batched);
 
     LogFormatter m_formatter;
