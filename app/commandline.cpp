@@ -52,14 +52,18 @@ CommandLine CommandLine::parse(const QStringList &args)
         } else if (arg == QLatin1String("--lang")) {
             if (!takeValue(&cl.language))
                 return cl;
-            static const QRegularExpression code(
-                QStringLiteral("^[a-z]{2,3}([_-][A-Za-z]{2,4})?$"));
-            if (!code.match(cl.language).hasMatch()) {
+            // A language code as --lang de or fr_CA, or as $LANG writes it (de_DE.UTF-8,
+            // ca_ES@valencia): the encoding and modifier say nothing about the language.
+            static const QRegularExpression code(QStringLiteral(
+                "^([a-z]{2,3}(?:[_-][A-Za-z]{2,4})?)(?:\\.[A-Za-z0-9-]+)?(?:@[A-Za-z0-9]+)?$"));
+            const QRegularExpressionMatch m = code.match(cl.language);
+            if (!m.hasMatch()) {
                 cl.error = QStringLiteral(
                     "--lang needs a language code such as de or fr_CA (got \"%1\")")
                                .arg(cl.language.left(40));
                 return cl;
             }
+            cl.language = m.captured(1);
         } else if (arg == QLatin1String("--env-file")) {
             if (!takeValue(&cl.envFile))
                 return cl;

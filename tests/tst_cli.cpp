@@ -49,6 +49,18 @@ private slots:
         QVERIFY(QRegularExpression(QStringLiteral("^marquee \\d+\\.\\d+\\.\\d+"))
                     .match(version.out)
                     .hasMatch());
+        // --lang takes a code as users write it, $LANG's form too; anything else is refused.
+        for (const char *code : {"de", "fr_CA", "es-ES", "de_DE.UTF-8", "ca_ES@valencia"})
+            QCOMPARE(
+                run({QStringLiteral("--lang"), QLatin1String(code), QStringLiteral("--version")})
+                    .exitCode,
+                0);
+        for (const char *code : {"", "german", "de DE", "../../etc", "de_DE.UTF-8.x"}) {
+            const Run refused
+                = run({QStringLiteral("--lang"), QLatin1String(code), QStringLiteral("--version")});
+            QCOMPARE(refused.exitCode, 2);
+            QVERIFY2(refused.err.contains(QLatin1String("--lang")), qPrintable(refused.err));
+        }
         const Run bad = run({QStringLiteral("--frobnicate")});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY(bad.err.contains(QLatin1String("--frobnicate")));
