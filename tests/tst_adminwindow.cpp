@@ -177,6 +177,41 @@ class TestAdminWindow : public QObject
             + QGuiApplication::platformName();
     }
 
+    QString freshHome()
+    {
+        const QString home = m_dir.filePath(QStringLiteral("home%1").arg(++m_count));
+        QDir().mkpath(home);
+        return home;
+    }
+
+    // The clean environment of a windowed `marquee` on X display `display` (":4242"), port 0.
+    static QProcessEnvironment x11Environment(const QString &home, const QString &display)
+    {
+        QProcessEnvironment env = MarqueeProcess::cleanEnvironment(home);
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.insert(QStringLiteral("DISPLAY"), display);
+        env.insert(QStringLiteral("PORT"), QStringLiteral("0"));
+        return env;
+    }
+
+    // Starts Xvfb on :display (extra arguments after it) and waits for its socket.
+    static bool startXvfb(QProcess &x, int display, const QStringList &extra = {})
+    {
+        x.start(QStringLiteral("Xvfb"),
+            QStringList {QStringLiteral(":%1").arg(display), QStringLiteral("-nolisten"),
+                QStringLiteral("tcp")}
+                + extra);
+        if (!x.waitForStarted())
+            return false;
+        QElapsedTimer waited;
+        waited.start();
+        const QString socket = QStringLiteral("/tmp/.X11-unix/X%1").arg(display);
+        while (!QFile::exists(socket) && waited.elapsed() < 10000)
+            QTest::qWait(20);
+        return QFile::exists(socket);
+    }
+
 private slots:
     void initTestCase() { installTranslations(QStringLiteral("en")); }
 
@@ -502,8 +537,7 @@ private slots:
         FakeTmdb tmdb(QStringLiteral(MARQUEE_TMDB_SPEC));
         QVERIFY2(tmdb.start(), notStarted("fake TMDB", tmdb.errorString()));
         tmdb.setDelay(400);
-        const QString home = m_dir.filePath(QStringLiteral("home%1").arg(++m_count));
-        QDir().mkpath(home);
+        const QString home = freshHome();
         QProcessEnvironment env = MarqueeProcess::cleanEnvironment(home);
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("PORT"), QStringLiteral("0"));
@@ -553,13 +587,8 @@ private slots:
     // so and runs headless.
     void staleDisplayRunsHeadless()
     {
-        const QString home = m_dir.filePath(QStringLiteral("home%1").arg(++m_count));
-        QDir().mkpath(home);
-        QProcessEnvironment env = MarqueeProcess::cleanEnvironment(home);
-        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
-        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-        env.insert(QStringLiteral("DISPLAY"), QStringLiteral(":4242"));
-        env.insert(QStringLiteral("PORT"), QStringLiteral("0"));
+        const QString home = freshHome();
+        const QProcessEnvironment env = x11Environment(home, QStringLiteral(":4242"));
         MarqueeProcess server;
         server.setWindowed(true);
         QVERIFY2(server.start(env, home), qPrintable(server.errorString()));
@@ -588,20 +617,10 @@ private slots:
                          QString::fromLatin1(QByteArray(16, '\x5a').toHex())}),
             0);
         QProcess x;
-        x.start(QStringLiteral("Xvfb"),
-            {QStringLiteral(":%1").arg(display), QStringLiteral("-auth"), authFile,
-                QStringLiteral("-nolisten"), QStringLiteral("tcp")});
-        QVERIFY(x.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(
-            QFile::exists(QStringLiteral("/tmp/.X11-unix/X%1").arg(display)), 10000);
-        const QString home = m_dir.filePath(QStringLiteral("home%1").arg(++m_count));
-        QDir().mkpath(home);
-        QProcessEnvironment env = MarqueeProcess::cleanEnvironment(home);
-        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
-        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-        env.insert(QStringLiteral("DISPLAY"), QStringLiteral(":%1").arg(display));
+        QVERIFY(startXvfb(x, display, {QStringLiteral("-auth"), authFile}));
+        const QString home = freshHome();
+        QProcessEnvironment env = x11Environment(home, QStringLiteral(":%1").arg(display));
         env.insert(QStringLiteral("XAUTHORITY"), m_dir.filePath(QStringLiteral("no-such-file")));
-        env.insert(QStringLiteral("PORT"), QStringLiteral("0"));
         MarqueeProcess server;
         server.setWindowed(true);
         const bool started = server.start(env, home);
@@ -624,19 +643,10 @@ private slots:
         for (int run = 0; run < 3; ++run) {
             const int display = 170 + (QCoreApplication::applicationPid() + run) % 300;
             QProcess x;
-            x.start(QStringLiteral("Xvfb"),
-                {QStringLiteral(":%1").arg(display), QStringLiteral("-nolisten"),
-                    QStringLiteral("tcp")});
-            QVERIFY(x.waitForStarted());
-            QTRY_VERIFY_WITH_TIMEOUT(
-                QFile::exists(QStringLiteral("/tmp/.X11-unix/X%1").arg(display)), 10000);
-            const QString home = m_dir.filePath(QStringLiteral("home%1").arg(++m_count));
-            QDir().mkpath(home);
-            QProcessEnvironment env = MarqueeProcess::cleanEnvironment(home);
-            env.remove(QStringLiteral("QT_QPA_PLATFORM"));
-            env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-            env.insert(QStringLiteral("DISPLAY"), QStringLiteral(":%1").arg(display));
-            env.insert(QStringLiteral("PORT"), QStringLiteral("0"));
+            QVERIFY(startXvfb(x, display));
+            const QString home = freshHome();
+            const QProcessEnvironment env
+                = x11Environment(home, QStringLiteral(":%1").arg(display));
             MarqueeProcess server;
             server.setWindowed(true);
             QVERIFY2(server.start(env, home), qPrintable(server.errorString()));

@@ -334,6 +334,26 @@
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
+    <message>
+        <source>debug</source>
+        <translation>Debug</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>fatal</source>
+        <translation>Schwerwiegend</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
 </context>
 <context>
     <name>marquee::ui::LogsPage</name>

@@ -334,6 +334,26 @@
         <source>Message</source>
         <translation>Mensaje</translation>
     </message>
+    <message>
+        <source>debug</source>
+        <translation>depuración</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>advertencia</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <source>fatal</source>
+        <translation>fatal</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>info</translation>
+    </message>
 </context>
 <context>
     <name>marquee::ui::LogsPage</name>

@@ -334,6 +334,26 @@
         <source>Message</source>
         <translation>Message</translation>
     </message>
+    <message>
+        <source>debug</source>
+        <translation>débogage</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>avertissement</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>erreur</translation>
+    </message>
+    <message>
+        <source>fatal</source>
+        <translation>fatal</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>info</translation>
+    </message>
 </context>
 <context>
     <name>marquee::ui::LogsPage</name>

@@ -25,6 +25,22 @@ int LogModel::severity(const QString &level)
     return i < 0 ? 1 : i;
 }
 
+QString LogModel::levelTitle(const QString &level)
+{
+    switch (severity(level)) {
+    case 0:
+        return tr("debug");
+    case 2:
+        return tr("warning");
+    case 3:
+        return tr("error");
+    case 4:
+        return tr("fatal");
+    default:
+        return tr("info");
+    }
+}
+
 void LogModel::append(const QList<LogEntry> &lines)
 {
     if (lines.isEmpty())
@@ -82,7 +98,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case Time:
         return e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
     case Level:
-        return e.level;
+        return role == Qt::DisplayRole ? levelTitle(e.level) : e.level;
     case Category:
         return e.category;
     case Message:

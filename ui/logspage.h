@@ -37,6 +37,7 @@ public:
     quint64 lastId() const { return m_lines.empty() ? 0 : m_lines.back().id; }
 
     static int severity(const QString &level); // debug 0 .. fatal 4
+    static QString levelTitle(const QString &level); // translated
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -132,8 +132,7 @@ void ServerThread::startServer()
     // The reader ends before the database closes, whoever starts the shutdown.
     connect(m_server, &MarqueeServer::shuttingDown, m_context, [this] { stopReader(); });
     m_tick->start(kTickMs);
-    publish();
-    publishAdmin(Counts::Request);
+    publishAdmin(Counts::Request); // publishes the health snapshot too
     setState(Phase::Running, m_server->port());
     onTick(); // a stop requested before the start is honoured now
 }
@@ -157,17 +156,17 @@ void ServerThread::onTick()
     }
     if (++m_ticks * kTickMs >= kSnapshotIntervalMs) {
         m_ticks = 0;
-        publish();
-        publishAdmin(Counts::WhenDue);
+        publishAdmin(Counts::WhenDue); // publishes the health snapshot too
         announceUpdate();
     }
 }
 
-void ServerThread::publish()
+HealthSnapshot ServerThread::publish()
 {
     const HealthSnapshot h = m_server->health();
     QMutexLocker lock(&m_mutex);
     m_snapshot = h;
+    return h;
 }
 
 void ServerThread::stopReader()
@@ -424,7 +423,7 @@ void ServerThread::publishAdmin(Counts counts)
     }
 
     AdminSnapshot a = m_counts;
-    a.health = m_server->health();
+    a.health = publish(); // one health() a snapshot, for both views
     a.listenUrl = QStringLiteral("http://%1:%2")
                       .arg(m_config.host.contains(QLatin1Char(':'))
                               ? QStringLiteral("[%1]").arg(m_config.host)

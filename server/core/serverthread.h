@@ -118,7 +118,7 @@ private:
     // On the server's thread.
     void startServer();
     void onTick();
-    void publish();
+    HealthSnapshot publish(); // also returns what it published
     // Counts::Request: ask the reader for new counts now (after an action, at start); WhenDue:
     // every kCountsIntervalMs; Arrived: rebuild from the counts the reader just brought.
     enum class Counts { WhenDue, Request, Arrived };

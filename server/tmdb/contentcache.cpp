@@ -109,12 +109,13 @@ void ContentCache::clear()
         QSqlQuery(m_db->connection()).exec(QStringLiteral("DELETE FROM content_cache"));
 }
 
-qint64 ContentCache::clearCategory(const QString &category)
+qint64 ContentCache::removeWhere(const std::function<bool(const CacheEntry &)> &match,
+    const QString &whereSql, const QVariant &bound, const char *what)
 {
-    m_countedAtMs = -1;
+    m_countedAtMs = -1; // /health counts again at once
     qint64 removed = 0;
     for (auto it = m_lru.begin(); it != m_lru.end();) {
-        if (it->second.category != category) {
+        if (!match(it->second)) {
             ++it;
             continue;
         }
@@ -126,41 +127,27 @@ qint64 ContentCache::clearCategory(const QString &category)
     if (!m_db)
         return removed;
     QSqlQuery q(m_db->connection());
-    q.prepare(QStringLiteral("DELETE FROM content_cache WHERE category = ?"));
-    q.addBindValue(category);
+    q.prepare(QStringLiteral("DELETE FROM content_cache WHERE ") + whereSql);
+    q.addBindValue(bound);
     if (!q.exec()) {
-        qCWarning(lcCache) << "cache purge failed:" << q.lastError().text();
+        qCWarning(lcCache) << what << "failed:" << q.lastError().text();
         return removed;
     }
     // An entry in both layers is counted once: the rows are what the statistics count.
     return qMax<qint64>(removed, q.numRowsAffected());
 }
 
+qint64 ContentCache::clearCategory(const QString &category)
+{
+    return removeWhere([&category](const CacheEntry &e) { return e.category == category; },
+        QStringLiteral("category = ?"), category, "cache purge");
+}
+
 qint64 ContentCache::removeExpired()
 {
-    m_countedAtMs = -1;
     const qint64 nowMs = now();
-    qint64 removed = 0;
-    for (auto it = m_lru.begin(); it != m_lru.end();) {
-        if (it->second.isFresh(nowMs)) {
-            ++it;
-            continue;
-        }
-        m_memoryBytes -= it->second.cost();
-        m_index.remove(it->first);
-        it = m_lru.erase(it);
-        ++removed;
-    }
-    if (!m_db)
-        return removed;
-    QSqlQuery q(m_db->connection());
-    q.prepare(QStringLiteral("DELETE FROM content_cache WHERE expires_at <= ?"));
-    q.addBindValue(nowMs);
-    if (!q.exec()) {
-        qCWarning(lcCache) << "cache prune failed:" << q.lastError().text();
-        return removed;
-    }
-    return qMax<qint64>(removed, q.numRowsAffected());
+    return removeWhere([nowMs](const CacheEntry &e) { return !e.isFresh(nowMs); },
+        QStringLiteral("expires_at <= ?"), nowMs, "cache prune");
 }
 
 QList<ContentCache::CategoryStats> ContentCache::memoryStats() const

@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QString>
+#include <QVariant>
 
 #include <functional>
 #include <list>
@@ -77,6 +78,10 @@ public:
 private:
     using Lru = std::list<std::pair<QString, CacheEntry>>;
     void remember(const QString &key, CacheEntry entry);
+    // Removes the memory entries `match` accepts and the rows `whereSql` (one `?`, bound to
+    // `bound`) selects; returns the larger count (what clearCategory/removeExpired report).
+    qint64 removeWhere(const std::function<bool(const CacheEntry &)> &match,
+        const QString &whereSql, const QVariant &bound, const char *what);
 
     Database *m_db;
     std::function<qint64()> m_clock; // empty: the real time
