@@ -8,6 +8,8 @@
 #include "core/serverthread.h"
 #include "log/categories.h"
 #include "log/logger.h"
+#include "runningserver.h"
+#include "sdnotify.h"
 #include "signalwatcher.h"
 #include "store/migrations.h"
 #include "store/userstore.h"
@@ -409,6 +411,7 @@ int serveWithWindow(
     SignalWatcher signals_;
     QObject::connect(&signals_, &SignalWatcher::terminationRequested, &server, [&server](int sig) {
         qCInfo(lcApp) << "signal" << sig << "received";
+        sdNotify("STOPPING=1");
         server.requestStop();
     });
     server.start();
@@ -427,9 +430,14 @@ int serveWithWindow(
         return 1;
     }
     QObject::connect(&server, &ServerThread::stateChanged, qApp, [&server] {
-        if (server.state().phase == ServerThread::Phase::Stopped)
+        const ServerThread::Phase phase = server.state().phase;
+        if (phase == ServerThread::Phase::Stopping)
+            sdNotify("STOPPING=1");
+        if (phase == ServerThread::Phase::Stopped)
             QCoreApplication::exit(0);
     });
+    if (server.state().phase == ServerThread::Phase::Running)
+        sdNotify("READY=1");
     if (server.state().phase != ServerThread::Phase::Running) {
         // A signal arrived while it started: no window, just the graceful stop.
         if (server.state().phase != ServerThread::Phase::Stopped)
@@ -450,6 +458,7 @@ int serve(const Config &config, Logger &logger)
     SignalWatcher signals_;
     QObject::connect(&signals_, &SignalWatcher::terminationRequested, &server, [&server](int sig) {
         qCInfo(lcApp) << "signal" << sig << "received";
+        sdNotify("STOPPING=1");
         server.shutdown();
     });
     QObject::connect(&server, &MarqueeServer::stopped, qApp, [] { QCoreApplication::exit(0); });
@@ -458,6 +467,7 @@ int serve(const Config &config, Logger &logger)
         printLine(stderr, QStringLiteral("marquee: cannot start: %1").arg(error));
         return 1;
     }
+    sdNotify("READY=1");
     const int code = QCoreApplication::exec();
     logger.flush();
     return code;
@@ -479,6 +489,14 @@ int runCommand(const CommandLine &cl, Logger &logger, const UiModule *ui)
     const LogInstallation installed(logger);
     const QString cmd = cl.command.value(0);
     const QStringList rest = cl.command.mid(1);
+    if (cmd.isEmpty() || cmd == QLatin1String("serve")) {
+        // A server already answering where this one would listen (most often the packaged
+        // service, when the desktop app is started beside it): say so rather than fight it.
+        if (const auto running = findRunningServer(config->host, config->port)) {
+            printLine(stderr, QStringLiteral("marquee: %1").arg(describeRunningServer(*running)));
+            return ui ? ui->alreadyRunning(*running) : 1;
+        }
+    }
     if ((cmd.isEmpty() || cmd == QLatin1String("serve")) && ui) {
         for (const QString &line : config->describe())
             qCInfo(lcConfig).noquote() << line;

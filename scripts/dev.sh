@@ -2,6 +2,7 @@
 # The README's two commands:
 #   scripts/dev.sh run  [marquee flags...]   install what is missing, build, start the server
 #   scripts/dev.sh test [ctest flags...]     install what is missing, build, run every test
+#   scripts/dev.sh package                   build the .deb and .tar.gz into build/packages
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cmd="${1:-}"; shift || true
@@ -30,8 +31,15 @@ case "$cmd" in
     cd "$build"
     exec ctest --output-on-failure -j "$jobs" "$@"
     ;;
+  package)
+    "$root/scripts/setup.sh" build
+    "$root/scripts/setup.sh" package
+    configure_and_build
+    (cd "$build" && cpack)
+    ls -l "$build"/packages/*.deb "$build"/packages/*.tar.gz
+    ;;
   *)
-    echo "usage: scripts/dev.sh run [marquee flags] | test [ctest flags]" >&2
+    echo "usage: scripts/dev.sh run [marquee flags] | test [ctest flags] | package" >&2
     exit 2
     ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Marquee needs to build, run and test, when they are missing.
-# Usage: scripts/setup.sh [build|test|bench|fuzz]   (default: build)
+# Usage: scripts/setup.sh [build|test|bench|fuzz|package]   (default: build)
 set -euo pipefail
 
 want=(cmake g++ ninja-build pkg-config
@@ -16,6 +16,9 @@ case "${1:-build}" in
   test)  want+=(openssl postgresql xvfb xauth) ;;
   bench) want+=(wrk nginx-light curl) ;;
   fuzz)  want+=(python3) ;;
+  # packaging/test-package.sh: the package's checkers, and what it runs the package with.
+  package) want+=(dpkg-dev lintian appstream desktop-file-utils man-db systemd util-linux
+                  binutils curl) ;;
 esac
 
 # The OpenAPI check runs on Node; a machine that already has node and npm (from any source)

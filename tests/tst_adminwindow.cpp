@@ -31,6 +31,7 @@
 #include <QElapsedTimer>
 #include <QImage>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPainter>
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -676,6 +677,43 @@ private slots:
     }
 
     // Every page at 1280x800, in English and German, as PNG files; the German ones are German.
+    // The dialog the desktop app shows instead of starting a second server beside a running
+    // one: what answers, where, and (for the system service) how to manage it. Rendered to PNG
+    // next to the other screenshots.
+    void alreadyRunningDialog()
+    {
+        const QString dir = screenshotDir();
+        for (const QString &language : {QStringLiteral("en"), QStringLiteral("de")}) {
+            installTranslations(language);
+            QDir().mkpath(dir + QLatin1Char('/') + language);
+            for (const bool service : {true, false}) {
+                const RunningServer running {
+                    QStringLiteral("http://127.0.0.1:3000"), QStringLiteral("0.1.0"), service};
+                const std::unique_ptr<QMessageBox> box(makeAlreadyRunningBox(running));
+                QVERIFY(box->text().contains(QLatin1String("0.1.0")));
+                QVERIFY(box->text().contains(QLatin1String("http://127.0.0.1:3000")));
+                QCOMPARE(box->textFormat(), Qt::PlainText);
+                QCOMPARE(box->informativeText().contains(QLatin1String("systemctl")), service);
+                if (language == QLatin1String("de"))
+                    QCOMPARE(box->windowTitle(), QStringLiteral("Marquee läuft bereits"));
+                box->show();
+                QVERIFY(QTest::qWaitForWindowExposed(box.get()));
+                const QString file
+                    = QStringLiteral("%1/%2/already-running-%3.png")
+                          .arg(dir, language,
+                              service ? QStringLiteral("service") : QStringLiteral("other"));
+                QVERIFY2(box->grab().toImage().save(file), qPrintable(file));
+                qInfo().noquote() << "screenshot:" << file;
+            }
+            // Without a version (a server that did not say), the sentence still reads.
+            const std::unique_ptr<QMessageBox> box(makeAlreadyRunningBox(
+                RunningServer {QStringLiteral("http://[::1]:3000"), {}, false}));
+            QVERIFY(box->text().contains(QLatin1String("http://[::1]:3000")));
+            QVERIFY(!box->text().contains(QLatin1String("%")));
+        }
+        installTranslations(QStringLiteral("en"));
+    }
+
     void screenshots()
     {
         Logger log;

@@ -1,16 +1,28 @@
 // The `marquee` executable: command line, configuration errors, migrations, signals, read-only
 // commands that never migrate, and README's command-line section equal to `marquee --help`.
+#include "config/version.h"
 #include "store/migrations.h"
 #include "support/httpclient.h"
 #include "support/marqueeprocess.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstddef>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace marquee::test;
 
@@ -289,6 +301,164 @@ private slots:
         QCOMPARE(server.process().exitCode(), 0);
         QVERIFY2(server.standardError().contains(QLatin1String("stopped")),
             qPrintable(server.standardError()));
+    }
+
+    // Type=notify: READY=1 once it listens, STOPPING=1 when SIGTERM begins the graceful stop,
+    // as datagrams to $NOTIFY_SOCKET, a path or a name in the abstract namespace ("@...").
+    void notifiesSystemd_data()
+    {
+        QTest::addColumn<bool>("abstract");
+        QTest::newRow("path") << false;
+        QTest::newRow("abstract") << true;
+    }
+    void notifiesSystemd()
+    {
+        QFETCH(bool, abstract);
+        const QByteArray name = abstract
+            ? QByteArray("@marquee-test-notify-")
+                + QByteArray::number(QCoreApplication::applicationPid())
+            : (m_dir.path() + QStringLiteral("/notify.sock")).toLocal8Bit();
+        const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        QVERIFY(fd >= 0);
+        const auto closeFd = qScopeGuard([fd, name] {
+            ::close(fd);
+            if (!name.startsWith('@'))
+                ::unlink(name.constData());
+        });
+        sockaddr_un address {};
+        address.sun_family = AF_UNIX;
+        std::memcpy(address.sun_path, name.constData(), size_t(name.size()));
+        if (abstract)
+            address.sun_path[0] = '\0';
+        QCOMPARE(::bind(fd, reinterpret_cast<const sockaddr *>(&address),
+                     socklen_t(offsetof(sockaddr_un, sun_path) + size_t(name.size()))),
+            0);
+        // The next datagram, or empty after `ms`.
+        auto receive = [fd](int ms) {
+            pollfd p {fd, POLLIN, 0};
+            if (::poll(&p, 1, ms) != 1)
+                return QByteArray();
+            char buffer[512];
+            const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+            return n > 0 ? QByteArray(buffer, int(n)) : QByteArray();
+        };
+        MarqueeProcess server;
+        QVERIFY2(server.start(MarqueeProcess::cleanEnvironment(m_dir.path(),
+                                  {{"PORT", "0"}, {"NOTIFY_SOCKET", QString::fromLocal8Bit(name)},
+                                      {"DATABASE_URL", dbUrl(QStringLiteral("notify"))}}),
+                     m_dir.path()),
+            qPrintable(server.errorString()));
+        QCOMPARE(receive(5000), QByteArray("READY=1"));
+        QCOMPARE(receive(0), QByteArray()); // once
+        QVERIFY(server.terminate());
+        QCOMPARE(server.process().exitCode(), 0);
+        QCOMPARE(receive(1000), QByteArray("STOPPING=1"));
+    }
+
+    // A socket that is not systemd's, or none, is not a reason to fail: the server just runs.
+    void unusableNotifySocketIsIgnored()
+    {
+        for (const QString &value :
+            {QStringLiteral("relative/path"), m_dir.path() + QStringLiteral("/nobody-listens.sock"),
+                QStringLiteral("/") + QString(200, QLatin1Char('x'))}) {
+            MarqueeProcess server;
+            QVERIFY2(server.start(MarqueeProcess::cleanEnvironment(m_dir.path(),
+                                      {{"PORT", "0"}, {"NOTIFY_SOCKET", value},
+                                          {"DATABASE_URL", dbUrl(QStringLiteral("notify"))}}),
+                         m_dir.path()),
+                qPrintable(server.errorString()));
+            QCOMPARE(HttpClient(server.port()).get("/health").status, 200);
+            QVERIFY(server.terminate());
+            QCOMPARE(server.process().exitCode(), 0);
+        }
+    }
+
+    // The packaged service sets $STATE_DIRECTORY (StateDirectory=marquee): the default database
+    // goes there, not into a home folder the service may not write.
+    void stateDirectoryHoldsTheDefaultDatabase()
+    {
+        QTemporaryDir state;
+        MarqueeProcess server;
+        QVERIFY2(server.start(MarqueeProcess::cleanEnvironment(
+                                  m_dir.path(), {{"PORT", "0"}, {"STATE_DIRECTORY", state.path()}}),
+                     m_dir.path()),
+            qPrintable(server.errorString()));
+        QVERIFY(QFile::exists(state.path() + QStringLiteral("/marquee.db")));
+        QVERIFY(server.terminate());
+        QCOMPARE(server.process().exitCode(), 0);
+        // A relative value is not systemd's: the user's data folder as before.
+        const Run status = run({QStringLiteral("migrate"), QStringLiteral("status")},
+            {{"STATE_DIRECTORY", QStringLiteral("relative")}});
+        QVERIFY2(status.out.contains(m_dir.path() + QStringLiteral("/data/marquee/marquee.db"))
+                || status.err.contains(m_dir.path() + QStringLiteral("/data/marquee/marquee.db")),
+            qPrintable(status.out + status.err));
+    }
+
+    // A second server started where one already answers (the desktop app beside the packaged
+    // service) says what runs there and starts nothing: no database is opened or created.
+    void secondServerSaysWhatIsRunning()
+    {
+        MarqueeProcess first;
+        QVERIFY2(first.start(MarqueeProcess::cleanEnvironment(m_dir.path(),
+                                 {{"PORT", "0"}, {"DATABASE_URL", dbUrl(QStringLiteral("first"))}}),
+                     m_dir.path()),
+            qPrintable(first.errorString()));
+        const QString port = QString::number(first.port());
+        const QString second = m_dir.path() + QStringLiteral("/second.db");
+        for (const QString &host : {QStringLiteral("127.0.0.1"), QStringLiteral("0.0.0.0")}) {
+            const Run again = run({QStringLiteral("--headless")},
+                {{"PORT", port}, {"HOST", host},
+                    {"DATABASE_URL", QStringLiteral("sqlite://") + second}});
+            QCOMPARE(again.exitCode, 1);
+            QVERIFY2(again.err.contains(QStringLiteral("Marquee %1 already answers at "
+                                                       "http://127.0.0.1:%2")
+                                            .arg(QStringLiteral(MARQUEE_VERSION), port)),
+                qPrintable(again.err));
+            QVERIFY(!QFile::exists(second));
+        }
+        QCOMPARE(HttpClient(first.port()).get("/health").status, 200);
+        QVERIFY(first.terminate());
+    }
+
+    // Something else on the port (silent, or not HTTP): the probe gives up within its time
+    // limit and the usual "cannot start" follows; nothing hangs.
+    void otherListenerOnThePortIsNotMarquee_data()
+    {
+        QTest::addColumn<QByteArray>("answer");
+        QTest::newRow("silent") << QByteArray();
+        QTest::newRow("not http") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n");
+        QTest::newRow("other http")
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n{\"success\":true}");
+        QTest::newRow("endless") << QByteArray(200000, 'x');
+    }
+    void otherListenerOnThePortIsNotMarquee()
+    {
+        QFETCH(QByteArray, answer);
+        QTcpServer other;
+        QVERIFY(other.listen(QHostAddress::LocalHost));
+        QList<QTcpSocket *> peers;
+        connect(&other, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket *peer = other.nextPendingConnection()) {
+                peers << peer;
+                if (!answer.isEmpty())
+                    peer->write(answer);
+            }
+        });
+        QProcess second;
+        second.setProcessEnvironment(MarqueeProcess::cleanEnvironment(m_dir.path(),
+            {{"PORT", QString::number(other.serverPort())},
+                {"DATABASE_URL", dbUrl(QStringLiteral("other"))}}));
+        second.setWorkingDirectory(m_dir.path());
+        QElapsedTimer timer;
+        timer.start();
+        second.start(QStringLiteral(MARQUEE_BINARY), {QStringLiteral("--headless")});
+        QTRY_VERIFY_WITH_TIMEOUT(second.state() == QProcess::NotRunning, 10000);
+        const QString err = QString::fromLocal8Bit(second.readAllStandardError());
+        QCOMPARE(second.exitCode(), 1);
+        QVERIFY2(err.contains(QLatin1String("cannot start")), qPrintable(err));
+        QVERIFY2(!err.contains(QLatin1String("already answers")), qPrintable(err));
+        QVERIFY2(timer.elapsed() < 8000, qPrintable(QString::number(timer.elapsed())));
+        qDeleteAll(peers);
     }
 };
 

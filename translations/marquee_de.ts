@@ -537,6 +537,26 @@ Beantwortete Anfragen: %3</translation>
         <source>The server keeps serving in the background. Open the window again from the tray icon; “Quit” in its menu stops the server.</source>
         <translation>Der Server läuft im Hintergrund weiter. Sie können das Fenster über das Symbol im Infobereich wieder öffnen; mit „Beenden“ in dessen Menü beenden Sie den Server.</translation>
     </message>
+    <message>
+        <source>Marquee is already running</source>
+        <translation>Marquee läuft bereits</translation>
+    </message>
+    <message>
+        <source>Marquee already answers at %1.</source>
+        <translation>Marquee antwortet bereits unter %1.</translation>
+    </message>
+    <message>
+        <source>Marquee %1 already answers at %2.</source>
+        <translation>Marquee %1 antwortet bereits unter %2.</translation>
+    </message>
+    <message>
+        <source>It is the system service (marquee.service), and this app does not start a second server beside it. Its settings are in /etc/marquee/marquee.env; &quot;sudo systemctl restart marquee&quot; applies them, &quot;sudo systemctl stop marquee&quot; stops it, and &quot;journalctl -u marquee&quot; shows its log.</source>
+        <translation>Es ist der Systemdienst (marquee.service); diese App startet keinen zweiten Server daneben. Seine Einstellungen stehen in /etc/marquee/marquee.env; &quot;sudo systemctl restart marquee&quot; übernimmt sie, &quot;sudo systemctl stop marquee&quot; beendet ihn, und &quot;journalctl -u marquee&quot; zeigt sein Protokoll.</translation>
+    </message>
+    <message>
+        <source>Another Marquee window or command started it, and this app does not start a second server on the same address. Use the one running, quit it first, or give this one another PORT.</source>
+        <translation>Ein anderes Marquee-Fenster oder ein Befehl hat ihn gestartet; diese App startet keinen zweiten Server unter derselben Adresse. Verwenden Sie den laufenden, beenden Sie ihn zuerst, oder geben Sie diesem einen anderen PORT.</translation>
+    </message>
 </context>
 <context>
     <name>marquee::ui::UsersModel</name>

@@ -537,6 +537,26 @@ Solicitudes atendidas: %3</translation>
         <source>The server keeps serving in the background. Open the window again from the tray icon; “Quit” in its menu stops the server.</source>
         <translation>El servidor sigue funcionando en segundo plano. La ventana se puede volver a abrir desde el icono del área de notificación; en su menú, «Salir» detiene el servidor.</translation>
     </message>
+    <message>
+        <source>Marquee is already running</source>
+        <translation>Marquee ya se está ejecutando</translation>
+    </message>
+    <message>
+        <source>Marquee already answers at %1.</source>
+        <translation>Marquee ya responde en %1.</translation>
+    </message>
+    <message>
+        <source>Marquee %1 already answers at %2.</source>
+        <translation>Marquee %1 ya responde en %2.</translation>
+    </message>
+    <message>
+        <source>It is the system service (marquee.service), and this app does not start a second server beside it. Its settings are in /etc/marquee/marquee.env; &quot;sudo systemctl restart marquee&quot; applies them, &quot;sudo systemctl stop marquee&quot; stops it, and &quot;journalctl -u marquee&quot; shows its log.</source>
+        <translation>Es el servicio del sistema (marquee.service): esta aplicación no inicia un segundo servidor a su lado. Su configuración está en /etc/marquee/marquee.env; «sudo systemctl restart marquee» la aplica, «sudo systemctl stop marquee» lo detiene y «journalctl -u marquee» muestra su registro.</translation>
+    </message>
+    <message>
+        <source>Another Marquee window or command started it, and this app does not start a second server on the same address. Use the one running, quit it first, or give this one another PORT.</source>
+        <translation>Otra ventana u orden de Marquee lo inició: esta aplicación no inicia un segundo servidor en la misma dirección. Use el que está en marcha, ciérrelo primero o asigne a este otro PORT.</translation>
+    </message>
 </context>
 <context>
     <name>marquee::ui::UsersModel</name>

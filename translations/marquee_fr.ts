@@ -537,6 +537,26 @@ Requêtes traitées&#xa0;: %3</translation>
         <source>The server keeps serving in the background. Open the window again from the tray icon; “Quit” in its menu stops the server.</source>
         <translation>Le serveur continue de fonctionner en arrière-plan. Rouvrez la fenêtre depuis l’icône de la zone de notification&#xa0;; «&#xa0;Quitter&#xa0;» dans son menu arrête le serveur.</translation>
     </message>
+    <message>
+        <source>Marquee is already running</source>
+        <translation>Marquee est déjà en cours d&apos;exécution</translation>
+    </message>
+    <message>
+        <source>Marquee already answers at %1.</source>
+        <translation>Marquee répond déjà à l&apos;adresse %1.</translation>
+    </message>
+    <message>
+        <source>Marquee %1 already answers at %2.</source>
+        <translation>Marquee %1 répond déjà à l&apos;adresse %2.</translation>
+    </message>
+    <message>
+        <source>It is the system service (marquee.service), and this app does not start a second server beside it. Its settings are in /etc/marquee/marquee.env; &quot;sudo systemctl restart marquee&quot; applies them, &quot;sudo systemctl stop marquee&quot; stops it, and &quot;journalctl -u marquee&quot; shows its log.</source>
+        <translation>C&apos;est le service système (marquee.service) : cette application ne lance pas de second serveur à côté. Ses réglages sont dans /etc/marquee/marquee.env ; « sudo systemctl restart marquee » les applique, « sudo systemctl stop marquee » l&apos;arrête et « journalctl -u marquee » affiche son journal.</translation>
+    </message>
+    <message>
+        <source>Another Marquee window or command started it, and this app does not start a second server on the same address. Use the one running, quit it first, or give this one another PORT.</source>
+        <translation>Une autre fenêtre ou commande Marquee l&apos;a lancé : cette application ne lance pas de second serveur à la même adresse. Utilisez celui qui tourne, quittez-le d&apos;abord, ou donnez à celui-ci un autre PORT.</translation>
+    </message>
 </context>
 <context>
     <name>marquee::ui::UsersModel</name>

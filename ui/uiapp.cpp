@@ -39,6 +39,32 @@ QLocale installTranslations(const QString &language)
     return locale;
 }
 
+QMessageBox *makeAlreadyRunningBox(const RunningServer &server)
+{
+    auto *box = new QMessageBox(QMessageBox::Information,
+        QCoreApplication::translate("marquee::ui::UiApp", "Marquee is already running"),
+        server.version.isEmpty()
+            ? QCoreApplication::translate("marquee::ui::UiApp", "Marquee already answers at %1.")
+                  .arg(server.url)
+            : QCoreApplication::translate("marquee::ui::UiApp", "Marquee %1 already answers at %2.")
+                  .arg(server.version, server.url),
+        QMessageBox::Close);
+    box->setTextFormat(Qt::PlainText);
+    box->setInformativeText(server.systemService
+            ? QCoreApplication::translate("marquee::ui::UiApp",
+                "It is the system service (marquee.service), and this app does not start a "
+                "second server beside it. Its settings are in /etc/marquee/marquee.env; "
+                "\"sudo systemctl restart marquee\" applies them, \"sudo systemctl stop "
+                "marquee\" stops it, and \"journalctl -u marquee\" shows its log.")
+            : QCoreApplication::translate("marquee::ui::UiApp",
+                "Another Marquee window or command started it, and this app does not start a "
+                "second server on the same address. Use the one running, quit it first, or "
+                "give this one another PORT."));
+    box->setWindowTitle(
+        QCoreApplication::translate("marquee::ui::UiApp", "Marquee is already running"));
+    return box;
+}
+
 QCoreApplication *UiApp::createApplication(int &argc, char **argv)
 {
     auto *app = new QApplication(argc, argv);

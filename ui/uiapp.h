@@ -9,6 +9,7 @@
 #include <functional>
 
 class QCoreApplication;
+class QMessageBox;
 
 namespace marquee::ui {
 
@@ -20,6 +21,11 @@ class TrayIcon;
 // English, the source language, needs no file. Call once the application object exists, before
 // any window is made; a second call replaces the first.
 QLocale installTranslations(const QString &language);
+
+// The dialog that says a Marquee server already answers where this app would have started one
+// (the system service, most often): where it is and how to manage it. Made, not shown; the
+// caller owns it.
+QMessageBox *makeAlreadyRunningBox(const RunningServer &server);
 
 // The window's side of a running server: the admin window, the tray icon when the desktop has a
 // system tray, and what closing and quitting do.

@@ -4,6 +4,9 @@
 #include "uiapp.h"
 
 #include <QApplication>
+#include <QMessageBox>
+
+#include <memory>
 
 namespace {
 
@@ -21,7 +24,15 @@ int run(marquee::AdminBackend &backend, const marquee::UiOptions &options)
     return QApplication::exec();
 }
 
-const marquee::UiModule kModule {marquee::UiModule::kAbiVersion, &createApplication, &run};
+int alreadyRunning(const marquee::RunningServer &server)
+{
+    const std::unique_ptr<QMessageBox> box(marquee::ui::makeAlreadyRunningBox(server));
+    box->exec();
+    return 1;
+}
+
+const marquee::UiModule kModule {
+    marquee::UiModule::kAbiVersion, &createApplication, &run, &alreadyRunning};
 
 } // namespace
 

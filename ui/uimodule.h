@@ -17,6 +17,14 @@ struct UiOptions
     QString database; // the database, described without its password
 };
 
+// A Marquee server found answering where this one was to listen (app/runningserver.h).
+struct RunningServer
+{
+    QString url; // http://127.0.0.1:3000
+    QString version; // its /health's version; empty when it did not say
+    bool systemService = false; // the packaged system service (marquee.service) is running
+};
+
 // The admin window is a separately loaded module (libmarquee-ui.so), so that a headless server,
 // and every command, runs without the Gui and Widgets libraries in the process at all: `marquee`
 // loads it only when it is about to open a window. The app and the module talk through this
@@ -24,7 +32,7 @@ struct UiOptions
 struct UiModule
 {
     // Bumped whenever this struct, UiOptions or the types of adminbackend.h change.
-    static constexpr int kAbiVersion = 1;
+    static constexpr int kAbiVersion = 2;
     int abiVersion;
     // Makes the application object (a QApplication) and installs the window's language
     // (`language`: --lang, empty: the system's). Called once, before anything else of Qt and
@@ -34,6 +42,9 @@ struct UiModule
     // the event loop and returns its exit code. The caller ends the loop (QCoreApplication::exit)
     // once the server has stopped; the window's Quit only asks the backend to stop.
     int (*run)(AdminBackend &backend, const UiOptions &options);
+    // Tells the user, in a dialog, that `server` already answers where this app's server would
+    // listen, so none was started; returns when the dialog is closed, with the exit code.
+    int (*alreadyRunning)(const RunningServer &server);
 };
 
 } // namespace marquee

@@ -66,6 +66,14 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &raw, QString *error
 
 DatabaseUrl DatabaseUrl::defaultSqlite()
 {
+    // Under systemd with StateDirectory= (the packaged service), the state folder it made for
+    // us: /var/lib/marquee. The variable may list several folders, separated by colons.
+    const QString state = qEnvironmentVariable("STATE_DIRECTORY").section(QLatin1Char(':'), 0, 0);
+    if (!state.isEmpty() && QDir::isAbsolutePath(state)) {
+        DatabaseUrl d;
+        d.path = QDir::cleanPath(state) + QStringLiteral("/marquee.db");
+        return d;
+    }
     QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
     if (dir.isEmpty())
         dir = QDir::homePath() + QStringLiteral("/.local/share");

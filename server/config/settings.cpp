@@ -234,7 +234,8 @@ std::vector<Setting> buildSettings()
         asSecret(custom(
             "DATABASE_URL", Kind::Text, "",
             "`sqlite:///abs/path.db`, `file:./dev.db` or `postgresql://user:pass@host:5432/db`; "
-            "unset: a SQLite file in the user's data folder",
+            "unset: a SQLite file in the user's data folder, or `marquee.db` in `$STATE_DIRECTORY` "
+            "when systemd sets it (the packaged service: `/var/lib/marquee`)",
             [](const QString &v, Config &c) -> QString {
                 QString why;
                 const auto parsed = DatabaseUrl::parse(v, &why);
@@ -438,7 +439,8 @@ QString configHelpText()
                 ? QStringLiteral("(another name for %1)").arg(QLatin1String(s.name))
                 : *s.defaultValue ? QString::fromLatin1(s.defaultValue)
                                   : QStringLiteral("(none)");
-            out += QStringLiteral("  %1 %2\n").arg(name, -34).arg(def);
+            // At least two spaces between the two (the manual page's generator splits there).
+            out += QStringLiteral("  %1  %2\n").arg(name, -33).arg(def);
         }
     }
     return out;

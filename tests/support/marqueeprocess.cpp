@@ -26,6 +26,9 @@ QProcessEnvironment MarqueeProcess::cleanEnvironment(
         if (ours)
             env.remove(name);
     }
+    // What systemd gives a service changes where the database goes and whom it notifies.
+    for (const char *name : {"STATE_DIRECTORY", "RUNTIME_DIRECTORY", "NOTIFY_SOCKET"})
+        env.remove(QLatin1String(name));
     env.insert(QStringLiteral("HOME"), home);
     env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
     env.insert(QStringLiteral("TMDB_BASE_URL"), QStringLiteral("http://127.0.0.1:9/3"));
