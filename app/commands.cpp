@@ -44,6 +44,14 @@ void printLine(FILE *out, const QString &text)
     std::fprintf(out, "%s\n", text.toLocal8Bit().constData());
 }
 
+// A database that cannot be opened (not running, refused, no such database or user, no driver)
+// stops start-up like a wrong setting: exit code 2. Anything else that stops it (the port is
+// taken) is 1.
+int startFailureCode(const QString &error)
+{
+    return error.startsWith(QLatin1String("DATABASE_URL:")) ? 2 : 1;
+}
+
 int configError(const QString &text)
 {
     printLine(stderr, QStringLiteral("marquee: configuration error: %1").arg(text));
@@ -143,7 +151,7 @@ int migrationStatus(const Config &config)
     } else {
         Database db(config.database);
         if (!openDatabase(db))
-            return 1;
+            return 2; // unreachable, refused, missing: as a configuration error
         try {
             list = Migrator(db).status();
         } catch (const StoreError &e) {
@@ -190,7 +198,7 @@ int migrate(const Config &config, const QStringList &rest)
     }
     Database db(config.database);
     if (!openDatabase(db))
-        return 1;
+        return 2; // unreachable, refused, missing: as a configuration error
     int applied = 0;
     try {
         applied = Migrator(db).apply();
@@ -222,7 +230,7 @@ int dbCommand(const Config &config, const QStringList &rest, bool yes)
     }
     Database db(config.database);
     if (!openDatabase(db))
-        return 1;
+        return 2; // unreachable, refused, missing: as a configuration error
     try {
         Migrator migrator(db);
         migrator.dropAll();
@@ -427,7 +435,7 @@ int serveWithWindow(
     const ServerThread::State started = server.state();
     if (started.phase == ServerThread::Phase::Failed) {
         printLine(stderr, QStringLiteral("marquee: cannot start: %1").arg(started.error));
-        return 1;
+        return startFailureCode(started.error);
     }
     QObject::connect(&server, &ServerThread::stateChanged, qApp, [&server] {
         const ServerThread::Phase phase = server.state().phase;
@@ -465,7 +473,7 @@ int serve(const Config &config, Logger &logger)
     QString error;
     if (!server.start(&error)) {
         printLine(stderr, QStringLiteral("marquee: cannot start: %1").arg(error));
-        return 1;
+        return startFailureCode(error);
     }
     sdNotify("READY=1");
     const int code = QCoreApplication::exec();

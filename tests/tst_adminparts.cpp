@@ -6,7 +6,7 @@
 #include "core/trafficmeter.h"
 #include "store/database.h"
 #include "store/userstore.h"
-#include "support/sqlitefiles.h"
+#include "support/testdatabase.h"
 #include "tmdb/contentcache.h"
 
 #include <QSqlError>
@@ -48,7 +48,7 @@ class TestAdminParts : public QObject
 {
     Q_OBJECT
 
-    test::SqliteFiles m_files;
+    test::TestDatabases m_files;
 
     static qint64 scalar(Database &db, const QString &sql)
     {

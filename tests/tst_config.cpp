@@ -278,6 +278,66 @@ private slots:
         }
     }
 
+    // Prisma's URL parameters: the ones that mean something to a PostgreSQL client are used,
+    // its pool's own are ignored, anything else is refused with the parameter named.
+    void postgresUrlParameters_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("expect"); // "host|port|schema|options|timeout" or "!error"
+        QTest::newRow("schema") << "postgresql://u:p@db:5432/m?schema=marquee"
+                                << "db|5432|marquee||5";
+        QTest::newRow("socket") << "postgresql://u@/m?host=/var/run/postgresql"
+                                << "/var/run/postgresql|5432|||5";
+        QTest::newRow("socket, port") << "postgresql://u@localhost/m?host=/run/pg&port=5433"
+                                      << "/run/pg|5433|||5";
+        QTest::newRow("ssl and timeout")
+            << "postgres://u:p@db/m?sslmode=verify-full&sslrootcert=/etc/ca.pem&connect_timeout=12"
+            << "db|5432||sslmode=verify-full;sslrootcert=/etc/ca.pem|12";
+        QTest::newRow("prisma pool") << "postgresql://u:p@db/m?connection_limit=5&pool_timeout=10"
+                                     << "db|5432|||5";
+        QTest::newRow("encoded name") << "postgresql://u:p@db/my%20db"
+                                      << "db|5432|||5";
+        QTest::newRow("unknown") << "postgresql://u:p@db/m?poolsize=3"
+                                 << "!unknown parameter poolsize";
+        QTest::newRow("sslmode") << "postgresql://u:p@db/m?sslmode=yes"
+                                 << "!sslmode must be one of";
+        QTest::newRow("timeout 0") << "postgresql://u:p@db/m?connect_timeout=0"
+                                   << "!connect_timeout must be";
+        QTest::newRow("timeout text") << "postgresql://u:p@db/m?connect_timeout=soon"
+                                      << "!connect_timeout must be";
+        QTest::newRow("injection") << "postgresql://u:p@db/m?application_name=x%20password=y"
+                                   << "!application_name";
+        QTest::newRow("long schema")
+            << "postgresql://u:p@db/m?schema=" + QString(64, QLatin1Char('s')) << "!63 characters";
+        QTest::newRow("no host") << "postgresql://u:p@/m"
+                                 << "!not a valid postgresql";
+        QTest::newRow("bad port") << "postgresql://u@/m?host=/run/pg&port=0"
+                                  << "!port";
+    }
+    void postgresUrlParameters()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, expect);
+        QString error;
+        const auto d = DatabaseUrl::parse(url, &error);
+        if (expect.startsWith(QLatin1Char('!'))) {
+            QVERIFY2(!d, qPrintable(d ? d->describe() : QString()));
+            QVERIFY2(error.contains(expect.mid(1)), qPrintable(error));
+            QVERIFY2(!error.contains(QLatin1String(":p@")), qPrintable(error));
+            return;
+        }
+        QVERIFY2(d, qPrintable(error));
+        const QStringList parts = expect.split(QLatin1Char('|'));
+        QCOMPARE(d->host, parts[0]);
+        QCOMPARE(d->port, parts[1].toInt());
+        QCOMPARE(d->schema, parts[2]);
+        QCOMPARE(d->options, parts[3]);
+        QCOMPARE(d->connectTimeoutSeconds, parts[4].toInt());
+        QVERIFY(!d->describe().contains(QLatin1String(":p@")));
+        if (url.contains(QLatin1String("my%20db")))
+            QCOMPARE(d->database, QStringLiteral("my db"));
+    }
+
     void durations_data()
     {
         QTest::addColumn<QString>("text");

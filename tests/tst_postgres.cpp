@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -441,6 +442,100 @@ private slots:
         for (int i = 0; i < 25; ++i)
             QCOMPARE(tmdbIds.at(i), qint64(100 + i));
         db.close();
+    }
+
+    // The URL forms Prisma users have, against the real server: a schema of Marquee's own
+    // (made when missing, the tables in it and not in public), the Unix socket, sslmode, a
+    // connection timeout.
+    void urlForms()
+    {
+        const QString url = freshDatabase();
+        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
+        const QString db = url.section(QLatin1Char('/'), -1);
+        const QString socketUrl = QStringLiteral("postgresql://%1@/%2?host=%3&port=%4")
+                                      .arg(m_pg.user(), db, m_pg.socketDir())
+                                      .arg(m_pg.port());
+        for (const QString &form : {url + QStringLiteral("?schema=marquee_app&sslmode=disable"),
+                 socketUrl + QStringLiteral("&schema=marquee_app&connect_timeout=3"),
+                 url + QStringLiteral("?schema=marquee_app&sslmode=prefer&connection_limit=5")}) {
+            const auto migrated = run({QStringLiteral("migrate")}, form);
+            VERIFY_EXIT(migrated, 0);
+            const auto status = run(args("migrate status"), form);
+            VERIFY_EXIT(status, 0);
+            QVERIFY2(
+                status.out.contains(QLatin1String("schema=marquee_app")), qPrintable(status.out));
+        }
+        QString tables;
+        QVERIFY2(m_pg.psql(db,
+                     QStringLiteral("SELECT table_schema || '.' || table_name FROM "
+                                    "information_schema.tables WHERE table_name IN ('users', "
+                                    "'watchlist') ORDER BY 1"),
+                     &tables),
+            qPrintable(m_pg.errorString()));
+        QCOMPARE(tables.trimmed().split(QLatin1Char('\n')),
+            QStringList(
+                {QStringLiteral("marquee_app.users"), QStringLiteral("marquee_app.watchlist")}));
+        // The server on that schema.
+        MarqueeProcess server;
+        QVERIFY2(server.start(environment(socketUrl + QStringLiteral("&schema=marquee_app"),
+                                  {{"PORT", "0"}}),
+                     m_home.path()),
+            qPrintable(server.errorString()));
+        QCOMPARE(HttpClient(server.port()).get("/health").status, 200);
+        QVERIFY(server.terminate());
+    }
+
+    // What stops a start: one line naming the database (never its password) and the reason,
+    // exit code 2.
+    void startUpFailuresAreOneClearLine_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("expected");
+        const QString secret = QStringLiteral("s3cret%40pw");
+        QTest::newRow("refused")
+            << QStringLiteral("postgresql://marquee:%1@127.0.0.1:1/x").arg(secret)
+            << "is PostgreSQL running";
+        QTest::newRow("no socket")
+            << QStringLiteral("postgresql://marquee:%1@/x?host=/nonexistent/socket").arg(secret)
+            << "is PostgreSQL running";
+        QTest::newRow("unknown role")
+            << QStringLiteral("postgresql://nobody:%1@127.0.0.1:%2/postgres")
+                   .arg(secret)
+                   .arg(m_pg.port())
+            << "check the user name and password";
+        QTest::newRow("no database")
+            << QStringLiteral("postgresql://marquee:%1@127.0.0.1:%2/missing_db")
+                   .arg(secret)
+                   .arg(m_pg.port())
+            << "create it first";
+        QTest::newRow("ssl required, server has none")
+            << QStringLiteral("postgresql://marquee:%1@127.0.0.1:%2/postgres?sslmode=require")
+                   .arg(secret)
+                   .arg(m_pg.port())
+            << "SSL";
+        QTest::newRow("unknown parameter")
+            << QStringLiteral("postgresql://marquee:%1@127.0.0.1/x?pool=3").arg(secret)
+            << "unknown parameter pool";
+    }
+    void startUpFailuresAreOneClearLine()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, expected);
+        for (const QStringList &command :
+            {QStringList {QStringLiteral("--headless")}, args("migrate")}) {
+            const auto r = MarqueeProcess::run(command,
+                MarqueeProcess::cleanEnvironment(
+                    m_home.path(), {{"DATABASE_URL", url}, {"PORT", "0"}}),
+                m_home.path());
+            VERIFY_EXIT(r, 2);
+            const QString all = r.out + r.err;
+            QVERIFY2(all.contains(expected), qPrintable(all));
+            QVERIFY2(!all.contains(QLatin1String("s3cret")), qPrintable(all));
+            const QStringList lines
+                = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                      .filter(QRegularExpression(QStringLiteral("DATABASE_URL|database")));
+            QVERIFY2(!lines.isEmpty(), qPrintable(r.err));
+        }
     }
 
     // The server: start-up migration, /health on PostgreSQL, SIGTERM; then a restart on the

@@ -6,7 +6,7 @@
 #include "store/database.h"
 #include "store/liststore.h"
 #include "store/userstore.h"
-#include "support/sqlitefiles.h"
+#include "support/testdatabase.h"
 
 #include <QSqlQuery>
 #include <QTest>
@@ -20,7 +20,7 @@ class TestStoreErrors : public QObject
 {
     Q_OBJECT
 
-    test::SqliteFiles m_files;
+    test::TestDatabases m_files;
 
     template<typename Fn> static std::optional<StoreError::Kind> kindThrownBy(Fn fn)
     {

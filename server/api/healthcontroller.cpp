@@ -24,9 +24,16 @@ void HealthController::health(const ExchangePtr &ex)
         throw ApiError(ApiError::Code::ServiceUnavailable,
             QStringLiteral("Server is shutting down"),
             QJsonArray {QJsonObject {{"field", "server"}, {"issue", "shutting_down"}}});
-    if (!h.databaseOk)
-        throw ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"),
+    if (!h.databaseOk) {
+        // The error envelope, and next to it what a load balancer or a person wants to read:
+        // the database is down, the rest of the server is up.
+        ApiError e(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"),
             QJsonArray {QJsonObject {{"field", "database"}, {"issue", "unavailable"}}});
+        e.extra.insert(QStringLiteral("data"),
+            QJsonObject {{"status", "unavailable"}, {"version", MARQUEE_VERSION},
+                {"uptimeSeconds", h.uptimeSeconds}, {"database", "down"}, {"tmdb", h.tmdb}});
+        throw e;
+    }
     const bool degraded = h.tmdb == QLatin1String("offline");
     QJsonObject cache {
         {"entries", h.cacheEntries}, {"hitRatio", h.cacheHitRatio}, {"scope", h.cacheScope}};

@@ -9,7 +9,8 @@ namespace marquee {
 enum class SqlDialect { Sqlite, Postgres };
 
 // DATABASE_URL forms (README.md, "Configuration"): sqlite:///abs/path.db, sqlite:relative.db,
-// file:./dev.db, postgresql://user:pass@host:5432/db (also postgres://).
+// file:./dev.db, postgresql://user:pass@host:5432/db (also postgres://) with ?schema=,
+// ?sslmode=, ?connect_timeout=, ?host=/socket/folder (docs/postgresql.md).
 struct DatabaseUrl
 {
     SqlDialect dialect = SqlDialect::Sqlite;
@@ -19,7 +20,9 @@ struct DatabaseUrl
     QString user;
     QString password;
     QString database;
-    QString options; // PostgreSQL connect options from the query string (sslmode=...)
+    QString schema; // PostgreSQL: ?schema=NAME (Prisma's form); empty: the server's search_path
+    int connectTimeoutSeconds = 5; // PostgreSQL: ?connect_timeout=
+    QString options; // other libpq options from the query string ("sslmode=require;...")
 
     static std::optional<DatabaseUrl> parse(const QString &url, QString *error);
     static DatabaseUrl defaultSqlite(); // <user data dir>/marquee.db

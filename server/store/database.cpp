@@ -2,6 +2,7 @@
 
 #include "log/categories.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlDriver>
@@ -44,10 +45,12 @@ struct LibPq
     using SetNoticeReceiver = NoticeReceiver (*)(void *conn, NoticeReceiver proc, void *arg);
     using ResultErrorField = char *(*)(const void *result, int fieldCode);
     using ResultErrorMessage = char *(*)(const void *result);
+    using Status = int (*)(const void *conn);
 
     SetNoticeReceiver setNoticeReceiver = nullptr;
     ResultErrorField resultErrorField = nullptr;
     ResultErrorMessage resultErrorMessage = nullptr;
+    Status status = nullptr; // PQstatus: CONNECTION_BAD (1) once the connection is lost
     QString failure; // why the functions could not be found
 
     static const LibPq &instance()
@@ -73,6 +76,7 @@ private:
         resultErrorField = reinterpret_cast<ResultErrorField>(dlsym(handle, "PQresultErrorField"));
         resultErrorMessage
             = reinterpret_cast<ResultErrorMessage>(dlsym(handle, "PQresultErrorMessage"));
+        status = reinterpret_cast<Status>(dlsym(handle, "PQstatus"));
         if (!setNoticeReceiver || !resultErrorField || !resultErrorMessage) {
             failure = QStringLiteral("libpq.so.5 lacks PQsetNoticeReceiver, PQresultErrorField or "
                                      "PQresultErrorMessage");
@@ -136,6 +140,75 @@ void routeNotices(QSqlDatabase &db)
         qCWarning(lcStore) << "cannot set client_min_messages:" << q.lastError().text();
 }
 
+// libpq's PGconn behind a QPSQL connection, or null.
+void *pgConnection(const QSqlDatabase &db)
+{
+    const QSqlDriver *driver = db.driver();
+    const QVariant handle = driver ? driver->handle() : QVariant();
+    // Qt names the metatype after the struct behind libpq's typedef: "pg_conn*" (Qt 6.4).
+    const char *type = handle.isValid() ? handle.typeName() : nullptr;
+    if (!type || (qstrcmp(type, "pg_conn*") != 0 && qstrcmp(type, "PGconn*") != 0))
+        return nullptr;
+    return *static_cast<void *const *>(handle.constData());
+}
+
+// A PostgreSQL connection that libpq found dead (the server restarted or went away: the query
+// that found out failed). QSqlDatabase::isOpen() still says true for it.
+bool isLost(const QSqlDatabase &db)
+{
+    const LibPq &pq = LibPq::instance();
+    void *conn = pq.status ? pgConnection(db) : nullptr;
+    constexpr int kConnectionBad = 1; // libpq-fe.h ConnStatusType
+    return conn && pq.status(conn) == kConnectionBad;
+}
+
+// What to do about the usual reasons a connection fails, after libpq's own words.
+QString connectHint(const QString &why)
+{
+    if (why.contains(QLatin1String("Connection refused"))
+        || why.contains(QLatin1String("No such file or directory")))
+        return QStringLiteral(" (is PostgreSQL running, and listening on that address?)");
+    if (why.contains(QLatin1String("password authentication failed"))
+        || why.contains(QLatin1String("no password supplied"))
+        || why.contains(QLatin1String("no pg_hba.conf entry"))
+        || (why.contains(QLatin1String("role \""))
+            && why.contains(QLatin1String("does not exist"))))
+        return QStringLiteral(" (check the user name and password in DATABASE_URL, and "
+                              "pg_hba.conf)");
+    if (why.contains(QLatin1String("database \"")) && why.contains(QLatin1String("does not exist")))
+        return QStringLiteral(" (create it first: createdb -O <user> <database>)");
+    if (why.contains(QLatin1String("timeout expired")))
+        return QStringLiteral(" (no answer within connect_timeout)");
+    return {};
+}
+
+// "name" as an SQL identifier.
+QString quotedIdentifier(QString name)
+{
+    return QLatin1Char('"') + name.replace(QLatin1Char('"'), QLatin1String("\"\""))
+        + QLatin1Char('"');
+}
+
+// ?schema=NAME (Prisma's parameter): the connection works in that schema, made when missing.
+// Asked first and created only when absent: CREATE SCHEMA IF NOT EXISTS needs the right to
+// create even when the schema is there.
+void useSchema(QSqlDatabase &db, const QString &schema)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT 1 FROM pg_namespace WHERE nspname = ?"));
+    q.addBindValue(schema);
+    if (!q.exec())
+        throw StoreError::unavailable(QStringLiteral("cannot look up the schema %1: %2")
+                                          .arg(schema, q.lastError().text().simplified()));
+    if (!q.next()
+        && !q.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS ") + quotedIdentifier(schema)))
+        throw StoreError::unavailable(QStringLiteral("cannot create the schema %1: %2")
+                                          .arg(schema, q.lastError().text().simplified()));
+    if (!q.exec(QStringLiteral("SET search_path TO ") + quotedIdentifier(schema)))
+        throw StoreError::unavailable(QStringLiteral("cannot use the schema %1: %2")
+                                          .arg(schema, q.lastError().text().simplified()));
+}
+
 } // namespace
 
 void Database::open()
@@ -172,7 +245,7 @@ void Database::openConnection(const QString &name)
         db.setUserName(m_url.user);
         db.setPassword(m_url.password);
         db.setDatabaseName(m_url.database);
-        QString opts = QStringLiteral("connect_timeout=5");
+        QString opts = QStringLiteral("connect_timeout=%1").arg(m_url.connectTimeoutSeconds);
         if (!m_url.options.isEmpty())
             opts += QLatin1Char(';') + m_url.options;
         db.setConnectOptions(opts);
@@ -183,8 +256,8 @@ void Database::openConnection(const QString &name)
         const QString why = db.lastError().text().simplified();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
-        throw StoreError::unavailable(
-            QStringLiteral("cannot open the database %1: %2").arg(m_url.describe(), why));
+        throw StoreError::unavailable(QStringLiteral("cannot open the database %1: %2%3")
+                                          .arg(m_url.describe(), why, connectHint(why)));
     }
     if (m_url.dialect == SqlDialect::Sqlite) {
         QSqlQuery q(db);
@@ -201,6 +274,16 @@ void Database::openConnection(const QString &name)
         }
     } else {
         routeNotices(db);
+        if (!m_url.schema.isEmpty()) {
+            try {
+                useSchema(db, m_url.schema);
+            } catch (...) {
+                db.close();
+                db = QSqlDatabase();
+                QSqlDatabase::removeDatabase(name);
+                throw;
+            }
+        }
     }
     QMutexLocker lock(&m_mutex);
     m_connectionNames.append(name);
@@ -209,16 +292,45 @@ void Database::openConnection(const QString &name)
 QSqlDatabase Database::connection()
 {
     const QString name = connectionNameFor(this);
-    if (QSqlDatabase::contains(name))
-        return QSqlDatabase::database(name, false);
-    if (m_closed)
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (m_url.dialect != SqlDialect::Postgres || m_closed || !isLost(db))
+            return db;
+        // PostgreSQL restarted or went away: this connection is dead for good. It is replaced
+        // by a new one, here or on a later call (at most one attempt a second).
+        if (!reconnectDue(name))
+            return db;
+        qCWarning(lcStore).noquote()
+            << QStringLiteral("the connection to %1 was lost; reconnecting").arg(m_url.describe());
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        QMutexLocker lock(&m_mutex);
+        m_connectionNames.removeAll(name);
+        m_failedAttempts.insert(name, QDateTime::currentMSecsSinceEpoch());
+    } else if (m_closed || !reconnectDue(name)) {
         return QSqlDatabase();
+    }
     try {
         openConnection(name);
+        QMutexLocker lock(&m_mutex);
+        if (m_failedAttempts.remove(name))
+            qCInfo(lcStore).noquote()
+                << QStringLiteral("connected to %1 again").arg(m_url.describe());
     } catch (const StoreError &e) {
         qCCritical(lcStore) << e.message(); // the caller finds the connection closed
+        QMutexLocker lock(&m_mutex);
+        m_failedAttempts.insert(name, QDateTime::currentMSecsSinceEpoch());
     }
     return QSqlDatabase::database(name, false);
+}
+
+bool Database::reconnectDue(const QString &name)
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_failedAttempts.constFind(name);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return it == m_failedAttempts.constEnd() || now - it.value() >= kReconnectIntervalMs;
 }
 
 QSqlDatabase Database::requireConnection()
@@ -297,11 +409,19 @@ void Database::close()
 
 bool Database::ping()
 {
-    QSqlDatabase db = connection();
-    if (!db.isOpen())
-        return false;
-    QSqlQuery q(db);
-    return q.exec(QStringLiteral("SELECT 1")) && q.next();
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        QSqlDatabase db = connection();
+        if (!db.isOpen())
+            return false;
+        QSqlQuery q(db);
+        if (q.exec(QStringLiteral("SELECT 1")) && q.next())
+            return true;
+        // A ping is what finds a lost connection when nothing else asked: one more try, on a
+        // new connection when one is due.
+        if (!isLost(db))
+            return false;
+    }
+    return false;
 }
 
 qint64 Database::sizeBytes()

@@ -3,6 +3,7 @@
 #include "config/databaseurl.h"
 #include "storeerror.h"
 
+#include <QHash>
 #include <QMutex>
 #include <QSqlDatabase>
 #include <QStringList>
@@ -66,10 +67,15 @@ public:
 
 private:
     void openConnection(const QString &name); // throws StoreError (Unavailable)
+    // A (re)connection may be tried for this thread's connection now: not within
+    // kReconnectIntervalMs of the last attempt that failed or found the connection lost.
+    bool reconnectDue(const QString &name);
+    static constexpr qint64 kReconnectIntervalMs = 1000;
 
     DatabaseUrl m_url;
     QMutex m_mutex;
     QStringList m_connectionNames;
+    QHash<QString, qint64> m_failedAttempts; // connection name -> when (ms); guarded by m_mutex
     bool m_closed = false;
     QThread *m_checkpointThread = nullptr;
     bool m_groupOpen = false;

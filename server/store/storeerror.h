@@ -47,7 +47,8 @@ public:
     StoreError(Kind kind, QString message);
 
     // A statement failed: logs "<what> failed: <SQL error>" to the store's category and returns
-    // the Failed error carrying the same line.
+    // the error carrying the same line: Unavailable when the connection was lost (PostgreSQL
+    // went away), else Failed.
     static StoreError failed(const QSqlQuery &query, const char *what);
     static StoreError failed(const QSqlError &error, const char *what);
     static StoreError unavailable(const QString &message);

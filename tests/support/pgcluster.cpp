@@ -167,38 +167,45 @@ bool PgCluster::start(int timeoutMs)
         serverGid = pw->pw_gid;
     }
 
-    m_dir
-        = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/marquee-pg-XXXXXX"));
-    if (!m_dir->isValid()) {
-        m_error = QStringLiteral("cannot create a temporary folder for PostgreSQL: %1")
-                      .arg(m_dir->errorString());
-        m_dir.reset();
-        return false;
-    }
-    if (m_asPostgres
-        && ::chown(QFile::encodeName(m_dir->path()).constData(), serverUid, serverGid) != 0) {
-        m_error = QStringLiteral("cannot hand %1 to the %2 user: %3")
-                      .arg(m_dir->path(), kServerUser, QString::fromLocal8Bit(strerror(errno)));
-        return false;
-    }
-
     const QDeadlineTimer deadline(timeoutMs);
-    const Result init = runTool(QStringLiteral("initdb"),
-        {QStringLiteral("-D"), dataDir(), QStringLiteral("-A"), QStringLiteral("trust"),
-            QStringLiteral("-U"), user(), QStringLiteral("-E"), QStringLiteral("UTF8"),
-            QStringLiteral("--no-locale"), QStringLiteral("--no-sync")},
-        true, int(qMax<qint64>(deadline.remainingTime(), 1000)));
-    if (!init.ok) {
-        m_error = QStringLiteral("initdb (%1) failed: %2").arg(m_binDir, tailOf(init.all(), 15));
-        if (m_asPostgres)
-            m_error += QStringLiteral(" (it ran as %1: can that user reach %2?)")
-                           .arg(kServerUser, m_dir->path());
-        return false;
+    // After stop(), start() brings the same cluster back on the same port (a restart).
+    const bool restart = m_dir != nullptr;
+    if (!restart) {
+        m_dir = std::make_unique<QTemporaryDir>(
+            QDir::tempPath() + QStringLiteral("/marquee-pg-XXXXXX"));
+        if (!m_dir->isValid()) {
+            m_error = QStringLiteral("cannot create a temporary folder for PostgreSQL: %1")
+                          .arg(m_dir->errorString());
+            m_dir.reset();
+            return false;
+        }
+        if (m_asPostgres
+            && ::chown(QFile::encodeName(m_dir->path()).constData(), serverUid, serverGid) != 0) {
+            m_error = QStringLiteral("cannot hand %1 to the %2 user: %3")
+                          .arg(m_dir->path(), kServerUser, QString::fromLocal8Bit(strerror(errno)));
+            m_dir.reset();
+            return false;
+        }
+        const Result init = runTool(QStringLiteral("initdb"),
+            {QStringLiteral("-D"), dataDir(), QStringLiteral("-A"), QStringLiteral("trust"),
+                QStringLiteral("-U"), user(), QStringLiteral("-E"), QStringLiteral("UTF8"),
+                QStringLiteral("--no-locale"), QStringLiteral("--no-sync")},
+            true, int(qMax<qint64>(deadline.remainingTime(), 1000)));
+        if (!init.ok) {
+            m_error
+                = QStringLiteral("initdb (%1) failed: %2").arg(m_binDir, tailOf(init.all(), 15));
+            if (m_asPostgres)
+                m_error += QStringLiteral(" (it ran as %1: can that user reach %2?)")
+                               .arg(kServerUser, m_dir->path());
+            m_dir.reset();
+            return false;
+        }
     }
 
     // A port found free can be taken before the server binds it: a few tries.
     for (int attempt = 1; attempt <= 3; ++attempt) {
-        m_port = freeLoopbackPort();
+        if (!restart || attempt > 1)
+            m_port = freeLoopbackPort();
         if (m_port == 0) {
             m_error = QStringLiteral("no free loopback port for PostgreSQL");
             return false;
@@ -257,6 +264,11 @@ void PgCluster::stop()
     ::kill(pid, SIGQUIT);
     for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
         QThread::msleep(50);
+}
+
+QString PgCluster::socketDir() const
+{
+    return m_dir ? m_dir->path() : QString();
 }
 
 QString PgCluster::url(const QString &dbName) const

@@ -30,6 +30,8 @@ public:
     // initdb, then pg_ctl start on a free port; true once it accepts connections. False with
     // errorString() naming what failed and why (the tail of the server log when it did not start).
     bool start(int timeoutMs = 60000);
+    // Stops the server (pg_ctl stop -m fast); the cluster stays, and start() brings it back with
+    // its data on the same port (a restart, as a database that went away and came back).
     void stop();
     bool isRunning() const { return m_running; }
     QString errorString() const { return m_error; }
@@ -38,6 +40,7 @@ public:
     QString user() const { return QStringLiteral("marquee"); }
     QString binDir() const { return m_binDir; }
     QString logFile() const; // the server's log
+    QString socketDir() const; // where its Unix socket is (.s.PGSQL.<port>)
     QString logTail(int lines = 30) const;
 
     // postgresql://marquee@127.0.0.1:PORT/dbName

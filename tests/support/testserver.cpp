@@ -1,5 +1,7 @@
 #include "testserver.h"
 
+#include "testdatabase.h"
+
 namespace marquee::test {
 
 Config testConfig(const QString &dir)
@@ -7,7 +9,7 @@ Config testConfig(const QString &dir)
     Config c;
     c.port = 0;
     c.host = QStringLiteral("127.0.0.1");
-    c.database = *DatabaseUrl::parse(QStringLiteral("sqlite://%1/marquee.db").arg(dir), nullptr);
+    c.database = freshDatabaseUrl(dir); // SQLite, or PostgreSQL in the *_postgresql runs
     c.databaseIsDefault = false;
     c.environment = RunEnvironment::Test;
     c.tmdbBaseUrl = QStringLiteral("http://127.0.0.1:9/3"); // never the real TMDB

@@ -13,7 +13,8 @@
 namespace marquee::test {
 
 // The real server on a real socket (port 0, 127.0.0.1) with a real SQLite file in a fresh
-// temporary folder. Tests adjust the configuration before start. Its access lines go to the
+// temporary folder (a fresh PostgreSQL database with MARQUEE_TEST_DATABASE=postgresql:
+// testdatabase.h). Tests adjust the configuration before start. Its access lines go to the
 // test's Logger when one is given (it must outlive the server), else to a Logger of its own
 // (written to stderr, not installed for Qt's messages).
 class TestServer
@@ -53,7 +54,8 @@ private:
     QString m_error;
 };
 
-// Default configuration for tests: embedded database in dir, port 0, test environment.
+// Default configuration for tests: a fresh database (SQLite in dir, or PostgreSQL), port 0, test
+// environment.
 Config testConfig(const QString &dir);
 
 } // namespace marquee::test
