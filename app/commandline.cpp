@@ -64,6 +64,9 @@ CommandLine CommandLine::parse(const QStringList &args)
                 return cl;
             }
             cl.language = m.captured(1);
+        } else if (arg == QLatin1String("--from")) {
+            if (!takeValue(&cl.from))
+                return cl;
         } else if (arg == QLatin1String("--env-file")) {
             if (!takeValue(&cl.envFile))
                 return cl;
@@ -107,9 +110,11 @@ Commands:
   cache clear            empty the catalogue cache
   cache prune            remove expired catalogue cache entries
   users list             list the users this server knows
+  import --from <url>    copy users, watchlists and favorites from the original Node/Prisma
+                         backend's PostgreSQL database (read-only; running it again adds nothing)
   routes                 print every route the server answers (METHOD /pattern)
 Only the server, migrate and db reset change the schema: the other commands refuse
-(exit 1) on a database that needs migrating.
+(exit 1) on a database that needs migrating (run "marquee migrate" before an import).
 
 Options:
   --headless             never open a window (also when no display is found, and for commands)

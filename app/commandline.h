@@ -18,6 +18,7 @@ struct CommandLine
     bool help = false;
     bool version = false;
     bool yes = false;
+    QString from; // import --from: the original backend's database URL
     QString error; // non-empty: usage error, one line
 
     static CommandLine parse(const QStringList &args);

@@ -12,6 +12,7 @@
 #include "sdnotify.h"
 #include "signalwatcher.h"
 #include "store/migrations.h"
+#include "store/prismaimport.h"
 #include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
 #include "tmdb/contentcache.h"
@@ -110,34 +111,42 @@ bool databaseMissing(const DatabaseUrl &url)
     return url.dialect == SqlDialect::Sqlite && !QFileInfo::exists(url.path);
 }
 
-// Opens an existing database whose schema is current. Only the server, `migrate` and `db reset`
-// change the schema; every other command says what is wrong and leaves the database alone.
-bool openUpToDate(Database &db, const DatabaseUrl &url)
+enum class Opened { Current, Missing, Unreachable, NeedsMigrating };
+
+// Opens an existing database whose schema is current, or says (one line) why not. Only the
+// server, `migrate` and `db reset` change the schema; every other command says what is wrong and
+// leaves the database alone.
+Opened openCurrent(Database &db, const DatabaseUrl &url)
 {
     if (databaseMissing(url)) {
         printLine(stderr,
             QStringLiteral("marquee: there is no database at %1 yet: start the server or run "
                            "\"marquee migrate\" to create it")
                 .arg(url.describe()));
-        return false;
+        return Opened::Missing;
     }
     if (!openDatabase(db))
-        return false;
+        return Opened::Unreachable;
     int pending = 0;
     try {
         pending = Migrator(db).pendingCount();
     } catch (const StoreError &e) {
         printLine(stderr, QStringLiteral("marquee: %1").arg(e.message()));
-        return false;
+        return Opened::Unreachable;
     }
     if (pending > 0) {
         printLine(stderr,
             QStringLiteral("marquee: the database needs migrating (%1 pending migration(s)); "
                            "run \"marquee migrate\" first")
                 .arg(pending));
-        return false;
+        return Opened::NeedsMigrating;
     }
-    return true;
+    return Opened::Current;
+}
+
+bool openUpToDate(Database &db, const DatabaseUrl &url)
+{
+    return openCurrent(db, url) == Opened::Current;
 }
 
 // Lists every migration as applied or pending. Like `prisma migrate status`, it exits 1 while
@@ -341,6 +350,74 @@ int usersCommand(const Config &config, const QStringList &rest)
     return 0;
 }
 
+void printImportReport(const ImportReport &r)
+{
+    printLine(stdout,
+        QStringLiteral("users: %1 created, %2 matched").arg(r.usersCreated).arg(r.usersMatched));
+    printLine(stdout, QStringLiteral("watchlist items imported: %1").arg(r.watchlistImported));
+    printLine(stdout, QStringLiteral("favorites imported: %1").arg(r.favoritesImported));
+    printLine(stdout, QStringLiteral("skipped as duplicates: %1").arg(r.duplicates));
+    printLine(stdout, QStringLiteral("refused: %1").arg(r.refused.size()));
+    for (const ImportRefusal &refusal : r.refused)
+        printLine(stdout,
+            QStringLiteral("  \"%1\" id %2: %3").arg(refusal.table, refusal.id, refusal.reason));
+    for (const QString &note : r.notes)
+        printLine(stdout, QStringLiteral("note: %1").arg(note));
+}
+
+// Copies the original Node/Prisma backend's users and lists (docs/import.md). Like the other
+// commands that are not `migrate`, it needs a database that is there and current (exit 1);
+// a database it cannot reach, either one, is exit 2. Refused rows are listed, not failures.
+int importCommand(
+    const Config &config, const QStringList &rest, const QString &from, Logger &logger)
+{
+    if (!rest.isEmpty() || from.isEmpty()) {
+        printLine(stderr,
+            QStringLiteral(
+                "marquee: usage: marquee import --from postgresql://user:pass@host:5432/db"));
+        return 2;
+    }
+    QString error;
+    const auto source = PrismaImport::parseSource(from, &error);
+    if (!source) {
+        printLine(stderr, QStringLiteral("marquee: --from: %1").arg(error));
+        return 2;
+    }
+    logger.addSecret(source->url.password);
+    Database db(config.database);
+    switch (openCurrent(db, config.database)) {
+    case Opened::Current:
+        break;
+    case Opened::Unreachable:
+        return 2;
+    case Opened::Missing:
+    case Opened::NeedsMigrating:
+        return 1;
+    }
+    PrismaImport import(*source, db, config.listMaxItems);
+    try {
+        import.openSource();
+    } catch (const StoreError &e) {
+        printLine(stderr, QStringLiteral("marquee: --from: %1").arg(e.message()));
+        return 2;
+    }
+    printLine(stdout,
+        QStringLiteral("importing from %1 (read-only) into %2")
+            .arg(source->url.describe(), config.database.describe()));
+    ImportReport report;
+    try {
+        report = import.run();
+    } catch (const StoreError &e) {
+        printLine(stderr,
+            QStringLiteral("marquee: import stopped: %1 (what was imported stays; running the "
+                           "import again goes on from there)")
+                .arg(e.message()));
+        return 1;
+    }
+    printImportReport(report);
+    return 0;
+}
+
 // Prints every route the server registers ("METHOD /pattern"), for the OpenAPI check.
 int routesCommand(Config config)
 {
@@ -524,6 +601,8 @@ int runCommand(const CommandLine &cl, Logger &logger, const UiModule *ui)
         return cacheCommand(*config, rest);
     if (cmd == QLatin1String("users"))
         return usersCommand(*config, rest);
+    if (cmd == QLatin1String("import"))
+        return importCommand(*config, rest, cl.from, logger);
     if (cmd == QLatin1String("routes"))
         return routesCommand(*config);
     printLine(stderr, QStringLiteral("marquee: unknown command \"%1\" (see --help)").arg(cmd));

@@ -5,6 +5,7 @@
 #include "http/validation.h"
 #include "log/timeformat.h"
 #include "store/database.h"
+#include "store/listrules.h"
 #include "storeerrors.h"
 #include "tmdb/imageurls.h"
 
@@ -12,15 +13,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-#include <algorithm>
-
 namespace marquee {
 
 namespace {
 
 const QByteArray kNoStore = QByteArrayLiteral("private, no-store");
-const qint64 kMaxTmdbId = 2147483647LL;
-const QStringList kContentTypes {QStringLiteral("movie"), QStringLiteral("tv")};
 const QStringList kSorts {QStringLiteral("addedAt.desc"), QStringLiteral("addedAt.asc"),
     QStringLiteral("title.asc"), QStringLiteral("title.desc")};
 
@@ -54,15 +51,12 @@ std::optional<QString> nullableString(JsonFields &f, const char *name, int maxLe
     return s->isNull() ? QString(QLatin1String("")) : *s;
 }
 
-// TMDB image paths look like "/kqjL17yufvn9OVLyXYpvtyrFfak.jpg"; they are appended to the image
-// base URL, so whitespace (which would break the URL) is refused too.
 std::optional<QString> imagePath(JsonFields &f, const char *name)
 {
-    const auto s = nullableString(f, name, 200);
+    const auto s = nullableString(f, name, ListRules::kMaxImagePathLength);
     if (!s)
         return s;
-    const bool hasSpace = std::any_of(s->begin(), s->end(), [](QChar c) { return c.isSpace(); });
-    if (!s->startsWith(QLatin1Char('/')) || hasSpace) {
+    if (!ListRules::isImagePath(*s)) {
         f.problems().add(QLatin1String(name), QStringLiteral("invalid_format"),
             QStringLiteral("%1 must be a TMDB image path starting with \"/\"")
                 .arg(QLatin1String(name)));
@@ -82,9 +76,9 @@ ListItem parseNewItem(const HttpRequest &request, ListKind kind)
         f.allowOnly({"tmdbId", "contentType", "title", "posterPath", "backdropPath", "overview",
             "releaseDate", "voteAverage"});
     ListItem item;
-    item.tmdbId = f.integer("tmdbId", true, 1, kMaxTmdbId).value_or(0);
-    item.contentType = f.oneOf("contentType", true, kContentTypes).value_or(QString());
-    if (const auto title = f.string("title", true, 1, 500)) {
+    item.tmdbId = f.integer("tmdbId", true, 1, ListRules::kMaxTmdbId).value_or(0);
+    item.contentType = f.oneOf("contentType", true, ListRules::contentTypes()).value_or(QString());
+    if (const auto title = f.string("title", true, 1, ListRules::kMaxTitleLength)) {
         if (title->trimmed().isEmpty())
             f.problems().add(QStringLiteral("title"), QStringLiteral("invalid_value"),
                 QStringLiteral("title must not be blank"));
@@ -92,16 +86,17 @@ ListItem parseNewItem(const HttpRequest &request, ListKind kind)
     }
     item.posterPath = imagePath(f, "posterPath");
     item.backdropPath = imagePath(f, "backdropPath");
-    item.overview = nullableString(f, "overview", 5000);
+    item.overview = nullableString(f, "overview", ListRules::kMaxOverviewLength);
     // TMDB sends "" for an unknown release date: stored as null rather than refused.
     if (body.value(QStringLiteral("releaseDate")) == QJsonValue(QString())) {
         // nothing to store
     } else if (const auto date = f.date("releaseDate", false, true); date && !date->isNull()) {
         item.releaseDate = *date;
     }
-    item.voteAverage = f.number("voteAverage", false, 0, 10, true);
+    item.voteAverage = f.number(
+        "voteAverage", false, ListRules::kMinVoteAverage, ListRules::kMaxVoteAverage, true);
     if (kind == ListKind::Watchlist)
-        item.note = nullableString(f, "note", 1000);
+        item.note = nullableString(f, "note", ListRules::kMaxNoteLength);
     f.finish();
     return item;
 }
@@ -116,7 +111,7 @@ WatchlistChange parseChange(const HttpRequest &request)
     WatchlistChange change;
     change.watched = f.boolean("watched", false);
     if (f.has("note"))
-        change.note = nullableString(f, "note", 1000);
+        change.note = nullableString(f, "note", ListRules::kMaxNoteLength);
     f.finish();
     return change;
 }
@@ -124,7 +119,7 @@ WatchlistChange parseChange(const HttpRequest &request)
 QString pathContentType(const HttpRequest &request)
 {
     const QString type = request.param(QStringLiteral("contentType"));
-    if (!kContentTypes.contains(type))
+    if (!ListRules::contentTypes().contains(type))
         throw ApiError::validation(QStringLiteral("contentType"), QStringLiteral("invalid_value"),
             QStringLiteral("contentType must be one of: movie, tv"));
     return type;
@@ -224,7 +219,7 @@ HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
     const bool paged = page || limit;
     query.page = int(page.value_or(1));
     query.limit = paged ? int(limit.value_or(20)) : m_maxItems;
-    query.contentType = q.oneOf(QStringLiteral("contentType"), false, kContentTypes);
+    query.contentType = q.oneOf(QStringLiteral("contentType"), false, ListRules::contentTypes());
     query.sort = sortFrom(q.oneOf(QStringLiteral("sort"), false, kSorts).value_or(QString()));
     q.finish();
 
@@ -254,8 +249,8 @@ HttpResponse ListsController::check(const ExchangePtr &ex, ListKind kind)
 {
     QueryFields q(ex->request());
     q.allowOnly({QStringLiteral("tmdbId"), QStringLiteral("contentType")});
-    const auto tmdbId = q.integer(QStringLiteral("tmdbId"), true, 1, kMaxTmdbId);
-    const auto type = q.oneOf(QStringLiteral("contentType"), true, kContentTypes);
+    const auto tmdbId = q.integer(QStringLiteral("tmdbId"), true, 1, ListRules::kMaxTmdbId);
+    const auto type = q.oneOf(QStringLiteral("contentType"), true, ListRules::contentTypes());
     q.finish();
 
     const auto item = m_store.find(kind, ex->principal.userId, *type, *tmdbId);

@@ -1,8 +1,8 @@
 #include "validation.h"
 
 #include "apierror.h"
+#include "log/timeformat.h"
 
-#include <QDate>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QRegularExpression>
@@ -177,12 +177,6 @@ std::optional<QString> JsonFields::oneOf(
         return std::nullopt;
     }
     return s;
-}
-
-static bool isIsoDate(const QString &s)
-{
-    static const QRegularExpression re(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
-    return re.match(s).hasMatch() && QDate::fromString(s, Qt::ISODate).isValid();
 }
 
 std::optional<QString> JsonFields::date(const char *name, bool required, bool nullable)

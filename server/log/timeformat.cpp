@@ -1,5 +1,8 @@
 #include "timeformat.h"
 
+#include <QDate>
+#include <QRegularExpression>
+
 #include <cstdio>
 
 namespace marquee {
@@ -27,6 +30,12 @@ QString isoUtc(qint64 ms)
         static_cast<long long>(year), month, day, int(rest / 3600000), int(rest / 60000 % 60),
         int(rest / 1000 % 60), int(rest % 1000));
     return QString::fromLatin1(buf, n);
+}
+
+bool isIsoDate(const QString &s)
+{
+    static const QRegularExpression re(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    return re.match(s).hasMatch() && QDate::fromString(s, Qt::ISODate).isValid();
 }
 
 } // namespace marquee

@@ -8,4 +8,7 @@ namespace marquee {
 // timestamps per answer; QDateTime::toString costs ~2 µs each, this a tenth of that.
 QString isoUtc(qint64 msSinceEpoch);
 
+// True for a calendar date written YYYY-MM-DD ("1999-10-15"; not "1999-02-30", not "1999-2-3").
+bool isIsoDate(const QString &s);
+
 } // namespace marquee

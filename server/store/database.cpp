@@ -211,14 +211,43 @@ void useSchema(QSqlDatabase &db, const QString &schema)
 
 } // namespace
 
-void Database::open()
+QSqlDatabase Database::connect(const DatabaseUrl &url, const QString &name)
 {
-    if (!QSqlDatabase::isDriverAvailable(m_url.driverName()))
+    if (!QSqlDatabase::isDriverAvailable(url.driverName()))
         throw StoreError::unavailable(
             QStringLiteral("the Qt SQL driver %1 is not installed (Debian package %2)")
-                .arg(m_url.driverName(),
-                    m_url.dialect == SqlDialect::Sqlite ? QStringLiteral("libqt6sql6-sqlite")
-                                                        : QStringLiteral("libqt6sql6-psql")));
+                .arg(url.driverName(),
+                    url.dialect == SqlDialect::Sqlite ? QStringLiteral("libqt6sql6-sqlite")
+                                                      : QStringLiteral("libqt6sql6-psql")));
+    QSqlDatabase db = QSqlDatabase::addDatabase(url.driverName(), name);
+    if (url.dialect == SqlDialect::Sqlite) {
+        db.setDatabaseName(url.path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    } else {
+        db.setHostName(url.host);
+        db.setPort(url.port);
+        db.setUserName(url.user);
+        db.setPassword(url.password);
+        db.setDatabaseName(url.database);
+        QString opts = QStringLiteral("connect_timeout=%1").arg(url.connectTimeoutSeconds);
+        if (!url.options.isEmpty())
+            opts += QLatin1Char(';') + url.options;
+        db.setConnectOptions(opts);
+    }
+    if (!db.open()) {
+        // libpq's reasons span lines ("...failed: Connection refused\n\tIs the server running
+        // ...?"): the error stays one line.
+        const QString why = db.lastError().text().simplified();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        throw StoreError::unavailable(QStringLiteral("cannot open the database %1: %2%3")
+                                          .arg(url.describe(), why, connectHint(why)));
+    }
+    return db;
+}
+
+void Database::open()
+{
     if (m_url.dialect == SqlDialect::Sqlite) {
         const QFileInfo file(m_url.path);
         const QString dir = file.absolutePath();
@@ -235,30 +264,7 @@ void Database::open()
 
 void Database::openConnection(const QString &name)
 {
-    QSqlDatabase db = QSqlDatabase::addDatabase(m_url.driverName(), name);
-    if (m_url.dialect == SqlDialect::Sqlite) {
-        db.setDatabaseName(m_url.path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    } else {
-        db.setHostName(m_url.host);
-        db.setPort(m_url.port);
-        db.setUserName(m_url.user);
-        db.setPassword(m_url.password);
-        db.setDatabaseName(m_url.database);
-        QString opts = QStringLiteral("connect_timeout=%1").arg(m_url.connectTimeoutSeconds);
-        if (!m_url.options.isEmpty())
-            opts += QLatin1Char(';') + m_url.options;
-        db.setConnectOptions(opts);
-    }
-    if (!db.open()) {
-        // libpq's reasons span lines ("...failed: Connection refused\n\tIs the server running
-        // ...?"): the error stays one line.
-        const QString why = db.lastError().text().simplified();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(name);
-        throw StoreError::unavailable(QStringLiteral("cannot open the database %1: %2%3")
-                                          .arg(m_url.describe(), why, connectHint(why)));
-    }
+    QSqlDatabase db = connect(m_url, name);
     if (m_url.dialect == SqlDialect::Sqlite) {
         QSqlQuery q(db);
         // WAL keeps readers off the writer's back; synchronous=NORMAL in WAL mode still survives

@@ -29,6 +29,12 @@ public:
     // opens this thread's connection. Throws StoreError (Unavailable) whose message is one clear
     // sentence.
     void open();
+    // A connection named `name` to `url`, opened with the URL's connect options and nothing
+    // more: it runs no statement (no pragma, no schema, no setting), so `marquee import` reads the
+    // original backend's database through it without writing there. Throws StoreError
+    // (Unavailable), one sentence, when the driver is missing or the connection fails; the named
+    // connection is then removed again.
+    static QSqlDatabase connect(const DatabaseUrl &url, const QString &name);
     QSqlDatabase connection(); // this thread's connection (opened on demand)
     // connection(), open, or StoreError (Unavailable): what a store method asks for first.
     QSqlDatabase requireConnection();

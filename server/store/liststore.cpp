@@ -258,7 +258,8 @@ ListStore::AddResult ListStore::add(ListKind kind, qint64 userId, ListItem item)
     if (postgres)
         sql += QLatin1String(" RETURNING id");
 
-    item.addedAt = QDateTime::currentMSecsSinceEpoch();
+    if (item.addedAt <= 0)
+        item.addedAt = QDateTime::currentMSecsSinceEpoch();
     item.watched = false;
     item.watchedAt.reset();
     if (!watchlist)

@@ -90,8 +90,9 @@ public:
         ListItem item; // the new row, or the one already there
         bool created = false;
     };
-    // Inserts item (its id and addedAt are assigned here). A duplicate key is detected by the
-    // unique constraint, not by a prior read, so two writers cannot both insert.
+    // Inserts item (its id is assigned here, and addedAt unless the item brings one: an import
+    // keeps the original's). A duplicate key is detected by the unique constraint, not by a prior
+    // read, so two writers cannot both insert.
     AddResult add(ListKind kind, qint64 userId, ListItem item);
 
     // False when there was no such row of this user.
