@@ -53,6 +53,19 @@ int startFailureCode(const QString &error)
     return error.startsWith(QLatin1String("DATABASE_URL:")) ? 2 : 1;
 }
 
+// Another Marquee server already answers where this one would listen. Its own code, so that the
+// service's unit does not restart into the same refusal (RestartPreventExitStatus=3).
+constexpr int kExitAlreadyRunning = 3;
+
+// "STOPPING=1" for systemd, with the time the graceful stop may take: the unit's TimeoutStopSec
+// is extended to the configured grace and a margin for closing the database, so that a long
+// MARQUEE_SHUTDOWN_GRACE is not cut short by SIGKILL.
+QByteArray stoppingNotice(const Config &config)
+{
+    const qint64 usec = (qint64(config.shutdownGraceMs) + 10000) * 1000;
+    return "STOPPING=1\nEXTEND_TIMEOUT_USEC=" + QByteArray::number(usec);
+}
+
 int configError(const QString &text)
 {
     printLine(stderr, QStringLiteral("marquee: configuration error: %1").arg(text));
@@ -494,11 +507,12 @@ int serveWithWindow(
             logger.flush();
         });
     SignalWatcher signals_;
-    QObject::connect(&signals_, &SignalWatcher::terminationRequested, &server, [&server](int sig) {
-        qCInfo(lcApp) << "signal" << sig << "received";
-        sdNotify("STOPPING=1");
-        server.requestStop();
-    });
+    QObject::connect(
+        &signals_, &SignalWatcher::terminationRequested, &server, [&server, &config](int sig) {
+            qCInfo(lcApp) << "signal" << sig << "received";
+            sdNotify(stoppingNotice(config));
+            server.requestStop();
+        });
     server.start();
     {
         QEventLoop starting;
@@ -514,10 +528,10 @@ int serveWithWindow(
         printLine(stderr, QStringLiteral("marquee: cannot start: %1").arg(started.error));
         return startFailureCode(started.error);
     }
-    QObject::connect(&server, &ServerThread::stateChanged, qApp, [&server] {
+    QObject::connect(&server, &ServerThread::stateChanged, qApp, [&server, &config] {
         const ServerThread::Phase phase = server.state().phase;
         if (phase == ServerThread::Phase::Stopping)
-            sdNotify("STOPPING=1");
+            sdNotify(stoppingNotice(config));
         if (phase == ServerThread::Phase::Stopped)
             QCoreApplication::exit(0);
     });
@@ -541,17 +555,19 @@ int serve(const Config &config, Logger &logger)
         qCInfo(lcConfig).noquote() << line;
     MarqueeServer server(config, &logger);
     SignalWatcher signals_;
-    QObject::connect(&signals_, &SignalWatcher::terminationRequested, &server, [&server](int sig) {
-        qCInfo(lcApp) << "signal" << sig << "received";
-        sdNotify("STOPPING=1");
-        server.shutdown();
-    });
+    QObject::connect(
+        &signals_, &SignalWatcher::terminationRequested, &server, [&server, &config](int sig) {
+            qCInfo(lcApp) << "signal" << sig << "received";
+            sdNotify(stoppingNotice(config));
+            server.shutdown();
+        });
     QObject::connect(&server, &MarqueeServer::stopped, qApp, [] { QCoreApplication::exit(0); });
     QString error;
     if (!server.start(&error)) {
         printLine(stderr, QStringLiteral("marquee: cannot start: %1").arg(error));
         return startFailureCode(error);
     }
+    const ServiceAddress published(config.host, server.port()); // for the desktop app
     sdNotify("READY=1");
     const int code = QCoreApplication::exec();
     logger.flush();
@@ -579,7 +595,7 @@ int runCommand(const CommandLine &cl, Logger &logger, const UiModule *ui)
         // service, when the desktop app is started beside it): say so rather than fight it.
         if (const auto running = findRunningServer(config->host, config->port)) {
             printLine(stderr, QStringLiteral("marquee: %1").arg(describeRunningServer(*running)));
-            return ui ? ui->alreadyRunning(*running) : 1;
+            return ui ? ui->alreadyRunning(*running) : kExitAlreadyRunning;
         }
     }
     if ((cmd.isEmpty() || cmd == QLatin1String("serve")) && ui) {

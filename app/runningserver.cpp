@@ -1,13 +1,19 @@
 #include "runningserver.h"
 
+#include "log/categories.h"
+
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkProxy>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <QTcpSocket>
+#include <QUrl>
 
 namespace marquee {
 
@@ -28,8 +34,25 @@ QHostAddress reachableAddress(const QString &host)
 
 } // namespace
 
+// The port in the service's published address; 0 when there is none.
+static int publishedPort(const QString &file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QUrl url(QString::fromUtf8(f.read(256)).trimmed());
+    return url.isValid() ? url.port(0) : 0;
+}
+
+static QString firstRuntimeDirectory()
+{
+    // systemd may list several, separated by colons; ours is the first.
+    const QString dir = qEnvironmentVariable("RUNTIME_DIRECTORY").section(QLatin1Char(':'), 0, 0);
+    return QDir::isAbsolutePath(dir) ? dir : QString();
+}
+
 std::optional<RunningServer> findRunningServer(
-    const QString &host, quint16 port, int timeoutMs, const QString &serviceRuntimeDir)
+    const QString &host, quint16 port, int timeoutMs, const QString &serviceAddressFile)
 {
     const QHostAddress address = reachableAddress(host);
     const QDeadlineTimer deadline(timeoutMs);
@@ -75,8 +98,37 @@ std::optional<RunningServer> findRunningServer(
     const QString version = data.value(QLatin1String("version")).toString();
     if (versionForm.match(version).hasMatch())
         server.version = version;
-    server.systemService = QFileInfo(serviceRuntimeDir).isDir();
+    // A service never calls what it finds "the system service": that is itself.
+    server.systemService
+        = firstRuntimeDirectory().isEmpty() && publishedPort(serviceAddressFile) == port;
     return server;
+}
+
+ServiceAddress::ServiceAddress(const QString &host, quint16 port)
+{
+    const QString dir = firstRuntimeDirectory();
+    if (dir.isEmpty() || port == 0)
+        return;
+    const QHostAddress address = reachableAddress(host);
+    const QString url = address.protocol() == QAbstractSocket::IPv6Protocol
+        ? QStringLiteral("http://[%1]:%2").arg(address.toString()).arg(port)
+        : QStringLiteral("http://%1:%2").arg(address.toString()).arg(port);
+    QSaveFile file(dir + QStringLiteral("/address"));
+    if (!file.open(QIODevice::WriteOnly) || file.write(url.toUtf8() + '\n') < 0
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner
+            | QFileDevice::ReadGroup | QFileDevice::ReadOther)
+        || !file.commit()) {
+        qCWarning(lcApp).noquote() << QStringLiteral("cannot publish the address in %1: %2")
+                                          .arg(file.fileName(), file.errorString());
+        return;
+    }
+    m_path = file.fileName();
+}
+
+ServiceAddress::~ServiceAddress()
+{
+    if (!m_path.isEmpty())
+        QFile::remove(m_path);
 }
 
 QString describeRunningServer(const RunningServer &server)

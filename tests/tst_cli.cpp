@@ -5,6 +5,7 @@
 #include "support/httpclient.h"
 #include "support/marqueeprocess.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -345,6 +346,7 @@ private slots:
         MarqueeProcess server;
         QVERIFY2(server.start(MarqueeProcess::cleanEnvironment(m_dir.path(),
                                   {{"PORT", "0"}, {"NOTIFY_SOCKET", QString::fromLocal8Bit(name)},
+                                      {"MARQUEE_SHUTDOWN_GRACE", "45s"},
                                       {"DATABASE_URL", dbUrl(QStringLiteral("notify"))}}),
                      m_dir.path()),
             qPrintable(server.errorString()));
@@ -352,7 +354,39 @@ private slots:
         QCOMPARE(receive(0), QByteArray()); // once
         QVERIFY(server.terminate());
         QCOMPARE(server.process().exitCode(), 0);
-        QCOMPARE(receive(1000), QByteArray("STOPPING=1"));
+        // The stop may take the grace and 10 s more: systemd's stop timeout is extended to it.
+        QCOMPARE(receive(1000), QByteArray("STOPPING=1\nEXTEND_TIMEOUT_USEC=55000000"));
+    }
+
+    // Under systemd with RuntimeDirectory= (the packaged service), the server publishes where it
+    // listens, for the desktop app to tell the service apart; the file goes with the server. A
+    // second server started as a service never calls the first "the system service", and says
+    // so with exit code 3 (the unit does not restart into it: RestartPreventExitStatus=3).
+    void servicePublishesItsAddress()
+    {
+        const QString runtime = m_dir.path() + QStringLiteral("/run");
+        QVERIFY(QDir().mkpath(runtime));
+        MarqueeProcess server;
+        QVERIFY2(
+            server.start(MarqueeProcess::cleanEnvironment(m_dir.path(),
+                             {{"PORT", "0"}, {"HOST", "0.0.0.0"}, {"RUNTIME_DIRECTORY", runtime},
+                                 {"DATABASE_URL", dbUrl(QStringLiteral("published"))}}),
+                m_dir.path()),
+            qPrintable(server.errorString()));
+        QFile address(runtime + QStringLiteral("/address"));
+        QVERIFY(address.open(QIODevice::ReadOnly));
+        QCOMPARE(
+            address.readAll(), QStringLiteral("http://127.0.0.1:%1\n").arg(server.port()).toUtf8());
+        QVERIFY(address.permissions().testFlag(QFileDevice::ReadOther));
+        address.close();
+        const Run again = run({QStringLiteral("--headless")},
+            {{"PORT", QString::number(server.port())}, {"RUNTIME_DIRECTORY", runtime}});
+        QCOMPARE(again.exitCode, 3);
+        QVERIFY2(!again.err.contains(QLatin1String("system service")), qPrintable(again.err));
+        QVERIFY(address.exists()); // the refused second server took nothing away
+        QVERIFY(server.terminate());
+        QCOMPARE(server.process().exitCode(), 0);
+        QVERIFY(!address.exists());
     }
 
     // A socket that is not systemd's, or none, is not a reason to fail: the server just runs.
@@ -409,7 +443,7 @@ private slots:
             const Run again = run({QStringLiteral("--headless")},
                 {{"PORT", port}, {"HOST", host},
                     {"DATABASE_URL", QStringLiteral("sqlite://") + second}});
-            QCOMPARE(again.exitCode, 1);
+            QCOMPARE(again.exitCode, 3);
             QVERIFY2(again.err.contains(QStringLiteral("Marquee %1 already answers at "
                                                        "http://127.0.0.1:%2")
                                             .arg(QStringLiteral(MARQUEE_VERSION), port)),
