@@ -10,6 +10,7 @@
 #include "support/marqueeprocess.h"
 #include "support/pgcluster.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -204,6 +205,43 @@ private slots:
             QVERIFY2(reset.out.contains(QLatin1String("reset")), qPrintable(reset.out));
             VERIFY_JSON_LOG(reset.err);
         }
+    }
+
+    // `cache stats | prune | clear` on PostgreSQL, over rows as servers write them (bytea
+    // bodies): two fresh entries and one expired; prune takes the expired one, clear the rest.
+    void cacheCommandsOnPostgres()
+    {
+        const QString url = freshDatabase();
+        QVERIFY2(!url.isEmpty(), qPrintable(m_pg.errorString()));
+        VERIFY_EXIT(run(args("migrate"), url), 0);
+        const QString db = url.section(QLatin1Char('/'), -1);
+        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+        QVERIFY2(m_pg.psql(db,
+                     QStringLiteral(
+                         "INSERT INTO content_cache (cache_key, category, status, body, etag, "
+                         "fetched_at, expires_at, size_bytes) VALUES "
+                         "('movie:1', 'movie', 200, '\\x7b7d'::bytea, 'e1', %1, %2, 2), "
+                         "('movie:2', 'movie', 200, '\\x7b7d'::bytea, 'e2', %1, %2, 2), "
+                         "('list:1', 'list', 200, '\\x5b5d'::bytea, 'e3', %1, %3, 2)")
+                         .arg(nowMs)
+                         .arg(nowMs + 3600000)
+                         .arg(nowMs - 1000)),
+            qPrintable(m_pg.errorString()));
+        const auto stats = run(args("cache stats"), url, {{"TMDB_API_KEY", "0123456789abcdef"}});
+        VERIFY_EXIT(stats, 0);
+        static const QRegularExpression total(QStringLiteral("total\\s+3\\s+6\\s+1"));
+        QVERIFY2(total.match(stats.out).hasMatch(), qPrintable(stats.out));
+        const auto pruned = run(args("cache prune"), url);
+        VERIFY_EXIT(pruned, 0);
+        QVERIFY2(pruned.out.contains(QLatin1String("removed 1 expired")), qPrintable(pruned.out));
+        const auto cleared = run(args("cache clear"), url);
+        VERIFY_EXIT(cleared, 0);
+        QVERIFY2(cleared.out.contains(QLatin1String("removed 2 cache entries")),
+            qPrintable(cleared.out));
+        QString left;
+        QVERIFY(m_pg.psql(db, QStringLiteral("SELECT COUNT(*) FROM content_cache"), &left));
+        QCOMPARE(left.trimmed(), QStringLiteral("0"));
+        VERIFY_JSON_LOG(stats.err + pruned.err + cleared.err);
     }
 
     // DROP TABLE IF EXISTS on tables that are not there: PostgreSQL raises a NOTICE per table.
