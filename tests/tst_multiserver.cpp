@@ -320,6 +320,39 @@ private slots:
         QCOMPARE(tmdbIds(after), (QList<int> {1002, 1001}));
     }
 
+    // A user deleted through A (Clerk's user.deleted delivered there) is refused by B within the
+    // moment B remembers a sign-in (ClerkAuthenticator::kSharedCacheMs), and a write B makes in
+    // that moment is a 401, never a 500 of the broken foreign key.
+    void deletionThroughOneIsSeenByTheOther()
+    {
+        auto [a, b] = twoServers();
+        QVERIFY(a && b);
+        const QString clerkId = QStringLiteral("user_2gone");
+        const QByteArray t = token(clerkId);
+        QCOMPARE(send({a->port(), "POST", "/api/watchlist", t, item(11)}).status, 201);
+        QCOMPARE(send({b->port(), "GET", "/api/watchlist", t}).status, 200); // B remembers it
+        const QJsonObject envelope {{QStringLiteral("type"), QStringLiteral("user.deleted")},
+            {QStringLiteral("object"), QStringLiteral("event")},
+            {QStringLiteral("timestamp"), QDateTime::currentMSecsSinceEpoch()},
+            {QStringLiteral("data"),
+                QJsonObject {{QStringLiteral("id"), clerkId},
+                    {QStringLiteral("object"), QStringLiteral("user")},
+                    {QStringLiteral("deleted"), true}}}};
+        const SignedWebhook w
+            = signWebhook(m_webhookSecret, QJsonDocument(envelope).toJson(QJsonDocument::Compact),
+                QDateTime::currentSecsSinceEpoch(), QByteArrayLiteral("msg_2gone"));
+        const Answer deleted = send({a->port(), "POST", "/api/webhooks/clerk", {}, w.body,
+            {{"svix-id", w.id}, {"svix-timestamp", w.timestamp}, {"svix-signature", w.signature}}});
+        QVERIFY2(deleted.status == 200, deleted.body);
+        // At once: B's write for the user who is gone.
+        const Answer write = send({b->port(), "POST", "/api/watchlist", t, item(12)});
+        QVERIFY2(write.status == 401, write.body);
+        QElapsedTimer clock;
+        clock.start();
+        QTRY_COMPARE_WITH_TIMEOUT(send({b->port(), "GET", "/api/watchlist", t}).status, 401, 5000);
+        QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+    }
+
     // Svix delivers the same event to both servers (a retry landing on the other one): it is
     // applied once.
     void webhookDeliveredToBothAppliesOnce()

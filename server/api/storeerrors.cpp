@@ -16,6 +16,9 @@ ApiError toApiError(const StoreError &error, StoreRoutes routes)
         return ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Database unavailable"));
     case StoreError::Kind::Incompatible:
         break;
+    case StoreError::Kind::UserGone:
+        return ApiError(ApiError::Code::Unauthenticated,
+            QStringLiteral("This account has been deleted: its tokens are no longer accepted"));
     }
     return ApiError(ApiError::Code::Internal, QStringLiteral("Internal server error"));
 }

@@ -43,6 +43,7 @@ ClerkAuthenticator::ClerkAuthenticator(
 {
     m_policy.issuer = config.clerkIssuer;
     m_policy.authorizedParties = config.http.allowedOrigins;
+    m_sharedDatabase = config.database.dialect == SqlDialect::Postgres;
     for (const QString &id : config.adminUserIds)
         m_admins.insert(id);
 }
@@ -149,8 +150,10 @@ ClerkAuthenticator::CachedUser *ClerkAuthenticator::userFor(
 {
     *deleted = false;
     auto it = m_userCache.find(clerkId);
-    if (it != m_userCache.end())
+    if (it != m_userCache.end() && (!m_sharedDatabase || nowMs - it->loadedMs < kSharedCacheMs))
         return &it.value();
+    // New here, or (shared database) read again: another server may have changed it.
+    const qint64 lastTouchMs = it != m_userCache.end() ? it->lastTouchMs : nowMs;
     bool created = false;
     std::optional<UserRecord> record;
     try {
@@ -158,8 +161,10 @@ ClerkAuthenticator::CachedUser *ClerkAuthenticator::userFor(
     } catch (const StoreError &) {
         return nullptr; // not deleted: the database failed (logged by the store)
     }
-    if (!record)
+    if (!record) {
+        forgetUser(clerkId);
         return nullptr;
+    }
     if (created)
         qCInfo(lcAuth) << "new user" << record->id;
     CachedUser u;
@@ -168,8 +173,11 @@ ClerkAuthenticator::CachedUser *ClerkAuthenticator::userFor(
     u.region = record->preferences.value("region").toString();
     if (record->preferences.value("includeAdult").isBool())
         u.includeAdult = record->preferences.value("includeAdult").toBool();
-    u.lastTouchMs = nowMs;
+    u.lastTouchMs = lastTouchMs;
     u.profileSyncedAt = record->profileSyncedAt;
+    u.loadedMs = nowMs;
+    if (it != m_userCache.end() && it->id != u.id)
+        forgetUser(clerkId); // deleted and made again by another server: its sessions go too
     return &m_userCache.insert(clerkId, u).value();
 }
 
@@ -205,7 +213,8 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
 
     if (!token.sessionId.isEmpty()) {
         auto it = m_sessionCache.find(token.sessionId);
-        if (it == m_sessionCache.end() || now - it->lastTouchMs >= kTouchIntervalMs) {
+        const qint64 sessionMaxAge = m_sharedDatabase ? kSharedCacheMs : kTouchIntervalMs;
+        if (it == m_sessionCache.end() || now - it->lastTouchMs >= sessionMaxAge) {
             std::optional<SessionRecord> s;
             try {
                 s = m_users.touchSession(token.sessionId, user->id,

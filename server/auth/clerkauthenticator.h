@@ -54,6 +54,10 @@ public:
     static constexpr int kMaxCachedTokens = 10000;
     static constexpr qint64 kTouchIntervalMs = 60 * 1000;
     static constexpr qint64 kProfileMaxAgeMs = 24LL * 3600 * 1000;
+    // On a database other servers write too (PostgreSQL), what this server remembers of a user
+    // (id, preferences) and of a session (revoked or not) is read again after this long: another
+    // server may have deleted the user, changed the preferences or signed the sessions out.
+    static constexpr qint64 kSharedCacheMs = 1000;
 
 private:
     struct CachedUser
@@ -63,6 +67,7 @@ private:
         std::optional<bool> includeAdult;
         qint64 lastTouchMs = 0;
         qint64 profileSyncedAt = 0;
+        qint64 loadedMs = 0; // when it was read from the database
     };
     struct CachedSession
     {
@@ -93,6 +98,7 @@ private:
     QHash<QString, CachedSession> m_sessionCache;
     QSet<QString> m_syncing;
     std::function<qint64()> m_clock; // empty: the real time
+    bool m_sharedDatabase = false; // PostgreSQL: other servers may write (kSharedCacheMs)
 };
 
 } // namespace marquee

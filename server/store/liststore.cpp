@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QMutex>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
 #include <QThread>
@@ -284,6 +285,12 @@ ListStore::AddResult ListStore::add(ListKind kind, qint64 userId, ListItem item)
         // Most likely the unique key: then the row that won is there to be read.
         if (auto existing = find(kind, userId, item.contentType, item.tmdbId))
             return {*existing, false};
+        // The foreign key: the user went (another server deleted it a moment ago).
+        const QSqlError error = q.lastError();
+        if (error.nativeErrorCode() == QLatin1String("23503")
+            || error.databaseText().contains(QLatin1String("FOREIGN KEY constraint failed")))
+            throw StoreError(StoreError::Kind::UserGone,
+                QStringLiteral("list insert for user %1, who no longer exists").arg(userId));
         fail(q, "list insert");
     }
     const QVariant id = postgres ? (q.next() ? q.value(0) : QVariant()) : q.lastInsertId();

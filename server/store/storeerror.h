@@ -42,6 +42,8 @@ public:
         Failed, // a statement failed that the store did not expect to fail (busy, I/O, a bug)
         Incompatible, // the schema is newer than this build knows (an older Marquee on a newer
                       // database)
+        UserGone, // the user a write was for was deleted meanwhile (by another server, on a
+                  // shared database, within the moment its sign-in is remembered)
     };
 
     StoreError(Kind kind, QString message);
