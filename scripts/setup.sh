@@ -14,7 +14,8 @@ case "${1:-build}" in
   # of its own on a free port; the default cluster the package may start is left alone).
   # xvfb, xauth: the admin window shown on a real X server (scripts/screenshots.sh).
   test)  want+=(openssl postgresql xvfb xauth) ;;
-  bench) want+=(wrk nginx-light curl) ;;
+  # postgresql: bench/lists.sh runs a throwaway PostgreSQL 15 cluster of its own, as the tests do.
+  bench) want+=(wrk nginx-light curl openssl postgresql) ;;
   fuzz)  want+=(python3) ;;
   # packaging/test-package.sh: the package's checkers, and what it runs the package with.
   package) want+=(dpkg-dev lintian appstream desktop-file-utils man-db systemd util-linux
