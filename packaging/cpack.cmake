@@ -19,11 +19,17 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# Qt's database drivers are plugins, which dpkg-shlibdeps cannot see: SQLite is the default
-# database, PostgreSQL is there for DATABASE_URL=postgresql://. The window draws its SVG icon with
-# the SVG icon engine and speaks the user's language with Qt's own translations.
+# Qt's database drivers and platform plugins are plugins, which dpkg-shlibdeps cannot see: SQLite
+# is the default database, PostgreSQL is there for DATABASE_URL=postgresql://. The window needs a
+# platform plugin that reaches the user's display: without one, `marquee` started from the menu
+# finds no display it can use and runs a headless server with no window. Debian 12 ships the xcb
+# plugin in libqt6gui6 (a shlibdeps dependency through the window's module), the Wayland one in
+# qt6-wayland (suggested) and the rest in qt6-qpa-plugins, which libqt6gui6 itself recommends:
+# naming it here keeps the platform plugins among Marquee's own relationships, whichever package
+# a later Qt moves them to. The window draws its SVG icon with the SVG icon engine and speaks
+# the user's language with Qt's own translations.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libqt6sql6-psql, libqt6svg6")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libqt6sql6-psql, libqt6svg6, qt6-qpa-plugins")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "qt6-translations-l10n, qt6-wayland")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

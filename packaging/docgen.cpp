@@ -147,16 +147,25 @@ QString manPage(const QString &date)
             t << ".PP\n" << roff(p) << "\n";
     }
     t << ".SH FILES\n"
-         ".TP\n.I ./.env\nThe dotenv file read by default (\\fB\\-\\-env\\-file\\fR names "
-         "another).\n"
+         ".TP\n.I ./.env\nThe dotenv file read by default: \\fI.env\\fR in the working directory "
+         "(\\fB\\-\\-env\\-file\\fR names another). Started from the desktop menu, that is "
+         "the folder the menu starts programs in, normally the home folder.\n"
          ".TP\n.I ~/.local/share/marquee/marquee.db\nThe SQLite database when "
          "\\fBDATABASE_URL\\fR is unset.\n"
          ".TP\n.I /etc/marquee/marquee.env\nThe service's configuration (mode 0640: it holds "
          "the TMDB key and Clerk secrets).\n"
          ".TP\n.I /var/lib/marquee/marquee.db\nThe service's database "
          "(\\fB$STATE_DIRECTORY\\fR).\n";
-    t << ".SH EXIT STATUS\n0 on success and after a graceful stop (SIGINT, SIGTERM); 1 when the "
-         "server cannot start or a command fails; 2 for a usage error.\n";
+    t << ".SH EXIT STATUS\n"
+         ".TP\n.B 0\nSuccess, and after a graceful stop (SIGINT, SIGTERM).\n"
+         ".TP\n.B 1\nThe server cannot start (the port is held by another program, ...), or a "
+         "command fails (\\fBmigrate status\\fR with a migration pending, a database that needs "
+         "migrating).\n"
+         ".TP\n.B 2\nA usage or configuration error, including a database that cannot be "
+         "opened.\n"
+         ".TP\n.B 3\nAnother Marquee server already answers at the address (for example the "
+         "system service): no second server is started. \\fBmarquee.service\\fR does not "
+         "restart on this status (\\fBRestartPreventExitStatus=3\\fR).\n";
     t << ".SH SEE ALSO\n.BR systemctl (1),\n.BR journalctl (1),\n.BR systemd.exec (5)\n";
     return out;
 }
