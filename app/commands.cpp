@@ -157,9 +157,21 @@ Opened openCurrent(Database &db, const DatabaseUrl &url)
     return Opened::Current;
 }
 
-bool openUpToDate(Database &db, const DatabaseUrl &url)
+// 0 when the database is open and current; else the exit code, the reason already printed:
+// 2 for a database that cannot be reached (as for every command), 1 for one that is missing or
+// needs migrating.
+int openUpToDate(Database &db, const DatabaseUrl &url)
 {
-    return openCurrent(db, url) == Opened::Current;
+    switch (openCurrent(db, url)) {
+    case Opened::Current:
+        return 0;
+    case Opened::Unreachable:
+        return 2;
+    case Opened::Missing:
+    case Opened::NeedsMigrating:
+        break;
+    }
+    return 1;
 }
 
 // Lists every migration as applied or pending. Like `prisma migrate status`, it exits 1 while
@@ -276,8 +288,8 @@ int cacheCommand(const Config &config, const QStringList &rest)
         return 2;
     }
     Database db(config.database);
-    if (!openUpToDate(db, config.database))
-        return 1;
+    if (const int code = openUpToDate(db, config.database))
+        return code;
     ContentCache cache(&db, 0);
     if (sub == QLatin1String("clear")) {
         const qint64 before = cache.databaseEntries();
@@ -325,8 +337,8 @@ int usersCommand(const Config &config, const QStringList &rest)
         return 2;
     }
     Database db(config.database);
-    if (!openUpToDate(db, config.database))
-        return 1;
+    if (const int code = openUpToDate(db, config.database))
+        return code;
     UserStore users(db);
     qint64 total = 0;
     int page = 1;

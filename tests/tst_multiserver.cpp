@@ -389,6 +389,26 @@ private slots:
             qint64(1));
     }
 
+    // PostgreSQL restarts while nothing asks (a package upgrade, pg_ctl restart): the next
+    // request already gets a new connection; nobody sees the old one fail.
+    void restartBetweenRequestsIsInvisible()
+    {
+        auto [a, b] = twoServers();
+        QVERIFY(a && b);
+        const QByteArray t = token(QStringLiteral("user_2restart"));
+        QCOMPARE(send({a->port(), "POST", "/api/watchlist", t, item(7)}).status, 201);
+        m_pg->stop();
+        QVERIFY2(m_pg->start(), qPrintable(m_pg->errorString()));
+        QTest::qWait(200); // the server's FATAL reaches the idle connections
+        for (MarqueeProcess *server : {a.get(), b.get()}) {
+            const Answer r = send({server->port(), "GET", "/api/watchlist", t});
+            if (r.status != 200)
+                qWarning().noquote() << server->standardError().right(3000);
+            QVERIFY2(r.status == 200, r.body);
+            QCOMPARE(tmdbIds(r), QList<int> {7});
+        }
+    }
+
     // PostgreSQL stops under a running server: what needs the database answers 503
     // SERVICE_UNAVAILABLE, /health says the database is down (503), titles in memory are still
     // served; PostgreSQL comes back and so does the service, without restarting Marquee. Last:

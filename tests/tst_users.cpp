@@ -471,6 +471,8 @@ private slots:
         QTest::newRow("stats are not writable")
             << QByteArray(R"({"stats":{"watchlistCount":9}})") << 400 << v;
         QTest::newRow("empty displayName") << QByteArray(R"({"displayName":""})") << 400 << v;
+        QTest::newRow("displayName with NUL")
+            << QByteArray(R"({"displayName":"a\u0000b"})") << 400 << v;
         QTest::newRow("displayName of 101")
             << QByteArray(R"({"displayName":")" + QByteArray(101, 'a') + R"("})") << 400 << v;
         QTest::newRow("numeric displayName") << QByteArray(R"({"displayName":5})") << 400 << v;

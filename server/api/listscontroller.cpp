@@ -271,18 +271,15 @@ HttpResponse ListsController::add(const ExchangePtr &ex, ListKind kind)
         e.extra.insert(QStringLiteral("data"), toJson(existing, kind));
         return e;
     };
-    // The cap keeps the unpaged read (the whole list) bounded. Several servers on one PostgreSQL
-    // database may overshoot it by the writes they make at the same moment; nothing else.
-    if (m_store.count(kind, userId) >= m_maxItems) {
-        if (const auto existing = m_store.find(kind, userId, item.contentType, item.tmdbId))
-            throw duplicate(*existing);
+    // The cap keeps the unpaged read (the whole list) bounded. On PostgreSQL it is checked in
+    // the insert itself, so several servers on one database hold it too.
+    const ListStore::AddResult result = m_store.add(kind, userId, item, m_maxItems);
+    if (result.full)
         throw ApiError(ApiError::Code::Conflict,
             QStringLiteral("Your %1 is full (%2 titles): remove a title to add another")
                 .arg(listName(kind))
                 .arg(m_maxItems),
             QJsonArray {QJsonObject {{"field", "list"}, {"issue", "full"}}});
-    }
-    const ListStore::AddResult result = m_store.add(kind, userId, item);
     if (!result.created)
         throw duplicate(result.item);
     HttpResponse r;

@@ -1,5 +1,7 @@
 #include "usercontroller.h"
 
+#include "log/text.h"
+
 #include "api/listscontroller.h"
 #include "api/storeerrors.h"
 #include "auth/clerkauthenticator.h"
@@ -311,7 +313,7 @@ void UserController::sessions(const ExchangePtr &ex)
 void UserController::revokeSession(const ExchangePtr &ex)
 {
     const QString sid = ex->request().param(QStringLiteral("sid"));
-    if (sid.isEmpty() || sid.size() > 200)
+    if (sid.isEmpty() || sid.size() > 200 || hasControlCharacters(sid))
         throw ApiError::validation(QStringLiteral("sid"), QStringLiteral("invalid_value"),
             QStringLiteral("sid is not a session id"));
     if (!m_users.revokeSession(ex->principal.userId, sid, QDateTime::currentMSecsSinceEpoch()))

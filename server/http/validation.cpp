@@ -1,5 +1,7 @@
 #include "validation.h"
 
+#include "log/text.h"
+
 #include "apierror.h"
 #include "log/timeformat.h"
 
@@ -98,6 +100,11 @@ std::optional<QString> JsonFields::string(
             QStringLiteral("%1 must be at most %2 characters")
                 .arg(QLatin1String(name))
                 .arg(maxLength));
+        return std::nullopt;
+    }
+    if (hasControlCharacters(s)) {
+        m_problems.add(QLatin1String(name), QStringLiteral("invalid_value"),
+            QStringLiteral("%1 must not contain control characters").arg(QLatin1String(name)));
         return std::nullopt;
     }
     return s;

@@ -2,12 +2,16 @@
 
 #include "log/categories.h"
 
+#include <QAbstractEventDispatcher>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QNetworkProxy>
+#include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
 
@@ -18,11 +22,13 @@ namespace marquee {
 
 Database::Database(DatabaseUrl url)
     : m_url(std::move(url))
+    , m_ownerThread(QThread::currentThread())
 { }
 
 Database::~Database()
 {
     close();
+    delete m_probe;
 }
 
 static QString connectionNameFor(const void *owner)
@@ -46,11 +52,15 @@ struct LibPq
     using ResultErrorField = char *(*)(const void *result, int fieldCode);
     using ResultErrorMessage = char *(*)(const void *result);
     using Status = int (*)(const void *conn);
+    using ConsumeInput = int (*)(void *conn);
+    using IsBusy = int (*)(void *conn);
 
     SetNoticeReceiver setNoticeReceiver = nullptr;
     ResultErrorField resultErrorField = nullptr;
     ResultErrorMessage resultErrorMessage = nullptr;
     Status status = nullptr; // PQstatus: CONNECTION_BAD (1) once the connection is lost
+    ConsumeInput consumeInput = nullptr; // PQconsumeInput: reads what the server sent meanwhile
+    IsBusy isBusy = nullptr; // PQisBusy: parses what was read (a FATAL notice: g_ended)
     QString failure; // why the functions could not be found
 
     static const LibPq &instance()
@@ -77,6 +87,8 @@ private:
         resultErrorMessage
             = reinterpret_cast<ResultErrorMessage>(dlsym(handle, "PQresultErrorMessage"));
         status = reinterpret_cast<Status>(dlsym(handle, "PQstatus"));
+        consumeInput = reinterpret_cast<ConsumeInput>(dlsym(handle, "PQconsumeInput"));
+        isBusy = reinterpret_cast<IsBusy>(dlsym(handle, "PQisBusy"));
         if (!setNoticeReceiver || !resultErrorField || !resultErrorMessage) {
             failure = QStringLiteral("libpq.so.5 lacks PQsetNoticeReceiver, PQresultErrorField or "
                                      "PQresultErrorMessage");
@@ -90,7 +102,26 @@ constexpr int kDiagSeverity = 'S'; // localized ("HINWEIS")
 constexpr int kDiagSeverityNonLocalized = 'V'; // "NOTICE" (servers since 9.6)
 
 // Called by libpq on the thread running the query that raised the notice.
-void receiveNotice(void *, const void *result)
+// Connections on which the server announced its end (FATAL or PANIC while idle: "terminating
+// connection due to administrator command" on a restart). libpq hands that over as a notice and
+// only calls the connection bad once it reads the close, maybe a read later.
+QMutex g_endedMutex;
+QSet<const void *> g_ended;
+
+bool announcedEnd(const void *conn)
+{
+    QMutexLocker lock(&g_endedMutex);
+    return g_ended.contains(conn);
+}
+
+void forgetEnd(const void *conn)
+{
+    QMutexLocker lock(&g_endedMutex);
+    g_ended.remove(conn);
+}
+
+// `conn` is the connection (the receiver's argument, set in routeNotices()).
+void receiveNotice(void *conn, const void *result)
 {
     const LibPq &pq = LibPq::instance();
     const char *severity = pq.resultErrorField(result, kDiagSeverityNonLocalized);
@@ -107,6 +138,10 @@ void receiveNotice(void *, const void *result)
         qCDebug(lcStore).noquote() << text;
     else
         qCWarning(lcStore).noquote() << text;
+    if (conn && severity && (qstrcmp(severity, "FATAL") == 0 || qstrcmp(severity, "PANIC") == 0)) {
+        QMutexLocker lock(&g_endedMutex);
+        g_ended.insert(conn);
+    }
 }
 
 // Routes the connection's notices through the logger; without libpq's functions, asks the
@@ -120,7 +155,8 @@ void routeNotices(QSqlDatabase &db)
     const bool isPgConn = type && (qstrcmp(type, "pg_conn*") == 0 || qstrcmp(type, "PGconn*") == 0);
     if (pq.setNoticeReceiver && isPgConn) {
         if (void *conn = *static_cast<void *const *>(handle.constData())) {
-            pq.setNoticeReceiver(conn, &receiveNotice, nullptr);
+            forgetEnd(conn); // a new connection where an ended one was
+            pq.setNoticeReceiver(conn, &receiveNotice, conn);
             return;
         }
     }
@@ -158,8 +194,17 @@ bool isLost(const QSqlDatabase &db)
 {
     const LibPq &pq = LibPq::instance();
     void *conn = pq.status ? pgConnection(db) : nullptr;
+    if (!conn)
+        return false;
+    // A server that restarted (or an administrator's pg_terminate_backend) has said so on the
+    // idle connection (FATAL 57P01): read it without blocking, so the query about to run gets a
+    // new connection instead of failing on the old one.
+    if (pq.consumeInput && pq.isBusy) {
+        pq.consumeInput(conn); // one recv(), answered EAGAIN when nothing came
+        pq.isBusy(conn); // parses it: the notice receiver hears of a FATAL
+    }
     constexpr int kConnectionBad = 1; // libpq-fe.h ConnStatusType
-    return conn && pq.status(conn) == kConnectionBad;
+    return pq.status(conn) == kConnectionBad || announcedEnd(conn);
 }
 
 // What to do about the usual reasons a connection fails, after libpq's own words.
@@ -189,6 +234,26 @@ QString quotedIdentifier(QString name)
         + QLatin1Char('"');
 }
 
+// Every PostgreSQL connection: the database must store Unicode (Marquee's text is UTF-8: a
+// LATIN1 database would refuse a title with an emoji, as a 500), and no statement may hold the
+// event loop longer than 10 s (a lock held by a stuck client, a runaway plan).
+void checkSession(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SHOW server_encoding")) || !q.next())
+        throw StoreError::unavailable(QStringLiteral("cannot read the database's encoding: %1")
+                                          .arg(q.lastError().text().simplified()));
+    const QString encoding = q.value(0).toString();
+    if (encoding.compare(QLatin1String("UTF8"), Qt::CaseInsensitive) != 0)
+        throw StoreError::unavailable(
+            QStringLiteral("the database's encoding is %1, and Marquee needs UTF8 (create it "
+                           "with createdb -E UTF8 -T template0)")
+                .arg(encoding));
+    if (!q.exec(QStringLiteral("SET statement_timeout = 10000")))
+        throw StoreError::unavailable(QStringLiteral("cannot set statement_timeout: %1")
+                                          .arg(q.lastError().text().simplified()));
+}
+
 // ?schema=NAME (Prisma's parameter): the connection works in that schema, made when missing.
 // Asked first and created only when absent: CREATE SCHEMA IF NOT EXISTS needs the right to
 // create even when the schema is there.
@@ -200,10 +265,15 @@ void useSchema(QSqlDatabase &db, const QString &schema)
     if (!q.exec())
         throw StoreError::unavailable(QStringLiteral("cannot look up the schema %1: %2")
                                           .arg(schema, q.lastError().text().simplified()));
+    // Two servers starting at once may both find it missing: the loser's CREATE fails on the
+    // catalogue's unique key (23505) or as a duplicate schema (42P06), and the schema is there.
     if (!q.next()
-        && !q.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS ") + quotedIdentifier(schema)))
-        throw StoreError::unavailable(QStringLiteral("cannot create the schema %1: %2")
-                                          .arg(schema, q.lastError().text().simplified()));
+        && !q.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS ") + quotedIdentifier(schema))) {
+        const QString state = q.lastError().nativeErrorCode();
+        if (state != QLatin1String("23505") && state != QLatin1String("42P06"))
+            throw StoreError::unavailable(QStringLiteral("cannot create the schema %1: %2")
+                                              .arg(schema, q.lastError().text().simplified()));
+    }
     if (!q.exec(QStringLiteral("SET search_path TO ") + quotedIdentifier(schema)))
         throw StoreError::unavailable(QStringLiteral("cannot use the schema %1: %2")
                                           .arg(schema, q.lastError().text().simplified()));
@@ -230,6 +300,11 @@ QSqlDatabase Database::connect(const DatabaseUrl &url, const QString &name)
         db.setPassword(url.password);
         db.setDatabaseName(url.database);
         QString opts = QStringLiteral("connect_timeout=%1").arg(url.connectTimeoutSeconds);
+        // Over TCP, a connection whose peer went silent (a network cut: no reset ever comes) is
+        // given up within about 10 s instead of the kernel's minutes; the event loop waits on it.
+        if (!url.host.startsWith(QLatin1Char('/')))
+            opts += QStringLiteral(";keepalives=1;keepalives_idle=5;keepalives_interval=2;"
+                                   "keepalives_count=3;tcp_user_timeout=10000");
         if (!url.options.isEmpty())
             opts += QLatin1Char(';') + url.options;
         db.setConnectOptions(opts);
@@ -280,15 +355,15 @@ void Database::openConnection(const QString &name)
         }
     } else {
         routeNotices(db);
-        if (!m_url.schema.isEmpty()) {
-            try {
+        try {
+            checkSession(db);
+            if (!m_url.schema.isEmpty())
                 useSchema(db, m_url.schema);
-            } catch (...) {
-                db.close();
-                db = QSqlDatabase();
-                QSqlDatabase::removeDatabase(name);
-                throw;
-            }
+        } catch (...) {
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(name);
+            throw;
         }
     }
     QMutexLocker lock(&m_mutex);
@@ -308,13 +383,15 @@ QSqlDatabase Database::connection()
             return db;
         qCWarning(lcStore).noquote()
             << QStringLiteral("the connection to %1 was lost; reconnecting").arg(m_url.describe());
+        forgetEnd(pgConnection(db));
         db.close();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
         QMutexLocker lock(&m_mutex);
         m_connectionNames.removeAll(name);
         m_failedAttempts.insert(name, QDateTime::currentMSecsSinceEpoch());
-    } else if (m_closed || !reconnectDue(name)) {
+    } else if (m_closed || !reconnectDue(name) || !hostAnswers()) {
+        // The last attempt failed: the next blocking one waits until the host answers at all.
         return QSqlDatabase();
     }
     try {
@@ -324,11 +401,45 @@ QSqlDatabase Database::connection()
             qCInfo(lcStore).noquote()
                 << QStringLiteral("connected to %1 again").arg(m_url.describe());
     } catch (const StoreError &e) {
-        qCCritical(lcStore) << e.message(); // the caller finds the connection closed
+        qCCritical(lcStore).noquote() << e.message(); // the caller finds the connection closed
         QMutexLocker lock(&m_mutex);
         m_failedAttempts.insert(name, QDateTime::currentMSecsSinceEpoch());
     }
     return QSqlDatabase::database(name, false);
+}
+
+bool Database::hostAnswers()
+{
+    // SQLite, a Unix socket (connecting to one never hangs), or a thread without an event loop
+    // (a command, the admin reader): the attempt itself is the test.
+    if (m_url.dialect != SqlDialect::Postgres || m_url.host.startsWith(QLatin1Char('/'))
+        || QThread::currentThread() != m_ownerThread
+        || !QAbstractEventDispatcher::instance(QThread::currentThread()))
+        return true;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now - m_hostAnsweredAtMs < 3000)
+        return true;
+    if (!m_probe) {
+        // An asynchronous TCP connect: a network cut (no answer at all) costs this nothing,
+        // where a blocking reconnection would hold the event loop for connect_timeout.
+        m_probe = new QTcpSocket;
+        m_probe->setProxy(QNetworkProxy::NoProxy);
+        QTcpSocket *probe = m_probe;
+        auto finish = [this, probe](bool answered) {
+            if (answered)
+                m_hostAnsweredAtMs = QDateTime::currentMSecsSinceEpoch();
+            probe->disconnect();
+            probe->abort();
+            probe->deleteLater();
+            if (m_probe == probe)
+                m_probe = nullptr;
+        };
+        QObject::connect(probe, &QTcpSocket::connected, probe, [finish] { finish(true); });
+        QObject::connect(probe, &QTcpSocket::errorOccurred, probe, [finish] { finish(false); });
+        QTimer::singleShot(m_url.connectTimeoutSeconds * 1000, probe, [finish] { finish(false); });
+        probe->connectToHost(m_url.host, quint16(m_url.port));
+    }
+    return false;
 }
 
 bool Database::reconnectDue(const QString &name)

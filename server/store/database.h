@@ -9,6 +9,9 @@
 #include <QStringList>
 #include <QThread>
 
+class QTcpSocket;
+
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -76,13 +79,20 @@ private:
     // A (re)connection may be tried for this thread's connection now: not within
     // kReconnectIntervalMs of the last attempt that failed or found the connection lost.
     bool reconnectDue(const QString &name);
+    // PostgreSQL over TCP, after a failed attempt, on the owner's event loop: whether the host
+    // has answered a TCP connect in the last 3 s; when not, one is started (asynchronously) and
+    // the next call may find it answered. Elsewhere always true.
+    bool hostAnswers();
     static constexpr qint64 kReconnectIntervalMs = 1000;
 
     DatabaseUrl m_url;
     QMutex m_mutex;
     QStringList m_connectionNames;
     QHash<QString, qint64> m_failedAttempts; // connection name -> when (ms); guarded by m_mutex
-    bool m_closed = false;
+    std::atomic<bool> m_closed {false}; // read by every thread's connection()
+    QThread *m_ownerThread; // the thread that made this object (the server's event loop)
+    QTcpSocket *m_probe = nullptr; // hostAnswers()' TCP connect in flight
+    qint64 m_hostAnsweredAtMs = 0;
     QThread *m_checkpointThread = nullptr;
     bool m_groupOpen = false;
     QList<std::function<void(bool)>> m_groupWaiters;

@@ -1,5 +1,7 @@
 #include "listrules.h"
 
+#include "log/text.h"
+
 #include "log/timeformat.h"
 
 #include <algorithm>
@@ -82,6 +84,13 @@ QString violation(const ListItem &item, ListKind kind)
             .arg(kMaxVoteAverage);
     if (kind == ListKind::Watchlist && item.note && item.note->size() > kMaxNoteLength)
         return tooLong("note", *item.note, kMaxNoteLength);
+    for (const auto &[field, text] : {std::pair<const char *, const std::optional<QString> *> {"title", nullptr},
+             {"overview", &item.overview}, {"note", &item.note}, {"posterPath", &item.posterPath},
+             {"backdropPath", &item.backdropPath}}) {
+        const QString &value = text ? text->value_or(QString()) : item.title;
+        if (hasControlCharacters(value))
+            return QStringLiteral("%1 contains control characters").arg(QLatin1String(field));
+    }
     return {};
 }
 

@@ -8,6 +8,7 @@
 #include <QMutex>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QStringList>
 #include <QThread>
 #include <QVariant>
@@ -108,7 +109,9 @@ public:
         if (slot && slot->driver() == connection.driver())
             return slot;
         auto q = std::make_shared<QSqlQuery>(connection);
-        q->setForwardOnly(true);
+        // QPSQL fetches a forward-only result one row per round of PQgetResult (single-row
+        // mode); a list page is small, and whole is quicker.
+        q->setForwardOnly(m_db.dialect() != SqlDialect::Postgres);
         if (!q->prepare(sql)) {
             slot.reset();
             fail(*q, "prepare");
@@ -166,7 +169,11 @@ static void bindOwner(QSqlQuery &q, qint64 userId, const std::optional<QString> 
 ListPage ListStore::list(ListKind kind, const ListQuery &query)
 {
     const qint64 offset = qint64(query.page - 1) * query.limit;
+    // PostgreSQL: the total rides along with the page (one round trip, where the event loop
+    // waits for each); SQLite answers the count apart, and only when the page cannot tell it.
+    const bool postgres = m_db.dialect() == SqlDialect::Postgres;
     Statement st(m_statements->get(QLatin1String("SELECT ") + columns(kind)
+        + (postgres ? QLatin1String(", COUNT(*) OVER ()") : QLatin1String())
         + QLatin1String(" FROM ") + table(kind) + whereOwner(query.contentType)
         + QLatin1String(" ORDER BY ") + orderBy(query.sort) + QLatin1String(" LIMIT ? OFFSET ?")));
     QSqlQuery &q = *st;
@@ -177,8 +184,17 @@ ListPage ListStore::list(ListKind kind, const ListQuery &query)
         fail(q, "list read");
     ListPage page;
     page.items.reserve(qMin(query.limit, 100)); // an unpaged read asks for up to the whole cap
-    while (q.next())
+    qint64 total = -1;
+    const int totalColumn = postgres ? q.record().count() - 1 : -1;
+    while (q.next()) {
         page.items.append(readItem(q, kind));
+        if (postgres)
+            total = q.value(totalColumn).toLongLong();
+    }
+    if (total >= 0) {
+        page.total = total;
+        return page;
+    }
 
     // A partly filled page (or an empty first page) already tells the total: skip the COUNT.
     const qint64 rows = page.items.size();
@@ -246,25 +262,51 @@ std::optional<ListItem> ListStore::find(
 
 // INSERT first and let the unique constraint decide: a check-then-insert would let two
 // processes sharing a PostgreSQL database both pass the check.
-ListStore::AddResult ListStore::add(ListKind kind, qint64 userId, ListItem item)
+ListStore::AddResult ListStore::add(ListKind kind, qint64 userId, ListItem item, int cap)
 {
     const bool watchlist = kind == ListKind::Watchlist;
     const bool postgres = m_db.dialect() == SqlDialect::Postgres;
-    QString sql = QLatin1String("INSERT INTO ") + table(kind)
-        + QLatin1String(" (user_id, content_type, tmdb_id, title, poster_path, backdrop_path, "
-                        "overview, release_date, vote_average, added_at");
-    sql += watchlist ? QLatin1String(", note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                     : QLatin1String(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    // QPSQL's lastInsertId() reads OIDs, which BIGSERIAL tables do not have.
-    if (postgres)
-        sql += QLatin1String(" RETURNING id");
-
     if (item.addedAt <= 0)
         item.addedAt = QDateTime::currentMSecsSinceEpoch();
     item.watched = false;
     item.watchedAt.reset();
     if (!watchlist)
         item.note.reset();
+    // What the key says is there, when no row was made.
+    auto notCreated = [&](bool checkCap) -> AddResult {
+        if (auto existing = find(kind, userId, item.contentType, item.tmdbId))
+            return {*existing, false, false};
+        if (checkCap && cap > 0 && count(kind, userId) >= cap)
+            return {item, false, true};
+        return {item, false, false};
+    };
+    // SQLite (one writer): the cap is read first, as cheap as it is there.
+    if (!postgres && cap > 0 && count(kind, userId) >= cap) {
+        AddResult r = notCreated(false);
+        r.full = !r.item.id;
+        return r;
+    }
+
+    QString sql = QLatin1String("INSERT INTO ") + table(kind)
+        + QLatin1String(" (user_id, content_type, tmdb_id, title, poster_path, backdrop_path, "
+                        "overview, release_date, vote_average, added_at");
+    const QString values = watchlist ? QStringLiteral("?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?")
+                                     : QStringLiteral("?, ?, ?, ?, ?, ?, ?, ?, ?, ?");
+    sql += watchlist ? QLatin1String(", note)") : QLatin1String(")");
+    if (postgres) {
+        // One statement: no row when the user is gone, the list is full, or the title is there
+        // (ON CONFLICT: no error, so a write group on PostgreSQL survives a duplicate). QPSQL's
+        // lastInsertId() reads OIDs, which BIGSERIAL tables do not have: RETURNING id.
+        sql += QLatin1String(" SELECT ") + values
+            + QLatin1String(" WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)");
+        if (cap > 0)
+            sql += QLatin1String(" AND (SELECT COUNT(*) FROM ") + table(kind)
+                + QLatin1String(" WHERE user_id = ?) < ?");
+        sql += QLatin1String(
+            " ON CONFLICT (user_id, content_type, tmdb_id) DO NOTHING RETURNING id");
+    } else {
+        sql += QLatin1String(" VALUES (") + values + QLatin1Char(')');
+    }
 
     Statement st(m_statements->get(sql));
     QSqlQuery &q = *st;
@@ -280,11 +322,18 @@ ListStore::AddResult ListStore::add(ListKind kind, qint64 userId, ListItem item)
     q.addBindValue(item.addedAt);
     if (watchlist)
         q.addBindValue(orNull(item.note));
+    if (postgres) {
+        q.addBindValue(userId);
+        if (cap > 0) {
+            q.addBindValue(userId);
+            q.addBindValue(cap);
+        }
+    }
 
     if (!q.exec()) {
         // Most likely the unique key: then the row that won is there to be read.
         if (auto existing = find(kind, userId, item.contentType, item.tmdbId))
-            return {*existing, false};
+            return {*existing, false, false};
         // The foreign key: the user went (another server deleted it a moment ago).
         const QSqlError error = q.lastError();
         if (error.nativeErrorCode() == QLatin1String("23503")
@@ -293,11 +342,24 @@ ListStore::AddResult ListStore::add(ListKind kind, qint64 userId, ListItem item)
                 QStringLiteral("list insert for user %1, who no longer exists").arg(userId));
         fail(q, "list insert");
     }
-    const QVariant id = postgres ? (q.next() ? q.value(0) : QVariant()) : q.lastInsertId();
+    QVariant id;
+    if (postgres) {
+        if (!q.next()) {
+            q.finish();
+            AddResult r = notCreated(true);
+            if (!r.item.id && !r.full)
+                throw StoreError(StoreError::Kind::UserGone,
+                    QStringLiteral("list insert for user %1, who no longer exists").arg(userId));
+            return r;
+        }
+        id = q.value(0);
+    } else {
+        id = q.lastInsertId();
+    }
     if (!id.isValid() || id.isNull())
         fail(q, "list insert id");
     item.id = id.toLongLong();
-    return {item, true};
+    return {item, true, false};
 }
 
 bool ListStore::removeById(ListKind kind, qint64 userId, qint64 id)

@@ -89,11 +89,15 @@ public:
     {
         ListItem item; // the new row, or the one already there
         bool created = false;
+        bool full = false; // not created: the list holds `cap` titles already (and not this one)
     };
     // Inserts item (its id is assigned here, and addedAt unless the item brings one: an import
     // keeps the original's). A duplicate key is detected by the unique constraint, not by a prior
-    // read, so two writers cannot both insert.
-    AddResult add(ListKind kind, qint64 userId, ListItem item);
+    // read, so two writers cannot both insert. With cap > 0, a list already holding cap titles
+    // takes no more (a duplicate is still reported as one). On PostgreSQL the checks and the
+    // insert are one statement (one round trip, and no error to abort a write group); a user
+    // deleted meanwhile throws StoreError::UserGone.
+    AddResult add(ListKind kind, qint64 userId, ListItem item, int cap = 0);
 
     // False when there was no such row of this user.
     bool removeById(ListKind kind, qint64 userId, qint64 id);

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+
+namespace marquee {
+
+// A control character other than tab, line feed and carriage return (U+0000-U+001F, U+007F).
+// Text with one is refused wherever a client or an import hands it in: PostgreSQL cannot store
+// U+0000 in text at all (QPSQL cuts the statement there), and the others are never meant.
+inline bool hasControlCharacters(const QString &text)
+{
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if ((u < 0x20 && u != u'\t' && u != u'\n' && u != u'\r') || u == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+} // namespace marquee
