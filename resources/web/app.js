@@ -35,6 +35,7 @@ function route() {
     } else {
         home(main);
     }
+    if (parts[0] !== 'search' && document.activeElement !== search) search.value = '';
     window.scrollTo(0, 0);
 }
 
