@@ -64,17 +64,42 @@ const env = { ...process.env, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG
     ALLOWED_ORIGINS: ORIGIN, LOG_LEVEL: 'info' };
 for (const k of ['TMDB_API_KEY', 'DATABASE_URL', 'CLERK_PUBLISHABLE_KEY', 'CLERK_JWKS_URL', 'CLERK_SECRET_KEY', 'CLERK_ISSUER'])
     delete env[k];
-const server = spawn(resolve(binary), ['--headless'], { env, cwd: home, stdio: ['ignore', 'ignore', 'pipe'] });
-let serverLog = '';
-const base = await new Promise((resolveBase, reject) => {
-    const timer = setTimeout(() => reject(new Error(`marquee did not start:\n${serverLog}`)), 20000);
-    server.stderr.on('data', (d) => {
-        serverLog += d;
-        const m = /listening on (http:\/\/\S+)/.exec(serverLog);
-        if (m) { clearTimeout(timer); resolveBase(m[1]); }
+function startServer(extra = {}) {
+    const child = spawn(resolve(binary), ['--headless'], { env: { ...env, ...extra }, cwd: home, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    const url = new Promise((resolveBase, reject) => {
+        const timer = setTimeout(() => reject(new Error(`marquee did not start:\n${log}`)), 20000);
+        child.stderr.on('data', (d) => {
+            log += d;
+            const m = /listening on (http:\/\/\S+)/.exec(log);
+            if (m) { clearTimeout(timer); resolveBase(m[1]); }
+        });
+        child.on('exit', (code) => reject(new Error(`marquee exited (${code}):\n${log}`)));
     });
-    server.on('exit', (code) => reject(new Error(`marquee exited (${code}):\n${serverLog}`)));
+    return { child, url };
+}
+const stopServer = (child) => new Promise((r) => {
+    if (child.exitCode !== null) return r();
+    child.on('exit', r);
+    child.kill('SIGTERM');
 });
+
+// With CLERK_PUBLISHABLE_KEY: the page names Clerk's frontend API, and the CSP allows it (a server
+// of its own on its own database; it is never asked anything of Clerk here).
+{
+    const clerkHost = 'clerk.example.test';
+    const key = `pk_test_${Buffer.from(`${clerkHost}$`).toString('base64')}`;
+    const { child, url } = startServer({ CLERK_PUBLISHABLE_KEY: key, DATABASE_URL: `sqlite://${join(home, 'clerk.db')}` });
+    const r = await fetch(`${await url}/`);
+    const html = await r.text();
+    const csp = r.headers.get('content-security-policy') ?? '';
+    check(csp.includes(`script-src 'self' https://${clerkHost};`), 'with CLERK_PUBLISHABLE_KEY the CSP allows Clerk\'s frontend API', csp);
+    check(html.includes(`content="https://${clerkHost}"`) && html.includes(`content="${key}"`), 'index.html names the key and the frontend API');
+    await stopServer(child);
+}
+
+const { child: server, url: serverUrl } = startServer();
+const base = await serverUrl;
 console.log(`marquee at ${base}, chromium ${executablePath}`);
 
 // A poster for every TMDB image URL, its colour from the file name.
@@ -251,8 +276,7 @@ try {
     check(false, 'the browser test ran to the end', e.stack ?? String(e));
 } finally {
     await browser.close();
-    server.kill('SIGTERM');
-    await new Promise((r) => (server.exitCode === null ? server.on('exit', r) : r()));
+    await stopServer(server);
     rmSync(home, { recursive: true, force: true });
 }
 console.log(`client.test: ${failures ? `FAILED (${failures})` : 'OK'}; screenshots in ${shots}`);
