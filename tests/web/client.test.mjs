@@ -270,6 +270,17 @@ try {
     check(overflow2[0] <= overflow2[1], '390 px: no horizontal scroll on a title page', `${overflow2[0]} > ${overflow2[1]}`);
     await phone.screenshot({ path: join(shots, 'title-phone-390x844.png') });
 
+    // A row that fails says so; the others render. (Its own page: the failed request is a console
+    // error there by design.)
+    const failing = await newPage({ width: 1280, height: 800 }, 'failing');
+    await failing.route(/\/api\/movies\/now-playing/, (r) => r.fulfill({ status: 503, contentType: 'application/json',
+        body: JSON.stringify({ success: false, error: 'TMDB is unreachable and nothing is cached', code: 'SERVICE_UNAVAILABLE', requestId: 'x' }) }));
+    await failing.goto(`${base}/`);
+    await failing.waitForSelector('.row .error', { timeout: 15000 }).catch(() => {});
+    const note = await failing.textContent('.row .error').catch(() => '');
+    check(/Now playing could not be loaded: TMDB is unreachable/.test(note ?? ''), 'a failing row shows a clear message', note);
+    check((await failing.$$('.row .track .card')).length >= 20, 'the other rows still render');
+
     const errors = [...page.consoleErrors, ...phone.consoleErrors];
     check(errors.length === 0, 'no console errors', errors.join(' | '));
 } catch (e) {
