@@ -22,7 +22,8 @@ case "$cmd" in
     ;;
   test)
     "$root/scripts/setup.sh" test
-    # npm packages of the OpenAPI check, exactly as locked (skipped when already in place).
+    # npm packages of the OpenAPI check and the browser test, exactly as locked (skipped when
+    # already in place).
     if [ ! -f "$root/scripts/node_modules/.package-lock.json" ] \
        || [ "$root/scripts/package-lock.json" -nt "$root/scripts/node_modules/.package-lock.json" ]; then
       npm ci --prefix "$root/scripts" --no-audit --no-fund --loglevel=error

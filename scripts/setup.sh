@@ -13,7 +13,8 @@ case "${1:-build}" in
   # postgresql: Debian 12's PostgreSQL 15 server, for tst_postgres (it runs a throwaway cluster
   # of its own on a free port; the default cluster the package may start is left alone).
   # xvfb, xauth: the admin window shown on a real X server (scripts/screenshots.sh).
-  test)  want+=(openssl postgresql xvfb xauth) ;;
+  # chromium: the headless browser tests/web/client.test.mjs drives (through playwright-core).
+  test)  want+=(openssl postgresql xvfb xauth chromium) ;;
   # postgresql: bench/lists.sh runs a throwaway PostgreSQL 15 cluster of its own, as the tests do.
   bench) want+=(wrk nginx-light curl openssl postgresql) ;;
   fuzz)  want+=(python3) ;;

@@ -269,7 +269,7 @@ std::vector<Setting> buildSettings()
             "40", "upstream requests per second, shared by all clients"),
         text(
             "CLERK_PUBLISHABLE_KEY", [](auto &c) -> auto & { return c.clerkPublishableKey; },
-            "Clerk publishable key (`pk_...`)"),
+            "Clerk publishable key (`pk_...`): sign-in in the built-in web client"),
         asSecret(text(
             "CLERK_SECRET_KEY", [](auto &c) -> auto & { return c.clerkSecretKey; },
             "Clerk secret key (`sk_...`): the JWKS and the Backend API")),

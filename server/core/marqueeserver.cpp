@@ -6,6 +6,7 @@
 #include "api/healthcontroller.h"
 #include "api/listscontroller.h"
 #include "api/usercontroller.h"
+#include "api/webclientcontroller.h"
 #include "api/webhookcontroller.h"
 #include "auth/clerkauthenticator.h"
 #include "auth/clerkclient.h"
@@ -110,6 +111,7 @@ void MarqueeServer::registerRoutes()
     m_controllers.push_back(std::make_unique<WebhookController>(
         m_config.clerkWebhookSecret, *m_users, *m_auth, m_rateLimiter.get()));
     m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users, *m_adminActions));
+    m_controllers.push_back(std::make_unique<WebClientController>(m_config.clerkPublishableKey));
     for (auto &c : m_controllers)
         c->registerRoutes(m_router);
 }

@@ -43,7 +43,8 @@ QByteArray serializeAnswer(const HttpResponse &response, const AnswerContext &co
     line("X-Request-Id", context.requestId);
     line("X-Content-Type-Options", "nosniff");
     line("Referrer-Policy", "no-referrer");
-    if (response.contentType.startsWith("text/html"))
+    if (response.contentType.startsWith("text/html")
+        && !hasHeader(response.headers, "Content-Security-Policy"))
         line("Content-Security-Policy",
             "default-src 'self'; img-src 'self' https://image.tmdb.org data:; "
             "frame-ancestors 'none'; base-uri 'none'");
