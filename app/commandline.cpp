@@ -106,8 +106,9 @@ Commands:
   migrate                apply pending database migrations
   migrate status         show applied and pending migrations (exit 1 while any is pending)
   db reset --yes         delete ALL data and re-create the schema (refuses without --yes)
-  cache stats            catalogue cache entries and bytes per category
+  cache stats            catalogue cache entries and bytes per category, image cache files
   cache clear            empty the catalogue cache
+  cache clear --images   empty the image cache (run it while the server is stopped)
   cache prune            remove expired catalogue cache entries
   users list             list the users this server knows
   import --from <url>    copy users, watchlists and favorites from the original Node/Prisma

@@ -16,6 +16,7 @@
 #include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
 #include "tmdb/contentcache.h"
+#include "tmdb/imagecache.h"
 #include "uimodule.h"
 
 #include <QCoreApplication>
@@ -284,7 +285,19 @@ int cacheCommand(const Config &config, const QStringList &rest)
     if (sub != QLatin1String("stats") && sub != QLatin1String("clear")
         && sub != QLatin1String("prune")) {
         printLine(stderr,
-            QStringLiteral("marquee: usage: marquee cache stats | cache clear | cache prune"));
+            QStringLiteral(
+                "marquee: usage: marquee cache stats | cache clear [--images] | cache prune"));
+        return 2;
+    }
+    const QString imageDir
+        = config.imageCacheDir.isEmpty() ? ImageCache::defaultDirectory() : config.imageCacheDir;
+    if (sub == QLatin1String("clear") && rest.value(1) == QLatin1String("--images")) {
+        printLine(stdout,
+            QStringLiteral("removed %1 cached images").arg(ImageCache::clearDirectory(imageDir)));
+        return 0;
+    }
+    if (rest.size() > 1) {
+        printLine(stderr, QStringLiteral("marquee: unknown option %1").arg(rest.value(1)));
         return 2;
     }
     Database db(config.database);
@@ -325,6 +338,13 @@ int cacheCommand(const Config &config, const QStringList &rest)
             .arg(entries, 8)
             .arg(bytes, 12)
             .arg(expired, 8));
+    const ImageCache::Stats images = ImageCache::scan(imageDir);
+    printLine(stdout,
+        QStringLiteral("images: %1 files, %2 bytes in %3 (hits and misses since start: the "
+                       "running server's GET /api/admin/stats)")
+            .arg(images.files)
+            .arg(images.bytes)
+            .arg(imageDir));
     if (config.tmdbApiKey.isEmpty())
         printLine(stdout, QStringLiteral("note: ") + QString::fromLatin1(kDemoCacheNote));
     return 0;

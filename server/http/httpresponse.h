@@ -17,6 +17,9 @@ struct HttpResponse
     int status = 200;
     QByteArray contentType = "application/json; charset=utf-8";
     QByteArray body;
+    // The Content-Length of a HEAD answer sent without its body (an image not read); -1: the
+    // body's size.
+    qint64 bodyLength = -1;
     QList<Header> headers;
 
     void setHeader(const QByteArray &name, const QByteArray &value);

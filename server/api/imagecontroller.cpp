@@ -1,0 +1,142 @@
+#include "imagecontroller.h"
+
+#include "http/apierror.h"
+#include "http/validation.h"
+#include "tmdb/catalogueservice.h"
+#include "tmdb/imagecache.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QSet>
+
+namespace marquee {
+
+namespace {
+
+constexpr QLatin1String kCacheControl("public, max-age=31536000, immutable");
+
+// Every size named in the image configuration (w92 ... original).
+QSet<QString> knownSizes(const QJsonObject &images)
+{
+    QSet<QString> out {QStringLiteral("original")};
+    for (auto it = images.begin(); it != images.end(); ++it) {
+        if (!it.key().endsWith(QLatin1String("_sizes")))
+            continue;
+        for (const auto &v : it.value().toArray())
+            out.insert(v.toString());
+    }
+    return out;
+}
+
+ApiError badImage(const QString &field, const QString &message)
+{
+    return ApiError::validation(field, QStringLiteral("invalid"), message);
+}
+
+bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
+{
+    if (ifNoneMatch.trimmed() == "*")
+        return true;
+    for (QByteArray tag : ifNoneMatch.split(',')) {
+        tag = tag.trimmed();
+        if (tag.startsWith("W/"))
+            tag = tag.mid(2);
+        if (tag == etag)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+ImageController::ImageController(CatalogueService &catalogue, ImageCache &cache)
+    : m_catalogue(catalogue)
+    , m_cache(cache)
+{
+    m_readers.setMaxThreadCount(2);
+}
+
+ImageController::~ImageController()
+{
+    m_readers.waitForDone();
+}
+
+void ImageController::registerRoutes(Router &router)
+{
+    router
+        .get(QStringLiteral("/api/images/{size}/{file}"),
+            [this](const ExchangePtr &ex) { serve(ex); })
+        .withTier(RateTier::None);
+    // A file name with a slash in it (%2F, "..") reaches these: refused, never looked up.
+    for (const char *pattern : {"/api/images/{size}/{a}/{b}", "/api/images/{size}/{a}/{b}/{c}"}) {
+        router
+            .get(QLatin1String(pattern),
+                [](const ExchangePtr &) -> void {
+                    throw badImage(QStringLiteral("file"),
+                        QStringLiteral("file must be a TMDB image file name such as abc.jpg"));
+                })
+            .withTier(RateTier::None);
+    }
+}
+
+void ImageController::serve(const ExchangePtr &ex)
+{
+    const QString size = ex->request().param(QStringLiteral("size"));
+    const QString file = ex->request().param(QStringLiteral("file"));
+    if (!knownSizes(m_catalogue.images().configuration()).contains(size))
+        throw badImage(QStringLiteral("size"),
+            QStringLiteral(
+                "size must be one of the image configuration's sizes (w92 ... original)"));
+    if (!ImageCache::isValidFile(file))
+        throw badImage(QStringLiteral("file"),
+            QStringLiteral("file must be a TMDB image file name such as abc.jpg"));
+    const bool head = ex->request().method == HttpMethod::Head;
+    const QByteArray contentType = ImageCache::contentType(file).toLatin1();
+    m_cache.get(size, file,
+        [this, ex, head, contentType](ImageCache::Outcome outcome, const ImageCache::Entry &e) {
+            ex->runHandler([&] {
+                if (outcome == ImageCache::Outcome::NotFound)
+                    throw ApiError::notFound(QStringLiteral("TMDB has no such image"));
+                if (outcome != ImageCache::Outcome::Ok)
+                    throw ApiError(ApiError::Code::ServiceUnavailable,
+                        QStringLiteral("TMDB's image host is unreachable and the image is not "
+                                       "cached"));
+                HttpResponse r;
+                r.contentType = contentType;
+                r.setHeader("ETag", e.etag);
+                r.setHeader("Cache-Control", QByteArray(kCacheControl.data()));
+                if (etagMatches(ex->request().header("If-None-Match"), e.etag)) {
+                    r.status = 304;
+                    ex->respond(std::move(r));
+                    return;
+                }
+                if (head) {
+                    r.bodyLength = e.size;
+                    ex->respond(std::move(r));
+                    return;
+                }
+                // Read off the event loop; answered back on it.
+                m_readers.start([ex, r = std::move(r), path = e.path, cache = &m_cache]() mutable {
+                    QFile f(path);
+                    bool ok = f.open(QIODevice::ReadOnly);
+                    if (ok)
+                        r.body = f.readAll();
+                    ok = ok && !r.body.isEmpty();
+                    QMetaObject::invokeMethod(
+                        cache,
+                        [ex = std::move(ex), r = std::move(r), ok]() mutable {
+                            ex->runHandler([&] {
+                                if (!ok)
+                                    throw ApiError(ApiError::Code::ServiceUnavailable,
+                                        QStringLiteral("the cached image could not be read; "
+                                                       "try again"));
+                                ex->respond(std::move(r));
+                            });
+                        },
+                        Qt::QueuedConnection);
+                });
+            });
+        });
+}
+
+} // namespace marquee
