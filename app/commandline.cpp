@@ -49,6 +49,8 @@ CommandLine CommandLine::parse(const QStringList &args)
             cl.headless = true;
         } else if (arg == QLatin1String("--yes") || arg == QLatin1String("-y")) {
             cl.yes = true;
+        } else if (arg == QLatin1String("--images")) {
+            cl.images = true;
         } else if (arg == QLatin1String("--lang")) {
             if (!takeValue(&cl.language))
                 return cl;

@@ -279,7 +279,7 @@ int dbCommand(const Config &config, const QStringList &rest, bool yes)
     return 0;
 }
 
-int cacheCommand(const Config &config, const QStringList &rest)
+int cacheCommand(const Config &config, const QStringList &rest, bool images)
 {
     const QString sub = rest.value(0);
     if (sub != QLatin1String("stats") && sub != QLatin1String("clear")
@@ -291,14 +291,14 @@ int cacheCommand(const Config &config, const QStringList &rest)
     }
     const QString imageDir
         = config.imageCacheDir.isEmpty() ? ImageCache::defaultDirectory() : config.imageCacheDir;
-    if (sub == QLatin1String("clear") && rest.value(1) == QLatin1String("--images")) {
+    if (images && sub != QLatin1String("clear")) {
+        printLine(stderr, QStringLiteral("marquee: --images goes with cache clear"));
+        return 2;
+    }
+    if (images) {
         printLine(stdout,
             QStringLiteral("removed %1 cached images").arg(ImageCache::clearDirectory(imageDir)));
         return 0;
-    }
-    if (rest.size() > 1) {
-        printLine(stderr, QStringLiteral("marquee: unknown option %1").arg(rest.value(1)));
-        return 2;
     }
     Database db(config.database);
     if (const int code = openUpToDate(db, config.database))
@@ -338,12 +338,12 @@ int cacheCommand(const Config &config, const QStringList &rest)
             .arg(entries, 8)
             .arg(bytes, 12)
             .arg(expired, 8));
-    const ImageCache::Stats images = ImageCache::scan(imageDir);
+    const ImageCache::Stats onDisk = ImageCache::scan(imageDir);
     printLine(stdout,
         QStringLiteral("images: %1 files, %2 bytes in %3 (hits and misses since start: the "
                        "running server's GET /api/admin/stats)")
-            .arg(images.files)
-            .arg(images.bytes)
+            .arg(onDisk.files)
+            .arg(onDisk.bytes)
             .arg(imageDir));
     if (config.tmdbApiKey.isEmpty())
         printLine(stdout, QStringLiteral("note: ") + QString::fromLatin1(kDemoCacheNote));
@@ -646,7 +646,7 @@ int runCommand(const CommandLine &cl, Logger &logger, const UiModule *ui)
     if (cmd == QLatin1String("db"))
         return dbCommand(*config, rest, cl.yes);
     if (cmd == QLatin1String("cache"))
-        return cacheCommand(*config, rest);
+        return cacheCommand(*config, rest, cl.images);
     if (cmd == QLatin1String("users"))
         return usersCommand(*config, rest);
     if (cmd == QLatin1String("import"))

@@ -66,17 +66,12 @@ void ImageController::registerRoutes(Router &router)
     router
         .get(QStringLiteral("/api/images/{size}/{file}"),
             [this](const ExchangePtr &ex) { serve(ex); })
-        .withTier(RateTier::None);
-    // A file name with a slash in it (%2F, "..") reaches these: refused, never looked up.
-    for (const char *pattern : {"/api/images/{size}/{a}/{b}", "/api/images/{size}/{a}/{b}/{c}"}) {
-        router
-            .get(QLatin1String(pattern),
-                [](const ExchangePtr &) -> void {
-                    throw badImage(QStringLiteral("file"),
-                        QStringLiteral("file must be a TMDB image file name such as abc.jpg"));
-                })
-            .withTier(RateTier::None);
-    }
+        .withTier(RateTier::General);
+    // A file name with a slash in it (%2F, "..") reaches this: refused, never looked up.
+    router.setFallback(QStringLiteral("/api/images/"), [](const ExchangePtr &) -> void {
+        throw badImage(QStringLiteral("file"),
+            QStringLiteral("file must be a TMDB image file name such as abc.jpg"));
+    });
 }
 
 void ImageController::serve(const ExchangePtr &ex)

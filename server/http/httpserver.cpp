@@ -102,6 +102,8 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     }
     Router::Match match = m_router->match(req.method, req.path);
     if (!match.route) {
+        if (const Handler *fallback = m_router->fallback(req.path); fallback && !match.pathKnown())
+            (*fallback)(ex);
         if (!match.pathKnown())
             throw ApiError(ApiError::Code::NotFound,
                 QStringLiteral("No route for %1 %2")
