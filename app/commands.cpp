@@ -340,10 +340,12 @@ int cacheCommand(const Config &config, const QStringList &rest, bool images)
             .arg(expired, 8));
     const ImageCache::Stats onDisk = ImageCache::scan(imageDir);
     printLine(stdout,
-        QStringLiteral("images: %1 files, %2 bytes in %3 (hits and misses since start: the "
-                       "running server's GET /api/admin/stats)")
+        QStringLiteral("images: %1 files, %2 bytes, %3 hits, %4 misses, %5 upstream errors in %6")
             .arg(onDisk.files)
             .arg(onDisk.bytes)
+            .arg(onDisk.hits)
+            .arg(onDisk.misses)
+            .arg(onDisk.upstreamErrors)
             .arg(imageDir));
     if (config.tmdbApiKey.isEmpty())
         printLine(stdout, QStringLiteral("note: ") + QString::fromLatin1(kDemoCacheNote));

@@ -323,8 +323,9 @@ private slots:
 
         // The command line sees the file and clears it.
         const auto stats = MarqueeProcess::run({"cache", "stats"}, env, dir.path());
-        QVERIFY2(
-            stats.out.contains("images: 1 files, 200000 bytes"), qPrintable(stats.out + stats.err));
+        QVERIFY2(stats.out.contains(
+                     "images: 1 files, 200000 bytes, 0 hits, 1 misses, 0 upstream errors"),
+            qPrintable(stats.out + stats.err));
         const auto clear = MarqueeProcess::run({"cache", "clear", "--images"}, env, dir.path());
         QCOMPARE(clear.exitCode, 0);
         QVERIFY(clear.out.contains("removed 1 cached images"));
@@ -341,6 +342,15 @@ private slots:
         QCOMPARE(s.files, 1);
         QCOMPARE(s.hits, quint64(1));
         QCOMPARE(s.misses, quint64(1));
+        // The counters outlive a restart (and `marquee cache stats` reads them).
+        m_ts->stop();
+        QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
+        QCOMPARE(m_ts->get("/api/images/w500/s.jpg").status, 200);
+        const ImageCache::Stats after = m_ts->server().imageCache()->stats();
+        QCOMPARE(after.files, 1);
+        QCOMPARE(after.hits, quint64(2));
+        QCOMPARE(after.misses, quint64(1));
+        QCOMPARE(m_requests.value("/t/p/w500/s.jpg"), 1);
     }
 };
 

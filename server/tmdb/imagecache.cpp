@@ -6,6 +6,8 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -32,6 +34,14 @@ const QRegularExpression &sizeName()
     return re;
 }
 
+QJsonObject readCounters(const QString &directory)
+{
+    QFile f(directory + QLatin1Char('/') + QLatin1String(ImageCache::kCountersFile));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
 } // namespace
 
 ImageCache::ImageCache(Options options, QObject *parent)
@@ -40,12 +50,41 @@ ImageCache::ImageCache(Options options, QObject *parent)
     , m_nam(new QNetworkAccessManager(this))
 {
     m_monotonic.start();
+    m_saveTimer.setSingleShot(true);
+    m_saveTimer.setInterval(5000);
+    connect(&m_saveTimer, &QTimer::timeout, this, &ImageCache::saveCounters);
+    const QJsonObject counters = readCounters(m_options.directory);
+    m_hits = quint64(counters.value("hits").toDouble());
+    m_misses = quint64(counters.value("misses").toDouble());
+    m_upstreamErrors = quint64(counters.value("upstreamErrors").toDouble());
     while (m_options.baseUrl.endsWith(QLatin1Char('/')))
         m_options.baseUrl.chop(1);
     load();
 }
 
-ImageCache::~ImageCache() = default;
+ImageCache::~ImageCache()
+{
+    if (m_saveTimer.isActive())
+        saveCounters();
+}
+
+void ImageCache::countersChanged()
+{
+    if (!m_saveTimer.isActive())
+        m_saveTimer.start();
+}
+
+void ImageCache::saveCounters()
+{
+    m_saveTimer.stop();
+    QSaveFile out(m_options.directory + QLatin1Char('/') + QLatin1String(kCountersFile));
+    if (out.open(QIODevice::WriteOnly)) {
+        out.write(QJsonDocument(QJsonObject {{"hits", double(m_hits)}, {"misses", double(m_misses)},
+                                    {"upstreamErrors", double(m_upstreamErrors)}})
+                      .toJson(QJsonDocument::Compact));
+        out.commit();
+    }
+}
 
 bool ImageCache::isValidFile(const QString &file)
 {
@@ -119,11 +158,13 @@ void ImageCache::get(const QString &size, const QString &file, Callback done)
     auto it = m_entries.find(key);
     if (it != m_entries.end()) {
         ++m_hits;
+        countersChanged();
         it->lastUse = ++m_clock;
         done(Outcome::Ok, *it);
         return;
     }
     ++m_misses;
+    countersChanged();
     auto &waiters = m_waiters[key];
     waiters.push_back(std::move(done));
     if (waiters.size() > 1)
@@ -171,6 +212,7 @@ void ImageCache::start(const QString &key, const Waiting &w)
         } else if (reply->error() != QNetworkReply::NoError || status != 200 || body.isEmpty()
             || (length.isValid() && length.toLongLong() != body.size())) {
             ++m_upstreamErrors;
+            countersChanged();
             qCWarning(lcCache).noquote() << QStringLiteral("image cache: %1 failed: %2 %3")
                                                 .arg(key)
                                                 .arg(status)
@@ -239,6 +281,8 @@ qint64 ImageCache::clear()
         QFile::remove(e.path);
     m_entries.clear();
     m_bytes = 0;
+    m_hits = m_misses = m_upstreamErrors = 0;
+    saveCounters();
     return n;
 }
 
@@ -253,6 +297,10 @@ ImageCache::Stats ImageCache::scan(const QString &directory)
         ++s.files;
         s.bytes += f.size();
     }
+    const QJsonObject counters = readCounters(directory);
+    s.hits = quint64(counters.value("hits").toDouble());
+    s.misses = quint64(counters.value("misses").toDouble());
+    s.upstreamErrors = quint64(counters.value("upstreamErrors").toDouble());
     return s;
 }
 
@@ -267,6 +315,7 @@ qint64 ImageCache::clearDirectory(const QString &directory)
         if (QFile::remove(f.absoluteFilePath()) && isValidFile(f.fileName()))
             ++n;
     }
+    QFile::remove(directory + QLatin1Char('/') + QLatin1String(kCountersFile));
     return n;
 }
 

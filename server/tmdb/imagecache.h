@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include <deque>
 #include <functional>
@@ -63,6 +64,9 @@ public:
     static bool isValidFile(const QString &file);
     static QString defaultDirectory(); // next to the default database
     static QString contentType(const QString &file);
+    // Hits, misses and upstream errors are counted across restarts in this file of the folder,
+    // written a few seconds after they change and when the cache is destroyed.
+    static constexpr const char *kCountersFile = "counters.json";
 
     // A cached file (counted as a hit and made most recent), or a download (a miss) whose outcome
     // comes later through `done`, on the event loop.
@@ -72,7 +76,8 @@ public:
     // Removes every cached file; returns how many.
     qint64 clear();
     // Files and bytes of a folder, without a running server (`marquee cache stats`).
-    static Stats scan(const QString &directory);
+    static Stats scan(const QString &directory); // with the counters last written
+
     static qint64 clearDirectory(const QString &directory);
 
 private:
@@ -90,6 +95,8 @@ private:
         const QByteArray &bytes, Entry *entry);
     void evict(const QString &keep);
     static QByteArray etagFor(qint64 size, qint64 mtimeMs);
+    void countersChanged();
+    void saveCounters();
 
     Options m_options;
     QNetworkAccessManager *m_nam;
@@ -103,6 +110,7 @@ private:
     std::deque<std::pair<QString, Waiting>> m_queue;
     int m_running = 0;
     QElapsedTimer m_monotonic;
+    QTimer m_saveTimer;
 };
 
 } // namespace marquee
