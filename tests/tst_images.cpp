@@ -157,6 +157,32 @@ private slots:
         QCOMPARE(m_requests.value("/t/p/w342/same.jpg"), 1);
     }
 
+    // A large file is streamed from disk in pieces; the answers pipelined behind it wait for it.
+    void largeFileStreamsInRequestOrder()
+    {
+        QByteArray big = imageBytes('L', 3 * 1024 * 1024 + 17);
+        for (int i = 0; i < big.size(); i += 4096)
+            big[i] = char(i / 4096);
+        m_files.insert("/t/p/original/big.jpg", big);
+        start();
+        QCOMPARE(m_ts->get("/api/images/original/big.jpg").body, big); // the miss
+        HttpClient client(m_ts->port());
+        QVERIFY(client.connectToServer());
+        const HttpReply first
+            = client.sendRaw("GET /api/images/original/big.jpg HTTP/1.1\r\nHost: t\r\n\r\n"
+                             "HEAD /api/images/original/big.jpg HTTP/1.1\r\nHost: t\r\n\r\n"
+                             "GET /health HTTP/1.1\r\nHost: t\r\n\r\n");
+        QCOMPARE(first.status, 200);
+        QCOMPARE(first.header("Content-Length"), QByteArray::number(big.size()));
+        QVERIFY(first.body == big);
+        const HttpReply head = client.readReply(true);
+        QCOMPARE(head.status, 200);
+        QCOMPARE(head.header("Content-Length"), QByteArray::number(big.size()));
+        const HttpReply health = client.readReply();
+        QCOMPARE(health.status, 200);
+        QVERIFY(health.body.contains("\"success\":true"));
+    }
+
     void evictsLeastRecentlyUsedAtTheCap()
     {
         for (const char *name : {"a", "b", "c"})

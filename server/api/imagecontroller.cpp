@@ -5,7 +5,6 @@
 #include "tmdb/catalogueservice.h"
 #include "tmdb/imagecache.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QSet>
 
@@ -33,33 +32,14 @@ ApiError badImage(const QString &field, const QString &message)
     return ApiError::validation(field, QStringLiteral("invalid"), message);
 }
 
-bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
-{
-    if (ifNoneMatch.trimmed() == "*")
-        return true;
-    for (QByteArray tag : ifNoneMatch.split(',')) {
-        tag = tag.trimmed();
-        if (tag.startsWith("W/"))
-            tag = tag.mid(2);
-        if (tag == etag)
-            return true;
-    }
-    return false;
-}
-
 } // namespace
 
 ImageController::ImageController(CatalogueService &catalogue, ImageCache &cache)
     : m_catalogue(catalogue)
     , m_cache(cache)
-{
-    m_readers.setMaxThreadCount(2);
-}
+{ }
 
-ImageController::~ImageController()
-{
-    m_readers.waitForDone();
-}
+ImageController::~ImageController() = default;
 
 void ImageController::registerRoutes(Router &router)
 {
@@ -85,10 +65,9 @@ void ImageController::serve(const ExchangePtr &ex)
     if (!ImageCache::isValidFile(file))
         throw badImage(QStringLiteral("file"),
             QStringLiteral("file must be a TMDB image file name such as abc.jpg"));
-    const bool head = ex->request().method == HttpMethod::Head;
     const QByteArray contentType = ImageCache::contentType(file).toLatin1();
-    m_cache.get(size, file,
-        [this, ex, head, contentType](ImageCache::Outcome outcome, const ImageCache::Entry &e) {
+    m_cache.get(
+        size, file, [ex, contentType](ImageCache::Outcome outcome, const ImageCache::Entry &e) {
             ex->runHandler([&] {
                 if (outcome == ImageCache::Outcome::NotFound)
                     throw ApiError::notFound(QStringLiteral("TMDB has no such image"));
@@ -100,36 +79,11 @@ void ImageController::serve(const ExchangePtr &ex)
                 r.contentType = contentType;
                 r.setHeader("ETag", e.etag);
                 r.setHeader("Cache-Control", QByteArray(kCacheControl.data()));
-                if (etagMatches(ex->request().header("If-None-Match"), e.etag)) {
-                    r.status = 304;
-                    ex->respond(std::move(r));
-                    return;
-                }
-                if (head) {
-                    r.bodyLength = e.size;
-                    ex->respond(std::move(r));
-                    return;
-                }
-                // Read off the event loop; answered back on it.
-                m_readers.start([ex, r = std::move(r), path = e.path, cache = &m_cache]() mutable {
-                    QFile f(path);
-                    bool ok = f.open(QIODevice::ReadOnly);
-                    if (ok)
-                        r.body = f.readAll();
-                    ok = ok && !r.body.isEmpty();
-                    QMetaObject::invokeMethod(
-                        cache,
-                        [ex = std::move(ex), r = std::move(r), ok]() mutable {
-                            ex->runHandler([&] {
-                                if (!ok)
-                                    throw ApiError(ApiError::Code::ServiceUnavailable,
-                                        QStringLiteral("the cached image could not be read; "
-                                                       "try again"));
-                                ex->respond(std::move(r));
-                            });
-                        },
-                        Qt::QueuedConnection);
-                });
+                // Streamed from the file by the connection as the client takes it (the
+                // pipeline answers If-None-Match with a 304 and HEAD without the body).
+                r.bodyFile = e.path;
+                r.bodyLength = e.size;
+                ex->respond(std::move(r));
             });
         });
 }

@@ -2,16 +2,14 @@
 
 #include "controller.h"
 
-#include <QThreadPool>
-
 namespace marquee {
 
 class CatalogueService;
 class ImageCache;
 
 // GET and HEAD /api/images/{size}/{file} (docs/api.md, "Image cache"): TMDB's image files through
-// the disk cache. Files are read on a small thread pool of this controller's, never on the event
-// loop; the answer carries the whole file (the HTTP layer writes bodies from memory).
+// the disk cache. The answer names its file; the connection streams it in 64 KB pieces as the
+// client takes them (HttpResponse::bodyFile), so no answer holds a whole file in memory.
 class ImageController : public Controller
 {
 public:
@@ -23,7 +21,6 @@ private:
     void serve(const ExchangePtr &ex);
     CatalogueService &m_catalogue;
     ImageCache &m_cache;
-    QThreadPool m_readers;
 };
 
 } // namespace marquee

@@ -8,6 +8,7 @@
 #include "requestid.h"
 #include "wire.h"
 
+#include <QFile>
 #include <QHttpServerRequest>
 #include <QTcpSocket>
 
@@ -185,6 +186,8 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
         if (!etag.isEmpty() && !inm.isEmpty() && etagMatches(inm, etag)) {
             response.status = 304;
             response.body.clear();
+            response.bodyFile.clear();
+            response.bodyLength = -1;
         }
     }
 
@@ -201,9 +204,16 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
         // One buffer, one write(2): QAbstractSocket sends each buffered chunk with its own
         // syscall, which costs more than copying the body once.
         QByteArray bytes = serializeAnswer(response, context);
+        const QString file = isHead ? QString() : response.bodyFile;
         if (connection) {
-            connection->deliver(ex.m_sequence, std::move(bytes), context.close);
+            connection->deliver(
+                ex.m_sequence, std::move(bytes), context.close, file, response.bodyLength);
         } else {
+            if (!file.isEmpty()) { // no connection state to stream with: read it whole
+                QFile f(file);
+                if (f.open(QIODevice::ReadOnly))
+                    bytes += f.read(response.bodyLength);
+            }
             socket->write(bytes);
             socket->flush();
             if (context.close)
@@ -216,7 +226,8 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
     rec.path = req.path;
     rec.status = response.status;
     rec.durationMs = ex.elapsedMsPrecise();
-    rec.bytes = isHead ? 0 : response.body.size();
+    rec.bytes
+        = isHead ? 0 : (response.bodyFile.isEmpty() ? response.body.size() : response.bodyLength);
     rec.requestId = ex.requestId();
     rec.userId = ex.principal.userId;
     rec.clientGone = gone;
