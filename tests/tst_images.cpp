@@ -2,16 +2,21 @@
 // front of a fake TMDB image host. Hits and misses, single flight, eviction at the cap, ETag and
 // 304, HEAD, bad names, offline answers, proxied *_url fields, and a kill -9 of the real
 // `marquee` process in the middle of a download.
+#include "api/listscontroller.h"
+#include "http/jsonwriter.h"
+#include "store/liststore.h"
 #include "support/check.h"
 #include "support/fakehttpserver.h"
 #include "support/marqueeprocess.h"
 #include "support/testserver.h"
+#include "tmdb/catalogueservice.h"
 #include "tmdb/imagecache.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -286,6 +291,18 @@ private slots:
         const QString url = results.first().toObject().value("poster_url").toString();
         QVERIFY2(url.startsWith(prefix), qPrintable(url));
         QVERIFY(!r.body.contains("evil.example"));
+
+        // List items: the lists controller writes with the catalogue's image URLs.
+        ListItem item;
+        item.tmdbId = 550;
+        item.contentType = QStringLiteral("movie");
+        item.title = QStringLiteral("Fight Club");
+        item.posterPath = QStringLiteral("/poster.jpg");
+        QByteArray json;
+        JsonWriter w(&json);
+        writeListItem(w, item, ListKind::Favorites, &m_ts->server().catalogue()->images());
+        const QJsonObject written = QJsonDocument::fromJson(json).object();
+        QCOMPARE(written.value("posterUrl").toString(), prefix + QStringLiteral("poster.jpg"));
     }
 
     // kill -9 of the real program while a download is half done; the restarted server fetches
