@@ -252,6 +252,17 @@ private slots:
         QVERIFY(timer.elapsed() < 1000);
     }
 
+    // A 200 that is not an image (a captive portal's page) is not cached for a year.
+    void nonImageAnswerIsNotCached()
+    {
+        m_files.insert("/t/p/w500/portal.jpg", "<html>sign in to the hotel wifi</html>");
+        start();
+        m_host->setContentType("text/html; charset=utf-8");
+        QCOMPARE(m_ts->get("/api/images/w500/portal.jpg").status, 503);
+        QVERIFY(!QFile::exists(cached("w500", "portal.jpg")));
+        QCOMPARE(m_ts->server().imageCache()->stats().upstreamErrors, quint64(1));
+    }
+
     void hangingHostAnswers503WithinTheTimeout()
     {
         start([](Config &c) { c.tmdbTimeoutMs = 1000; });

@@ -205,12 +205,16 @@ void ImageCache::start(const QString &key, const Waiting &w)
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->readAll();
         const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
+        // A captive portal's or a proxy's HTML page under a 200 must not be kept for a year.
+        const bool isImage = reply->header(QNetworkRequest::ContentTypeHeader)
+                                 .toString()
+                                 .startsWith(QLatin1String("image/"));
         Entry entry;
         Outcome outcome = Outcome::Unavailable;
         if (status == 404) {
             outcome = Outcome::NotFound;
         } else if (reply->error() != QNetworkReply::NoError || status != 200 || body.isEmpty()
-            || (length.isValid() && length.toLongLong() != body.size())) {
+            || !isImage || (length.isValid() && length.toLongLong() != body.size())) {
             ++m_upstreamErrors;
             countersChanged();
             qCWarning(lcCache).noquote() << QStringLiteral("image cache: %1 failed: %2 %3")
