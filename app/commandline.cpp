@@ -49,6 +49,8 @@ CommandLine CommandLine::parse(const QStringList &args)
             cl.headless = true;
         } else if (arg == QLatin1String("--yes") || arg == QLatin1String("-y")) {
             cl.yes = true;
+        } else if (arg == QLatin1String("--images")) {
+            cl.images = true;
         } else if (arg == QLatin1String("--lang")) {
             if (!takeValue(&cl.language))
                 return cl;
@@ -106,8 +108,9 @@ Commands:
   migrate                apply pending database migrations
   migrate status         show applied and pending migrations (exit 1 while any is pending)
   db reset --yes         delete ALL data and re-create the schema (refuses without --yes)
-  cache stats            catalogue cache entries and bytes per category
+  cache stats            catalogue cache entries and bytes per category, image cache files
   cache clear            empty the catalogue cache
+  cache clear --images   empty the image cache (run it while the server is stopped)
   cache prune            remove expired catalogue cache entries
   users list             list the users this server knows
   import --from <url>    copy users, watchlists and favorites from the original Node/Prisma

@@ -18,6 +18,7 @@ struct CommandLine
     bool help = false;
     bool version = false;
     bool yes = false;
+    bool images = false; // cache clear --images
     QString from; // import --from: the original backend's database URL
     QString error; // non-empty: usage error, one line
 

@@ -16,6 +16,7 @@
 #include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
 #include "tmdb/contentcache.h"
+#include "tmdb/imagecache.h"
 #include "uimodule.h"
 
 #include <QCoreApplication>
@@ -278,14 +279,26 @@ int dbCommand(const Config &config, const QStringList &rest, bool yes)
     return 0;
 }
 
-int cacheCommand(const Config &config, const QStringList &rest)
+int cacheCommand(const Config &config, const QStringList &rest, bool images)
 {
     const QString sub = rest.value(0);
     if (sub != QLatin1String("stats") && sub != QLatin1String("clear")
         && sub != QLatin1String("prune")) {
         printLine(stderr,
-            QStringLiteral("marquee: usage: marquee cache stats | cache clear | cache prune"));
+            QStringLiteral(
+                "marquee: usage: marquee cache stats | cache clear [--images] | cache prune"));
         return 2;
+    }
+    const QString imageDir
+        = config.imageCacheDir.isEmpty() ? ImageCache::defaultDirectory() : config.imageCacheDir;
+    if (images && sub != QLatin1String("clear")) {
+        printLine(stderr, QStringLiteral("marquee: --images goes with cache clear"));
+        return 2;
+    }
+    if (images) {
+        printLine(stdout,
+            QStringLiteral("removed %1 cached images").arg(ImageCache::clearDirectory(imageDir)));
+        return 0;
     }
     Database db(config.database);
     if (const int code = openUpToDate(db, config.database))
@@ -325,6 +338,15 @@ int cacheCommand(const Config &config, const QStringList &rest)
             .arg(entries, 8)
             .arg(bytes, 12)
             .arg(expired, 8));
+    const ImageCache::Stats onDisk = ImageCache::scan(imageDir);
+    printLine(stdout,
+        QStringLiteral("images: %1 files, %2 bytes, %3 hits, %4 misses, %5 upstream errors in %6")
+            .arg(onDisk.files)
+            .arg(onDisk.bytes)
+            .arg(onDisk.hits)
+            .arg(onDisk.misses)
+            .arg(onDisk.upstreamErrors)
+            .arg(imageDir));
     if (config.tmdbApiKey.isEmpty())
         printLine(stdout, QStringLiteral("note: ") + QString::fromLatin1(kDemoCacheNote));
     return 0;
@@ -626,7 +648,7 @@ int runCommand(const CommandLine &cl, Logger &logger, const UiModule *ui)
     if (cmd == QLatin1String("db"))
         return dbCommand(*config, rest, cl.yes);
     if (cmd == QLatin1String("cache"))
-        return cacheCommand(*config, rest);
+        return cacheCommand(*config, rest, cl.images);
     if (cmd == QLatin1String("users"))
         return usersCommand(*config, rest);
     if (cmd == QLatin1String("import"))

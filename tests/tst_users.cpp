@@ -974,8 +974,11 @@ private slots:
         const HttpReply stats = call("GET", "/api/admin/stats", a);
         QVERIFY2(stats.status == 200, stats.body);
         const QJsonObject s = stats.json().value("data").toObject();
-        for (const char *key : {"requests", "cache", "users", "uptimeSeconds"})
+        for (const char *key : {"requests", "cache", "images", "users", "uptimeSeconds"})
             QVERIFY2(s.contains(key), key);
+        // The image cache's counters (tst_images counts them).
+        for (const char *key : {"files", "bytes", "hits", "misses", "upstreamErrors"})
+            QVERIFY2(s.value("images").toObject().value(key).isDouble(), key);
         const QJsonValue userCount = s.value("users");
         QCOMPARE(
             userCount.isObject() ? userCount.toObject().value("total") : userCount, QJsonValue(6));

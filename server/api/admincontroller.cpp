@@ -9,6 +9,7 @@
 #include "store/userstore.h"
 #include "storeerrors.h"
 #include "tmdb/catalogueservice.h"
+#include "tmdb/imagecache.h"
 #include "usercontroller.h"
 
 #include <QJsonArray>
@@ -63,12 +64,19 @@ void AdminController::stats(const ExchangePtr &ex)
             {"hitRatio", s.hitRatio()}, {"memoryEntries", c->cache().memoryEntries()},
             {"memoryBytes", c->cache().memoryBytes()}, {"categories", categories}};
     }
+    QJsonObject images;
+    if (ImageCache *ic = m_status.imageCache()) {
+        const ImageCache::Stats s = ic->stats();
+        images = QJsonObject {{"files", s.files}, {"bytes", s.bytes}, {"hits", qint64(s.hits)},
+            {"misses", qint64(s.misses)}, {"upstreamErrors", qint64(s.upstreamErrors)}};
+    }
     ex->respond(privateResponse(HttpResponse::ok(QJsonObject {
         {"version", MARQUEE_VERSION},
         {"uptimeSeconds", h.uptimeSeconds},
         {"requests", QJsonObject {{"served", qint64(h.requestsServed)}, {"inFlight", h.inFlight}}},
         {"tmdb", h.tmdb},
         {"cache", cache},
+        {"images", images},
         {"users", QJsonObject {{"total", m_users.userCount()}}},
     })));
 }

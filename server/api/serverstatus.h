@@ -5,6 +5,7 @@
 namespace marquee {
 
 class CatalogueService;
+class ImageCache;
 
 // A snapshot of what the server is doing, for /health, the admin API and the admin window.
 struct HealthSnapshot
@@ -41,6 +42,8 @@ public:
     virtual HealthSnapshot health() = 0;
     // Null while the server is not started.
     virtual CatalogueService *catalogue() = 0;
+    // Null while the server is not started.
+    virtual ImageCache *imageCache() { return nullptr; }
 };
 
 } // namespace marquee

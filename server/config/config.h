@@ -56,6 +56,14 @@ struct Config
     qint64 ttlSearch = 10 * 60;
     int cacheMemoryMb = 64;
 
+    // The image cache (docs/api.md, "Image cache"). An empty folder means the default one, next to
+    // the default database (ImageCache::defaultDirectory()).
+    QString imageCacheDir;
+    int imageCacheMb = 1024;
+    QString tmdbImageBaseUrl = QStringLiteral("https://image.tmdb.org/t/p");
+    bool imageProxy = false; // *_url fields point at /api/images
+    QString publicUrl; // where clients reach this server; empty: root-relative URLs
+
     // Titles one user may keep in each list; a list read without paging answers all of them.
     int listMaxItems = 5000;
 

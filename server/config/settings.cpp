@@ -361,6 +361,33 @@ std::vector<Setting> buildSettings()
         integer(
             "MARQUEE_CACHE_MEMORY_MB", [](auto &c) -> auto & { return c.cacheMemoryMb; }, 0, 65536,
             "64", "size of the in-memory cache layer"),
+        text(
+            "MARQUEE_IMAGE_CACHE_DIR", [](auto &c) -> auto & { return c.imageCacheDir; },
+            "folder of the image cache; unset: `images` next to the default database (in "
+            "`$STATE_DIRECTORY` under systemd)"),
+        integer(
+            "MARQUEE_IMAGE_CACHE_MB", [](auto &c) -> auto & { return c.imageCacheMb; }, 1, 1048576,
+            "1024", "size cap of the image cache; least recently used files go first"),
+        url(
+            "TMDB_IMAGE_BASE_URL", [](auto &c) -> auto & { return c.tmdbImageBaseUrl; },
+            "https://image.tmdb.org/t/p", "TMDB's image host (tests point it at a fake)"),
+        custom(
+            "MARQUEE_IMAGE_PROXY", Kind::Choice, "off",
+            "on or off: whether the `*_url` fields point at Marquee's `/api/images` route",
+            [](const QString &v, Config &c) -> QString {
+                const QString l = v.toLower();
+                if (l != QLatin1String("on") && l != QLatin1String("off"))
+                    return QStringLiteral("must be on or off (got \"%1\")").arg(v.left(40));
+                c.imageProxy = l == QLatin1String("on");
+                return {};
+            },
+            [](const Config &c) {
+                return c.imageProxy ? QStringLiteral("on") : QStringLiteral("off");
+            }),
+        url(
+            "MARQUEE_PUBLIC_URL", [](auto &c) -> auto & { return c.publicUrl; }, "",
+            "where clients reach this server (`https://marquee.lan`); proxied image URLs start "
+            "with it; unset: root-relative paths"),
         integer(
             "MARQUEE_LIST_MAX_ITEMS", [](auto &c) -> auto & { return c.listMaxItems; }, 1, 100000,
             "5000",

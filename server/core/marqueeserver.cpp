@@ -4,6 +4,7 @@
 #include "api/admincontroller.h"
 #include "api/cataloguecontroller.h"
 #include "api/healthcontroller.h"
+#include "api/imagecontroller.h"
 #include "api/listscontroller.h"
 #include "api/usercontroller.h"
 #include "api/webclientcontroller.h"
@@ -16,6 +17,7 @@
 #include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
 #include "tmdb/democatalogue.h"
+#include "tmdb/imagecache.h"
 
 #include <QHostAddress>
 
@@ -66,6 +68,13 @@ bool MarqueeServer::start(QString *error)
         m_demoCatalogue = std::make_unique<const DemoCatalogue>();
     m_catalogue = std::make_unique<CatalogueService>(m_config, m_db.get(), m_demoCatalogue.get());
     m_users = std::make_unique<UserStore>(*m_db);
+    ImageCache::Options imageOptions;
+    imageOptions.directory = m_config.imageCacheDir.isEmpty() ? ImageCache::defaultDirectory()
+                                                              : m_config.imageCacheDir;
+    imageOptions.capBytes = qint64(m_config.imageCacheMb) * 1024 * 1024;
+    imageOptions.baseUrl = m_config.tmdbImageBaseUrl;
+    imageOptions.timeoutMs = m_config.tmdbTimeoutMs;
+    m_images = new ImageCache(imageOptions, this);
     m_clerk = new ClerkClient(m_config, this);
     m_auth = new ClerkAuthenticator(m_config, *m_users, *m_clerk, this);
     m_catalogue->prune();
@@ -106,6 +115,7 @@ void MarqueeServer::registerRoutes()
     m_controllers.push_back(std::make_unique<HealthController>(*this));
     m_controllers.push_back(std::make_unique<CatalogueController>(*m_catalogue));
     m_controllers.push_back(std::make_unique<UserController>(*m_users, *m_auth));
+    m_controllers.push_back(std::make_unique<ImageController>(*m_catalogue, *m_images));
     m_controllers.push_back(
         std::make_unique<ListsController>(*m_db, m_catalogue->images(), m_config.listMaxItems));
     m_controllers.push_back(std::make_unique<WebhookController>(

@@ -24,6 +24,7 @@ class ClerkClient;
 class UserStore;
 class Controller;
 class DemoCatalogue;
+class ImageCache;
 class TieredRateLimiter;
 
 // Wires the parts together: configuration -> database (+ migrations) -> services -> routes ->
@@ -51,6 +52,7 @@ public:
     HttpServer &http() { return *m_http; }
     Router &router() { return m_router; }
     CatalogueService *catalogue() override { return m_catalogue.get(); }
+    ImageCache *imageCache() override { return m_images; }
     ClerkAuthenticator *authenticator() { return m_auth; }
     // Null while the server is not started.
     UserStore *users() { return m_users.get(); }
@@ -76,6 +78,7 @@ private:
     std::unique_ptr<TieredRateLimiter> m_rateLimiter;
     std::unique_ptr<AdminActions> m_adminActions;
     ClerkClient *m_clerk = nullptr;
+    ImageCache *m_images = nullptr;
     ClerkAuthenticator *m_auth = nullptr;
     Router m_router;
     HttpServer *m_http = nullptr;

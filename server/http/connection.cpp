@@ -1,5 +1,6 @@
 #include "connection.h"
 
+#include <QFile>
 #include <QTcpSocket>
 
 namespace marquee {
@@ -24,9 +25,12 @@ quint64 Connection::requestStarted()
     return m_nextSequence++;
 }
 
-void Connection::deliver(quint64 sequence, QByteArray bytes, bool close)
+void Connection::deliver(
+    quint64 sequence, QByteArray bytes, bool close, const QString &file, qint64 fileLength)
 {
     park(sequence, std::move(bytes), close);
+    m_answers[sequence].file = file;
+    m_answers[sequence].fileLength = fileLength;
     writeInOrder();
     resumeIfDrained();
 }
@@ -57,7 +61,7 @@ void Connection::writeInOrder()
 {
     // An interim answer goes out when its request's turn comes, ahead of that request's final
     // answer.
-    while (!m_answers.empty() && m_answers.begin()->first == m_nextToWrite) {
+    while (!m_file && !m_answers.empty() && m_answers.begin()->first == m_nextToWrite) {
         Answer &a = m_answers.begin()->second;
         if (!a.interim.isEmpty()) {
             m_socket->write(a.interim);
@@ -67,20 +71,75 @@ void Connection::writeInOrder()
             break;
         const QByteArray bytes = std::move(a.bytes);
         const bool close = a.close;
+        const QString file = a.file;
+        const qint64 fileLength = a.fileLength;
         m_parkedBytes -= bytes.size();
         m_answers.erase(m_answers.begin());
         ++m_nextToWrite;
         m_socket->write(bytes);
+        if (!file.isEmpty() && fileLength > 0) {
+            m_file = std::make_unique<QFile>(file);
+            m_fileLeft = fileLength;
+            m_fileClose = close;
+            if (!m_file->open(QIODevice::ReadOnly)) {
+                m_socket->abort(); // the header promised a body that cannot be sent
+                return;
+            }
+            pumpFile();
+            return;
+        }
         if (close) {
-            m_answers.clear();
-            m_parkedBytes = 0;
-            m_socket->flush();
-            m_socket->disconnectFromHost();
+            closeAfterAnswer();
             return;
         }
     }
     // flush() sends now rather than on the next pass of the event loop.
     m_socket->flush();
+}
+
+void Connection::closeAfterAnswer()
+{
+    m_answers.clear();
+    m_parkedBytes = 0;
+    m_socket->flush();
+    m_socket->disconnectFromHost();
+}
+
+void Connection::pumpFile()
+{
+    if (m_pumping)
+        return;
+    m_pumping = true;
+    // Pieces go out while the kernel takes them at once; when the socket's own queue fills, the
+    // next bytesWritten (ConnectionGuard) comes back here. The flush is inside the loop: within a
+    // bytesWritten handler Qt emits no second one, so a queue emptied by a flush after the loop
+    // would never call again.
+    while (m_file && m_socket->bytesToWrite() < kStreamChunk) {
+        const QByteArray piece = m_file->read(std::min(m_fileLeft, kStreamChunk));
+        if (piece.isEmpty()) {
+            // Shorter than its header said (removed or cut meanwhile): the answer cannot be
+            // completed, and a client must not take a short body for the whole.
+            m_file.reset();
+            m_pumping = false;
+            m_socket->abort();
+            return;
+        }
+        m_socket->write(piece);
+        m_fileLeft -= piece.size();
+        if (m_fileLeft > 0) {
+            m_socket->flush();
+            continue;
+        }
+        m_file.reset();
+        m_pumping = false;
+        if (m_fileClose) {
+            closeAfterAnswer();
+            return;
+        }
+        writeInOrder(); // the answers waiting behind this one
+        return;
+    }
+    m_pumping = false;
 }
 
 void Connection::resumeIfDrained()

@@ -7,7 +7,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 
+class QFile;
 class QTcpSocket;
 
 namespace marquee {
@@ -51,11 +53,16 @@ public:
     }
     // The answer of request `sequence`, written when its turn comes; close: the connection closes
     // after it.
-    void deliver(quint64 sequence, QByteArray bytes, bool close);
+    // file: a body streamed from that file after `bytes` (its first fileLength bytes); the answers
+    // after it wait until it is sent.
+    void deliver(quint64 sequence, QByteArray bytes, bool close, const QString &file = {},
+        qint64 fileLength = 0);
     // The request's answer was delivered, or its client went away.
     void requestFinished();
     // No request is in flight or on its way in: the connection may be closed as idle.
-    bool isIdle() const { return m_inFlight == 0 && !m_scanner.inRequest(); }
+    bool isIdle() const { return m_inFlight == 0 && !m_scanner.inRequest() && !m_file; }
+    // Bytes of a streamed body kept queued in the socket at most.
+    static constexpr qint64 kStreamChunk = 64 * 1024;
 
 private:
     friend class ConnectionGuard; // reads the byte stream into this state
@@ -64,6 +71,8 @@ private:
     {
         QByteArray interim; // "100 Continue", written when its turn comes, before the answer
         QByteArray bytes;
+        QString file;
+        qint64 fileLength = 0;
         bool ready = false;
         bool close = false;
     };
@@ -76,6 +85,10 @@ private:
     // Reading paused while overloaded starts again once answers have drained.
     void resumeIfDrained();
     void park(quint64 sequence, QByteArray bytes, bool close);
+    // Sends more of the streamed body while the socket's queue is short; when it is all sent, the
+    // next answers.
+    void pumpFile();
+    void closeAfterAnswer();
 
     QTcpSocket *m_socket;
     std::function<void()> m_gone;
@@ -101,6 +114,10 @@ private:
     quint64 m_closeIndex = 0;
     qint64 m_lastActivityMs = 0; // on the guard's monotonic clock
     qint64 m_unsentSinceMs = -1; // since when answer bytes have been waiting to be sent
+    std::unique_ptr<QFile> m_file; // the body being streamed
+    qint64 m_fileLeft = 0;
+    bool m_fileClose = false; // the connection closes once it is sent
+    bool m_pumping = false; // inside pumpFile(): flush() may emit bytesWritten into it again
 };
 
 } // namespace marquee

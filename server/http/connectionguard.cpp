@@ -147,6 +147,8 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     connect(socket, &QTcpSocket::bytesWritten, c, [this, c] {
         c->m_lastActivityMs = m_clock.elapsed();
         c->m_unsentSinceMs = c->socket()->bytesToWrite() > 0 ? c->m_lastActivityMs : -1;
+        if (c->m_file)
+            c->pumpFile();
         c->resumeIfDrained();
     });
     m_unfollowed.append(socket);

@@ -17,6 +17,12 @@ struct HttpResponse
     int status = 200;
     QByteArray contentType = "application/json; charset=utf-8";
     QByteArray body;
+    // A body streamed from a file rather than held in memory (an image of the cache): the file's
+    // first `bodyLength` bytes, read in small pieces as the client takes them (Connection).
+    QString bodyFile;
+    // The Content-Length when the body is not in `body` (bodyFile, or a HEAD answer); -1: the
+    // body's size.
+    qint64 bodyLength = -1;
     QList<Header> headers;
 
     void setHeader(const QByteArray &name, const QByteArray &value);

@@ -8,6 +8,7 @@
 #include "requestid.h"
 #include "wire.h"
 
+#include <QFile>
 #include <QHttpServerRequest>
 #include <QTcpSocket>
 
@@ -102,6 +103,8 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     }
     Router::Match match = m_router->match(req.method, req.path);
     if (!match.route) {
+        if (const Handler *fallback = m_router->fallback(req.path); fallback && !match.pathKnown())
+            (*fallback)(ex);
         if (!match.pathKnown())
             throw ApiError(ApiError::Code::NotFound,
                 QStringLiteral("No route for %1 %2")
@@ -183,6 +186,8 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
         if (!etag.isEmpty() && !inm.isEmpty() && etagMatches(inm, etag)) {
             response.status = 304;
             response.body.clear();
+            response.bodyFile.clear();
+            response.bodyLength = -1;
         }
     }
 
@@ -199,9 +204,16 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
         // One buffer, one write(2): QAbstractSocket sends each buffered chunk with its own
         // syscall, which costs more than copying the body once.
         QByteArray bytes = serializeAnswer(response, context);
+        const QString file = isHead ? QString() : response.bodyFile;
         if (connection) {
-            connection->deliver(ex.m_sequence, std::move(bytes), context.close);
+            connection->deliver(
+                ex.m_sequence, std::move(bytes), context.close, file, response.bodyLength);
         } else {
+            if (!file.isEmpty()) { // no connection state to stream with: read it whole
+                QFile f(file);
+                if (f.open(QIODevice::ReadOnly))
+                    bytes += f.read(response.bodyLength);
+            }
             socket->write(bytes);
             socket->flush();
             if (context.close)
@@ -214,7 +226,8 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
     rec.path = req.path;
     rec.status = response.status;
     rec.durationMs = ex.elapsedMsPrecise();
-    rec.bytes = isHead ? 0 : response.body.size();
+    rec.bytes
+        = isHead ? 0 : (response.bodyFile.isEmpty() ? response.body.size() : response.bodyLength);
     rec.requestId = ex.requestId();
     rec.userId = ex.principal.userId;
     rec.clientGone = gone;

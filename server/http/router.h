@@ -99,11 +99,27 @@ public:
 
     const std::deque<Route> &routes() const { return m_routes; }
 
+    // What answers a path under `prefix` that no route matches, instead of 404 (the image route
+    // refuses a file name with a slash in it as 400). Not a route: `marquee routes` omits it.
+    void setFallback(const QString &prefix, Handler handler)
+    {
+        m_fallbacks.append({prefix, std::move(handler)});
+    }
+    const Handler *fallback(const QString &path) const
+    {
+        for (const auto &f : m_fallbacks) {
+            if (path.startsWith(f.first))
+                return &f.second;
+        }
+        return nullptr;
+    }
+
 private:
     static bool matches(
         const Route &route, const QStringList &segments, QHash<QString, QString> *params);
     std::deque<Route> m_routes;
     QHash<QString, QList<const Route *>> m_literal; // parameter-free routes by path
+    QList<std::pair<QString, Handler>> m_fallbacks;
 };
 
 QByteArray allowHeader(const QList<HttpMethod> &methods);

@@ -85,7 +85,8 @@ QByteArray serializeAnswer(const HttpResponse &response, const AnswerContext &co
     // HEAD carries the GET's length.
     if (!bodyless)
         out.append("Content-Length: ")
-            .append(QByteArray::number(response.body.size()))
+            .append(QByteArray::number(
+                response.bodyLength >= 0 ? response.bodyLength : response.body.size()))
             .append("\r\n");
     out.append("\r\n");
     if (withBody)

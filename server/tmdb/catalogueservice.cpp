@@ -37,6 +37,8 @@ CatalogueService::CatalogueService(
     , m_cache(db, qint64(config.cacheMemoryMb) * 1024 * 1024)
 {
     Q_ASSERT(!m_demo || m_demoCatalogue);
+    if (config.imageProxy)
+        m_images.setProxy(config.publicUrl);
     if (!m_demo) {
         TmdbClient::Options o;
         o.baseUrl = config.tmdbBaseUrl;

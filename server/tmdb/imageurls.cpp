@@ -72,12 +72,18 @@ void ImageUrls::setConfiguration(const QJsonObject &images)
     }
 }
 
+void ImageUrls::setProxy(const QString &prefix)
+{
+    m_proxy = true;
+    m_proxyBase = prefix + QStringLiteral("/api/images/");
+}
+
 QJsonValue ImageUrls::url(Kind kind, const QJsonValue &path) const
 {
     const QString p = path.toString();
     if (!path.isString() || p.isEmpty())
         return QJsonValue::Null;
-    return m_base + m_sizes[int(kind)]
+    return (m_proxy ? m_proxyBase : m_base) + m_sizes[int(kind)]
         + (p.startsWith(QLatin1Char('/')) ? p : QLatin1Char('/') + p);
 }
 

@@ -18,6 +18,9 @@ public:
 
     void setConfiguration(const QJsonObject &images); // the "images" object of /configuration
     QJsonObject configuration() const { return m_images; }
+    // Proxy mode (MARQUEE_IMAGE_PROXY): URLs point at Marquee's /api/images route, under `prefix`
+    // (MARQUEE_PUBLIC_URL without its trailing slash; empty: root-relative paths).
+    void setProxy(const QString &prefix);
 
     QByteArray enrich(const QByteArray &tmdbJson) const;
     QJsonValue enrich(const QJsonValue &value) const;
@@ -29,6 +32,8 @@ public:
 
 private:
     QString m_base;
+    bool m_proxy = false;
+    QString m_proxyBase;
     QString m_sizes[5];
     QJsonObject m_images;
 };

@@ -32,6 +32,7 @@ QProcessEnvironment MarqueeProcess::cleanEnvironment(
     env.insert(QStringLiteral("HOME"), home);
     env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
     env.insert(QStringLiteral("TMDB_BASE_URL"), QStringLiteral("http://127.0.0.1:9/3"));
+    env.insert(QStringLiteral("TMDB_IMAGE_BASE_URL"), QStringLiteral("http://127.0.0.1:9/t/p"));
     for (auto it = vars.begin(); it != vars.end(); ++it)
         env.insert(it.key(), it.value());
     return env;

@@ -13,6 +13,8 @@ Config testConfig(const QString &dir)
     c.databaseIsDefault = false;
     c.environment = RunEnvironment::Test;
     c.tmdbBaseUrl = QStringLiteral("http://127.0.0.1:9/3"); // never the real TMDB
+    c.tmdbImageBaseUrl = QStringLiteral("http://127.0.0.1:9/t/p");
+    c.imageCacheDir = dir + QStringLiteral("/images"); // never the user's data folder
     c.clerkApiUrl = QStringLiteral("http://127.0.0.1:9");
     c.shutdownGraceMs = 5000;
     return c;

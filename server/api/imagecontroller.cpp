@@ -1,0 +1,91 @@
+#include "imagecontroller.h"
+
+#include "http/apierror.h"
+#include "http/validation.h"
+#include "tmdb/catalogueservice.h"
+#include "tmdb/imagecache.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+namespace marquee {
+
+namespace {
+
+constexpr QLatin1String kCacheControl("public, max-age=31536000, immutable");
+
+// Every size named in the image configuration (w92 ... original).
+QSet<QString> knownSizes(const QJsonObject &images)
+{
+    QSet<QString> out {QStringLiteral("original")};
+    for (auto it = images.begin(); it != images.end(); ++it) {
+        if (!it.key().endsWith(QLatin1String("_sizes")))
+            continue;
+        for (const auto &v : it.value().toArray())
+            out.insert(v.toString());
+    }
+    return out;
+}
+
+ApiError badImage(const QString &field, const QString &message)
+{
+    return ApiError::validation(field, QStringLiteral("invalid"), message);
+}
+
+} // namespace
+
+ImageController::ImageController(CatalogueService &catalogue, ImageCache &cache)
+    : m_catalogue(catalogue)
+    , m_cache(cache)
+{ }
+
+ImageController::~ImageController() = default;
+
+void ImageController::registerRoutes(Router &router)
+{
+    router
+        .get(QStringLiteral("/api/images/{size}/{file}"),
+            [this](const ExchangePtr &ex) { serve(ex); })
+        .withTier(RateTier::General);
+    // A file name with a slash in it (%2F, "..") reaches this: refused, never looked up.
+    router.setFallback(QStringLiteral("/api/images/"), [](const ExchangePtr &) -> void {
+        throw badImage(QStringLiteral("file"),
+            QStringLiteral("file must be a TMDB image file name such as abc.jpg"));
+    });
+}
+
+void ImageController::serve(const ExchangePtr &ex)
+{
+    const QString size = ex->request().param(QStringLiteral("size"));
+    const QString file = ex->request().param(QStringLiteral("file"));
+    if (!knownSizes(m_catalogue.images().configuration()).contains(size))
+        throw badImage(QStringLiteral("size"),
+            QStringLiteral(
+                "size must be one of the image configuration's sizes (w92 ... original)"));
+    if (!ImageCache::isValidFile(file))
+        throw badImage(QStringLiteral("file"),
+            QStringLiteral("file must be a TMDB image file name such as abc.jpg"));
+    const QByteArray contentType = ImageCache::contentType(file).toLatin1();
+    m_cache.get(
+        size, file, [ex, contentType](ImageCache::Outcome outcome, const ImageCache::Entry &e) {
+            ex->runHandler([&] {
+                if (outcome == ImageCache::Outcome::NotFound)
+                    throw ApiError::notFound(QStringLiteral("TMDB has no such image"));
+                if (outcome != ImageCache::Outcome::Ok)
+                    throw ApiError(ApiError::Code::ServiceUnavailable,
+                        QStringLiteral("TMDB's image host is unreachable and the image is not "
+                                       "cached"));
+                HttpResponse r;
+                r.contentType = contentType;
+                r.setHeader("ETag", e.etag);
+                r.setHeader("Cache-Control", QByteArray(kCacheControl.data()));
+                // Streamed from the file by the connection as the client takes it (the
+                // pipeline answers If-None-Match with a 304 and HEAD without the body).
+                r.bodyFile = e.path;
+                r.bodyLength = e.size;
+                ex->respond(std::move(r));
+            });
+        });
+}
+
+} // namespace marquee

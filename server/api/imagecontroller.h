@@ -1,0 +1,26 @@
+#pragma once
+
+#include "controller.h"
+
+namespace marquee {
+
+class CatalogueService;
+class ImageCache;
+
+// GET and HEAD /api/images/{size}/{file} (docs/api.md, "Image cache"): TMDB's image files through
+// the disk cache. The answer names its file; the connection streams it in 64 KB pieces as the
+// client takes them (HttpResponse::bodyFile), so no answer holds a whole file in memory.
+class ImageController : public Controller
+{
+public:
+    ImageController(CatalogueService &catalogue, ImageCache &cache);
+    ~ImageController() override;
+    void registerRoutes(Router &router) override;
+
+private:
+    void serve(const ExchangePtr &ex);
+    CatalogueService &m_catalogue;
+    ImageCache &m_cache;
+};
+
+} // namespace marquee
