@@ -145,6 +145,28 @@ private slots:
         QCOMPARE(m_ts->get("/api/images/w500/missing.png").status, 404);
     }
 
+    // A home page is a hundred posters: a file on disk costs nothing and is not counted against
+    // the general tier; a download (or a refused name) is, and answers 429 once it is used up.
+    void onlyDownloadsCountAgainstTheRateLimit()
+    {
+        for (int i = 0; i < 5; ++i)
+            m_files.insert(
+                QStringLiteral("/t/p/w92/p%1.jpg").arg(i).toLatin1(), imageBytes('r', 100));
+        start([](Config &c) { c.rateLimitGeneral = 3; });
+        QCOMPARE(m_ts->get("/api/images/w92/p0.jpg").status, 200); // 1 of 3
+        for (int i = 0; i < 20; ++i) {
+            const HttpReply hit = m_ts->get("/api/images/w92/p0.jpg");
+            QCOMPARE(hit.status, 200);
+            QVERIFY(hit.header("RateLimit-Remaining").isEmpty()); // not counted
+        }
+        QCOMPARE(m_ts->get("/api/images/w92/p1.jpg").status, 200); // 2 of 3
+        QCOMPARE(m_ts->get("/api/images/w92/p..jpg").status, 400); // 3 of 3: refusals count
+        const HttpReply limited = m_ts->get("/api/images/w92/p2.jpg");
+        QCOMPARE(limited.status, 429);
+        QCOMPARE(m_requests.value("/t/p/w92/p2.jpg"), 0); // refused before any download
+        QCOMPARE(m_ts->get("/api/images/w92/p1.jpg").status, 200); // what is on disk still is
+    }
+
     void concurrentMissesShareOneDownload()
     {
         m_files.insert("/t/p/w342/same.jpg", imageBytes('s', 20000));

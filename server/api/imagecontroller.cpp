@@ -1,6 +1,7 @@
 #include "imagecontroller.h"
 
 #include "http/apierror.h"
+#include "http/pipeline.h"
 #include "http/validation.h"
 #include "tmdb/catalogueservice.h"
 #include "tmdb/imagecache.h"
@@ -34,9 +35,11 @@ ApiError badImage(const QString &field, const QString &message)
 
 } // namespace
 
-ImageController::ImageController(CatalogueService &catalogue, ImageCache &cache)
+ImageController::ImageController(
+    CatalogueService &catalogue, ImageCache &cache, RateLimiter *limiter)
     : m_catalogue(catalogue)
     , m_cache(cache)
+    , m_limiter(limiter)
 { }
 
 ImageController::~ImageController() = default;
@@ -46,18 +49,32 @@ void ImageController::registerRoutes(Router &router)
     router
         .get(QStringLiteral("/api/images/{size}/{file}"),
             [this](const ExchangePtr &ex) { serve(ex); })
-        .withTier(RateTier::General);
+        .withTier(RateTier::General)
+        // A home page is a hundred posters: the ones on disk cost nothing and are not counted;
+        // a download from TMDB, or a refused name, counts against the general tier.
+        .countingItsOwnRate();
     // A file name with a slash in it (%2F, "..") reaches this: refused, never looked up.
-    router.setFallback(QStringLiteral("/api/images/"), [](const ExchangePtr &) -> void {
+    router.setFallback(QStringLiteral("/api/images/"), [this](const ExchangePtr &ex) -> void {
+        count(ex);
         throw badImage(QStringLiteral("file"),
             QStringLiteral("file must be a TMDB image file name such as abc.jpg"));
     });
+}
+
+void ImageController::count(const ExchangePtr &ex)
+{
+    if (m_limiter)
+        m_limiter->check(*ex, RateTier::General);
 }
 
 void ImageController::serve(const ExchangePtr &ex)
 {
     const QString size = ex->request().param(QStringLiteral("size"));
     const QString file = ex->request().param(QStringLiteral("file"));
+    const bool valid = knownSizes(m_catalogue.images().configuration()).contains(size)
+        && ImageCache::isValidFile(file);
+    if (!valid || !m_cache.contains(size, file))
+        count(ex); // a 429 from here when the address used its general tier up
     if (!knownSizes(m_catalogue.images().configuration()).contains(size))
         throw badImage(QStringLiteral("size"),
             QStringLiteral(

@@ -6,6 +6,7 @@ namespace marquee {
 
 class CatalogueService;
 class ImageCache;
+class RateLimiter;
 
 // GET and HEAD /api/images/{size}/{file} (docs/api.md, "Image cache"): TMDB's image files through
 // the disk cache. The answer names its file; the connection streams it in 64 KB pieces as the
@@ -13,14 +14,18 @@ class ImageCache;
 class ImageController : public Controller
 {
 public:
-    ImageController(CatalogueService &catalogue, ImageCache &cache);
+    // limiter: what the route counts against (its own counting: a cached file costs nothing,
+    // a download or a refusal counts against the general tier); null counts nothing.
+    ImageController(CatalogueService &catalogue, ImageCache &cache, RateLimiter *limiter);
     ~ImageController() override;
     void registerRoutes(Router &router) override;
 
 private:
     void serve(const ExchangePtr &ex);
+    void count(const ExchangePtr &ex);
     CatalogueService &m_catalogue;
     ImageCache &m_cache;
+    RateLimiter *m_limiter;
 };
 
 } // namespace marquee

@@ -115,7 +115,8 @@ void MarqueeServer::registerRoutes()
     m_controllers.push_back(std::make_unique<HealthController>(*this));
     m_controllers.push_back(std::make_unique<CatalogueController>(*m_catalogue));
     m_controllers.push_back(std::make_unique<UserController>(*m_users, *m_auth));
-    m_controllers.push_back(std::make_unique<ImageController>(*m_catalogue, *m_images));
+    m_controllers.push_back(
+        std::make_unique<ImageController>(*m_catalogue, *m_images, m_rateLimiter.get()));
     m_controllers.push_back(
         std::make_unique<ListsController>(*m_db, m_catalogue->images(), m_config.listMaxItems));
     m_controllers.push_back(std::make_unique<WebhookController>(

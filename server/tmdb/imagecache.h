@@ -71,6 +71,11 @@ public:
     // A cached file (counted as a hit and made most recent), or a download (a miss) whose outcome
     // comes later through `done`, on the event loop.
     void get(const QString &size, const QString &file, Callback done);
+    // Whether the file is on disk here (get() would answer it at once, as a hit).
+    bool contains(const QString &size, const QString &file) const
+    {
+        return m_entries.contains(size + QLatin1Char('/') + file);
+    }
 
     Stats stats() const;
     // Removes every cached file; returns how many.
