@@ -10,6 +10,7 @@
 // image.tmdb.org are answered by the test with a generated SVG poster, nothing else leaves it.
 // Exit status 0 when every check passes; each check prints a line.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { generateKeyPairSync, createSign, createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -280,6 +281,44 @@ try {
     const note = await failing.textContent('.row .error').catch(() => '');
     check(/Now playing could not be loaded: TMDB is unreachable/.test(note ?? ''), 'a failing row shows a clear message', note);
     check((await failing.$$('.row .track .card')).length >= 20, 'the other rows still render');
+
+    // With MARQUEE_IMAGE_PROXY=on the posters come through Marquee's image cache: a server of its
+    // own whose image host is a local stand-in; the browser reaches nothing but Marquee.
+    {
+        // A real JPEG (Marquee types a file by its name: these are .jpg), made by Chromium itself.
+        const painter = await browser.newPage({ viewport: { width: 40, height: 60 } });
+        await painter.setContent('<body style="margin:0;background:linear-gradient(#7a2,#135)"></body>');
+        const jpeg = await painter.screenshot({ type: 'jpeg' });
+        await painter.close();
+        const served = [];
+        const imageHost = createServer((req, res) => {
+            served.push(req.url);
+            res.writeHead(200, { 'Content-Type': 'image/jpeg' });
+            res.end(jpeg);
+        });
+        await new Promise((r) => imageHost.listen(0, '127.0.0.1', r));
+        const { child, url } = startServer({ MARQUEE_IMAGE_PROXY: 'on',
+            TMDB_IMAGE_BASE_URL: `http://127.0.0.1:${imageHost.address().port}/t/p`,
+            DATABASE_URL: `sqlite://${join(home, 'proxy.db')}`, MARQUEE_IMAGE_CACHE_DIR: join(home, 'images') });
+        const proxyBase = await url;
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        await context.route((u) => !u.href.startsWith(proxyBase), (r) => r.abort());
+        const proxied = await context.newPage();
+        const proxyErrors = [];
+        proxied.on('pageerror', (e) => proxyErrors.push(e.message));
+        await proxied.goto(`${proxyBase}/`);
+        await proxied.waitForFunction(() => [...document.querySelectorAll('.track img.poster')]
+            .filter((i) => i.complete && i.naturalWidth > 0).length >= 6, null, { timeout: 15000 }).catch(() => {});
+        const sources = await proxied.evaluate(() => [...document.querySelectorAll('.track img.poster')]
+            .filter((i) => i.complete && i.naturalWidth > 0).map((i) => i.getAttribute('src')));
+        check(sources.length >= 6 && sources.every((s) => s.startsWith('/api/images/')),
+            'image proxy on: posters load through /api/images/', sources.slice(0, 3).join(' '));
+        check(served.length > 0 && served.every((u) => u.startsWith('/t/p/')), 'the image cache fetched them from TMDB_IMAGE_BASE_URL', served.slice(0, 3).join(' '));
+        check(proxyErrors.length === 0, 'image proxy on: no page errors', proxyErrors.join(' | '));
+        await context.close();
+        await stopServer(child);
+        imageHost.close();
+    }
 
     const errors = [...page.consoleErrors, ...phone.consoleErrors];
     check(errors.length === 0, 'no console errors', errors.join(' | '));
