@@ -230,6 +230,27 @@ private slots:
         QCOMPARE(m_requests.value("/t/p/w780/b.jpg"), 2);
     }
 
+    // Files removed behind the server's back (`cache clear --images` while it runs) are fetched
+    // again, not answered from nothing; an SVG never runs script on Marquee's origin.
+    void removedFilesAreFetchedAgainAndSvgIsSandboxed()
+    {
+        m_files.insert("/t/p/w185/gone.jpg", imageBytes('g', 2000));
+        m_files.insert("/t/p/original/logo.svg",
+            "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>");
+        start();
+        QCOMPARE(m_ts->get("/api/images/w185/gone.jpg").status, 200);
+        QVERIFY(QFile::remove(cached("w185", "gone.jpg")));
+        const HttpReply again = m_ts->get("/api/images/w185/gone.jpg");
+        QCOMPARE(again.status, 200);
+        QCOMPARE(again.body, m_files.value("/t/p/w185/gone.jpg"));
+        QCOMPARE(m_requests.value("/t/p/w185/gone.jpg"), 2);
+        const HttpReply svg = m_ts->get("/api/images/original/logo.svg");
+        QCOMPARE(svg.status, 200);
+        QVERIFY2(svg.header("Content-Security-Policy").contains("sandbox"),
+            svg.header("Content-Security-Policy").constData());
+        QVERIFY(svg.header("Content-Security-Policy").contains("default-src 'none'"));
+    }
+
     void badNamesAre400_data()
     {
         QTest::addColumn<QByteArray>("path");
@@ -238,6 +259,8 @@ private slots:
         QTest::newRow("encoded slash") << QByteArray("/api/images/w500/a%2Fb.jpg");
         QTest::newRow("size dot dot") << QByteArray("/api/images/../abc.jpg");
         QTest::newRow("wrong extension") << QByteArray("/api/images/w500/abc.gif");
+        QTest::newRow("line feed after the name") << QByteArray("/api/images/w500/abc.jpg%0A");
+        QTest::newRow("line feed after the size") << QByteArray("/api/images/w500%0A/abc.jpg");
         QTest::newRow("no extension") << QByteArray("/api/images/w500/abc");
         QTest::newRow("unknown size") << QByteArray("/api/images/w501/abc.jpg");
         QTest::newRow("dot in name") << QByteArray("/api/images/w500/a.b.jpg");

@@ -57,12 +57,37 @@ private slots:
         const WebClientController c {
             QString::fromLatin1("pk_test_" + QByteArray("clerk.example.com$").toBase64())};
         const QByteArray csp = c.contentSecurityPolicy();
-        QVERIFY2(csp.contains("script-src 'self' https://clerk.example.com;"), csp.constData());
+        QVERIFY2(csp.contains("script-src 'self' https://clerk.example.com "
+                              "https://challenges.cloudflare.com;"),
+            csp.constData());
         QVERIFY2(csp.contains("connect-src 'self' https://clerk.example.com;"), csp.constData());
         // Inline scripts stay forbidden; Clerk's components need inline styles only.
         QVERIFY2(
             !QByteArray(csp).replace("style-src 'self' 'unsafe-inline'", "").contains("unsafe"),
             csp.constData());
+    }
+
+    // MARQUEE_PUBLIC_URL on another origin (a host name, the page opened by LAN address): the
+    // proxied images come from there, and may; only its origin, never a path or credentials.
+    void publicUrlOriginMayShowImages()
+    {
+        const WebClientController c {
+            QString(), QStringLiteral("https://user:pw@marquee.example.lan:8443/base/")};
+        const QByteArray csp = c.contentSecurityPolicy();
+        QVERIFY2(csp.contains("img-src 'self' data: https://image.tmdb.org "
+                              "https://marquee.example.lan:8443;"),
+            csp.constData());
+        QVERIFY2(!csp.contains("pw@") && !csp.contains("/base"), csp.constData());
+    }
+
+    // A key whose host ends in a line feed would break the header: no Clerk then.
+    void keyWithALineFeedMeansNoClerk()
+    {
+        const WebClientController c {
+            QString::fromLatin1("pk_test_" + QByteArray("clerk.example.com\n$").toBase64())};
+        QVERIFY2(c.contentSecurityPolicy().contains("script-src 'self';"),
+            c.contentSecurityPolicy().constData());
+        QVERIFY(!c.contentSecurityPolicy().contains('\n'));
     }
 
     void badKeyMeansNoClerk()

@@ -17,23 +17,29 @@ function route() {
     const parts = hash.slice(2).split('/');
     searchController?.abort();
     searchController = null;
-    main.replaceChildren();
+    // Each navigation renders into a page of its own: a view still awaiting an answer for an
+    // earlier route appends to a page no longer in the document, never to this one.
+    const page = document.createElement('div');
+    page.className = 'page';
+    main.replaceChildren(page);
     document.title = 'Marquee';
     for (const a of document.querySelectorAll('.menu a')) {
         if (a.dataset.route === (parts[0] || 'home')) a.setAttribute('aria-current', 'page');
         else a.removeAttribute('aria-current');
     }
     if ((parts[0] === 'movie' || parts[0] === 'tv') && /^\d+$/.test(parts[1] ?? '')) {
-        titlePage(main, parts[0], parts[1]);
+        titlePage(page, parts[0], parts[1]);
     } else if (parts[0] === 'watchlist' || parts[0] === 'favorites') {
-        listPage(main, parts[0]);
+        listPage(page, parts[0]);
     } else if (parts[0] === 'search') {
-        const q = decodeURIComponent(parts.slice(1).join('/'));
+        const raw = parts.slice(1).join('/');
+        let q = raw;
+        try { q = decodeURIComponent(raw); } catch { /* a malformed escape: the text as it is */ }
         if (search.value !== q && document.activeElement !== search) search.value = q;
         searchController = new AbortController();
-        searchPage(main, q, searchController.signal);
+        searchPage(page, q, searchController.signal);
     } else {
-        home(main);
+        home(page);
     }
     if (parts[0] !== 'search' && document.activeElement !== search) search.value = '';
     window.scrollTo(0, 0);
@@ -117,8 +123,13 @@ document.addEventListener('keydown', (ev) => {
     const dir = DIRS[ev.key];
     if (!dir || ev.altKey || ev.ctrlKey || ev.metaKey || dialog.open) return;
     const active = document.activeElement;
-    if (active?.matches('input, select, textarea') && dir[1] === 0) return;
-    if (active?.tagName === 'SELECT') return;
+    if (active?.matches('input, select, textarea') && dir[1] === 0) {
+        // Left and right leave a select (a TV remote has no Tab); in a text field they move the
+        // caret.
+        if (active.tagName !== 'SELECT') return;
+    } else if (active?.tagName === 'SELECT') {
+        return; // up and down choose in it
+    }
     const from = active && active !== document.body && active !== main ? active.getBoundingClientRect() : null;
     const candidates = focusables();
     if (!from) {

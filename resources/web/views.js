@@ -159,6 +159,7 @@ export async function titlePage(main, type, id) {
         return;
     }
     const t = titleOf(d, type);
+    if (!main.isConnected) return; // the user went elsewhere meanwhile
     document.title = `${t.name} · Marquee`;
     const trailer = (d.videos?.results ?? []).find((v) => v.site === 'YouTube' && v.type === 'Trailer')
         ?? (d.videos?.results ?? []).find((v) => v.site === 'YouTube');

@@ -88,6 +88,10 @@ void ImageController::serve(const ExchangePtr &ex)
             ex->runHandler([&] {
                 if (outcome == ImageCache::Outcome::NotFound)
                     throw ApiError::notFound(QStringLiteral("TMDB has no such image"));
+                if (outcome == ImageCache::Outcome::NotStored)
+                    throw ApiError(ApiError::Code::ServiceUnavailable,
+                        QStringLiteral("The image cache folder cannot be written (see the "
+                                       "server's log)"));
                 if (outcome != ImageCache::Outcome::Ok)
                     throw ApiError(ApiError::Code::ServiceUnavailable,
                         QStringLiteral("TMDB's image host is unreachable and the image is not "
@@ -96,6 +100,10 @@ void ImageController::serve(const ExchangePtr &ex)
                 r.contentType = contentType;
                 r.setHeader("ETag", e.etag);
                 r.setHeader("Cache-Control", QByteArray(kCacheControl.data()));
+                // An SVG is a document that can run script: on Marquee's origin it must not
+                // (TMDB's logos are uploaded by users). Raster images are unaffected.
+                r.setHeader("Content-Security-Policy",
+                    "default-src 'none'; style-src 'unsafe-inline'; sandbox");
                 // Streamed from the file by the connection as the client takes it (the
                 // pipeline answers If-None-Match with a 304 and HEAD without the body).
                 r.bodyFile = e.path;

@@ -1,13 +1,12 @@
 #include "usercontroller.h"
 
-#include "log/text.h"
-
 #include "api/listscontroller.h"
 #include "api/storeerrors.h"
 #include "auth/clerkauthenticator.h"
 #include "http/apierror.h"
 #include "http/jsonwriter.h"
 #include "http/validation.h"
+#include "log/text.h"
 #include "log/timeformat.h"
 #include "store/database.h"
 #include "store/userstore.h"

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -59,11 +60,11 @@ QString WebClientController::frontendApiHost(const QString &publishableKey)
     if (host.endsWith(QLatin1Char('$')))
         host.chop(1);
     static const QRegularExpression hostName(QStringLiteral(
-        "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"));
+        "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+\\z"));
     return hostName.match(host).hasMatch() ? host.toLower() : QString();
 }
 
-WebClientController::WebClientController(const QString &publishableKey)
+WebClientController::WebClientController(const QString &publishableKey, const QString &publicUrl)
 {
     QDir dir(kRoot);
     QStringList names = dir.entryList(QDir::Files, QDir::Name);
@@ -94,9 +95,21 @@ WebClientController::WebClientController(const QString &publishableKey)
     // image host for avatars, inline styles and Cloudflare's bot check in a frame
     // (clerk.com/docs/security/clerk-csp).
     const QByteArray withClerk = clerkOrigin.isEmpty() ? QByteArray() : " " + clerkOrigin;
-    m_csp = "default-src 'self'; script-src 'self'" + withClerk + "; style-src 'self'"
+    // With MARQUEE_PUBLIC_URL on another origin than the one the page came from (a LAN address
+    // beside a host name), the proxied images come from there.
+    const QUrl publicOrigin(publicUrl);
+    const QByteArray imagesOrigin = publicUrl.isEmpty() || !publicOrigin.isValid() ? QByteArray()
+                                                                                   : " "
+            + publicOrigin
+                  .adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment
+                      | QUrl::RemoveUserInfo | QUrl::StripTrailingSlash)
+                  .toString(QUrl::FullyEncoded)
+                  .toLatin1();
+    m_csp = "default-src 'self'; script-src 'self'" + withClerk
+        + (clerkOrigin.isEmpty() ? QByteArray() : QByteArray(" https://challenges.cloudflare.com"))
+        + "; style-src 'self'"
         + (clerkOrigin.isEmpty() ? QByteArray() : QByteArray(" 'unsafe-inline'"))
-        + "; img-src 'self' data: https://image.tmdb.org"
+        + "; img-src 'self' data: https://image.tmdb.org" + imagesOrigin
         + (clerkOrigin.isEmpty() ? QByteArray() : QByteArray(" https://img.clerk.com"))
         + "; connect-src 'self'" + withClerk + "; frame-src "
         + (clerkOrigin.isEmpty() ? QByteArray("'none'")

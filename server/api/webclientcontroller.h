@@ -21,7 +21,9 @@ class WebClientController : public Controller
 {
 public:
     // `publishableKey`: CLERK_PUBLISHABLE_KEY, empty when Clerk's sign-in is not offered.
-    explicit WebClientController(const QString &publishableKey);
+    // publicUrl: MARQUEE_PUBLIC_URL (the image cache's URLs start with it); its origin may show
+    // images on the client's pages.
+    explicit WebClientController(const QString &publishableKey, const QString &publicUrl = {});
     void registerRoutes(Router &router) override;
 
     // The host of Clerk's frontend API a publishable key (`pk_test_...` / `pk_live_...`, then

@@ -122,7 +122,8 @@ void MarqueeServer::registerRoutes()
     m_controllers.push_back(std::make_unique<WebhookController>(
         m_config.clerkWebhookSecret, *m_users, *m_auth, m_rateLimiter.get()));
     m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users, *m_adminActions));
-    m_controllers.push_back(std::make_unique<WebClientController>(m_config.clerkPublishableKey));
+    m_controllers.push_back(
+        std::make_unique<WebClientController>(m_config.clerkPublishableKey, m_config.publicUrl));
     for (auto &c : m_controllers)
         c->registerRoutes(m_router);
 }

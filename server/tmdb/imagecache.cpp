@@ -14,6 +14,7 @@
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QTimer>
 #include <QUrl>
 
 #include <algorithm>
@@ -24,13 +25,14 @@ namespace {
 
 const QRegularExpression &fileName()
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_-]+\\.(jpg|png|svg)$"));
+    // \z, not $: in a QRegularExpression `$` also matches before a final line feed ("a.jpg\n").
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_-]+\\.(jpg|png|svg)\\z"));
     return re;
 }
 
 const QRegularExpression &sizeName()
 {
-    static const QRegularExpression re(QStringLiteral("^(w[0-9]{1,4}|h[0-9]{1,4}|original)$"));
+    static const QRegularExpression re(QStringLiteral("^(w[0-9]{1,4}|h[0-9]{1,4}|original)\\z"));
     return re;
 }
 
@@ -156,6 +158,13 @@ void ImageCache::get(const QString &size, const QString &file, Callback done)
 {
     const QString key = size + QLatin1Char('/') + file;
     auto it = m_entries.find(key);
+    // Removed behind the server's back (`cache clear --images` while it runs, a cleaner): the
+    // entry goes and the file is downloaded again, rather than answered from nothing.
+    if (it != m_entries.end() && !QFileInfo::exists(it->path)) {
+        m_bytes -= it->size;
+        m_entries.erase(it);
+        it = m_entries.end();
+    }
     if (it != m_entries.end()) {
         ++m_hits;
         countersChanged();
@@ -195,6 +204,12 @@ void ImageCache::start(const QString &key, const Waiting &w)
         = int(std::max<qint64>(100, m_options.timeoutMs - (m_monotonic.elapsed() - w.queuedAtMs)));
     request.setTransferTimeout(left);
     QNetworkReply *reply = m_nam->get(request);
+    // The transfer timeout only measures silence: a host that trickles a byte a second would
+    // hold the client far past the upstream timeout. This is the whole download's deadline.
+    QTimer::singleShot(left, reply, [reply] {
+        if (reply->isRunning())
+            reply->abort();
+    });
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
         if (received > kMaxFileBytes)
             reply->abort();
@@ -225,6 +240,8 @@ void ImageCache::start(const QString &key, const Waiting &w)
             store(key, w.size, w.file, body, &entry);
             if (!entry.path.isEmpty())
                 outcome = Outcome::Ok;
+            else
+                outcome = Outcome::NotStored;
         }
         finish(key, outcome, entry);
         pump();

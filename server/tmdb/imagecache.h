@@ -50,10 +50,13 @@ public:
         QByteArray etag; // quoted
         quint64 lastUse = 0;
     };
-    enum class Outcome { Ok, NotFound, Unavailable };
+    // NotStored: downloaded, but the cache folder could not take it (unwritable, disk full).
+    enum class Outcome { Ok, NotFound, Unavailable, NotStored };
     using Callback = std::function<void(Outcome, const Entry &)>;
 
-    static constexpr int kMaxDownloads = 8;
+    // At most as many as QNetworkAccessManager opens to one host (6): more would queue inside Qt,
+    // where the deadline of a queued one runs out unseen.
+    static constexpr int kMaxDownloads = 6;
     // An image bigger than this is refused (TMDB's originals are a few MB).
     static constexpr qint64 kMaxFileBytes = 32LL * 1024 * 1024;
 

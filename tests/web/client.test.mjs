@@ -94,7 +94,7 @@ const stopServer = (child) => new Promise((r) => {
     const r = await fetch(`${await url}/`);
     const html = await r.text();
     const csp = r.headers.get('content-security-policy') ?? '';
-    check(csp.includes(`script-src 'self' https://${clerkHost};`), 'with CLERK_PUBLISHABLE_KEY the CSP allows Clerk\'s frontend API', csp);
+    check(csp.includes(`script-src 'self' https://${clerkHost} https://challenges.cloudflare.com;`), 'with CLERK_PUBLISHABLE_KEY the CSP allows Clerk\'s frontend API', csp);
     check(html.includes(`content="https://${clerkHost}"`) && html.includes(`content="${key}"`), 'index.html names the key and the frontend API');
     await stopServer(child);
 }
