@@ -195,6 +195,14 @@ private slots:
             << Vars {{"DATABASE_URL", "mysql://u:p@h/db"}} << "DATABASE_URL";
         QTest::newRow("postgres no db")
             << Vars {{"DATABASE_URL", "postgresql://u:p@host:5432/"}} << "DATABASE_URL";
+        QTest::newRow("public url with a query")
+            << Vars {{"MARQUEE_PUBLIC_URL", "https://x.lan/?q=1"}} << "MARQUEE_PUBLIC_URL";
+        QTest::newRow("public url with credentials")
+            << Vars {{"MARQUEE_PUBLIC_URL", "http://user:pw@x.lan"}} << "MARQUEE_PUBLIC_URL";
+        QTest::newRow("public url with a fragment")
+            << Vars {{"MARQUEE_PUBLIC_URL", "https://x.lan/#top"}} << "MARQUEE_PUBLIC_URL";
+        QTest::newRow("public url javascript")
+            << Vars {{"MARQUEE_PUBLIC_URL", "javascript:alert(1)"}} << "MARQUEE_PUBLIC_URL";
         QTest::newRow("node env") << Vars {{"NODE_ENV", "staging"}} << "NODE_ENV";
         QTest::newRow("marquee env") << Vars {{"MARQUEE_ENV", "prod-ish"}} << "MARQUEE_ENV";
         QTest::newRow("log level") << Vars {{"LOG_LEVEL", "verbose"}} << "LOG_LEVEL";

@@ -146,14 +146,22 @@ Setting byteSize(const char *name, Field field, qint64 min, qint64 max, const ch
     return s;
 }
 
-// An http(s) URL, kept without trailing slashes.
+// An http(s) URL, kept without trailing slashes. plain: only scheme, host, port and path (a URL
+// clients are given, not one Marquee calls, which may carry a proxy's credentials).
 template<typename Field>
-Setting url(const char *name, Field field, const char *defaultValue, const char *description)
+Setting url(const char *name, Field field, const char *defaultValue, const char *description,
+    bool plain = false)
 {
     Setting s = row(name, Kind::Url, 0, 0, defaultValue, description);
-    s.apply = [field](const Setting &, const QString &v, Config &c) -> QString {
-        if (!isHttpUrl(QUrl(v, QUrl::StrictMode)))
+    s.apply = [field, plain](const Setting &, const QString &v, Config &c) -> QString {
+        const QUrl u(v, QUrl::StrictMode);
+        if (!isHttpUrl(u))
             return QStringLiteral("must be an http:// or https:// URL");
+        // Paths are appended to it ("/api/images/..."): a query, a fragment or credentials would
+        // end up in the middle of every URL made from it, and in every client's payload.
+        if (plain && (!u.userInfo().isEmpty() || u.hasQuery() || u.hasFragment()))
+            return QStringLiteral("must be a plain URL: scheme, host, port and path only (no "
+                                  "user:password@, ?query or #fragment)");
         QString trimmed = v;
         while (trimmed.endsWith(QLatin1Char('/')))
             trimmed.chop(1);
@@ -387,7 +395,8 @@ std::vector<Setting> buildSettings()
         url(
             "MARQUEE_PUBLIC_URL", [](auto &c) -> auto & { return c.publicUrl; }, "",
             "where clients reach this server (`https://marquee.lan`); proxied image URLs start "
-            "with it; unset: root-relative paths"),
+            "with it; unset: root-relative paths",
+            true),
         integer(
             "MARQUEE_LIST_MAX_ITEMS", [](auto &c) -> auto & { return c.listMaxItems; }, 1, 100000,
             "5000",

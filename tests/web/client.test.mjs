@@ -282,6 +282,21 @@ try {
     check(/Now playing could not be loaded: TMDB is unreachable/.test(note ?? ''), 'a failing row shows a clear message', note);
     check((await failing.$$('.row .track .card')).length >= 20, 'the other rows still render');
 
+    // A slow answer for an earlier route never lands on the page the user went to meanwhile.
+    {
+        const stale = await newPage({ width: 1280, height: 800 }, 'stale');
+        await stale.route(/\/api\/movies\/550\?/, async (r) => { await new Promise((d) => setTimeout(d, 1500)); await r.continue().catch(() => {}); });
+        await stale.goto(`${base}/#/movie/550`);
+        await stale.waitForTimeout(200);
+        await stale.evaluate(() => { location.hash = '#/watchlist'; });
+        await stale.waitForTimeout(2500);
+        const heads = await stale.evaluate(() => [...document.querySelectorAll('main h1')].map((e) => e.textContent));
+        const title = await stale.title();
+        check(heads.length === 1 && heads[0] === 'Watchlist' && title === 'Watchlist · Marquee',
+            'a late answer of an earlier route stays off the current page', `${JSON.stringify(heads)} / ${title}`);
+        await stale.context().close();
+    }
+
     // With MARQUEE_IMAGE_PROXY=on the posters come through Marquee's image cache: a server of its
     // own whose image host is a local stand-in; the browser reaches nothing but Marquee.
     {
