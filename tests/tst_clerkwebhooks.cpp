@@ -512,6 +512,19 @@ private slots:
         QVERIFY(profileOf(token(alice)).value("email").isNull());
     }
 
+    // A NUL (or another control character) in a name Clerk sends: PostgreSQL cannot store it,
+    // and a webhook cannot be refused for it (Svix would retry for days): it is dropped.
+    void controlCharactersInNamesAreDropped()
+    {
+        CHECK(start());
+        const HttpReply r = deliver(clerkEvent(QStringLiteral("user.created"),
+            user(alice, QStringLiteral("alice@example.com"), QStringLiteral("Al\u0000ice"),
+                QStringLiteral("Lid\u0007dell"))));
+        QVERIFY2(r.status == 200, r.body);
+        QCOMPARE(column(alice, "first_name"), QStringLiteral("Alice"));
+        QCOMPARE(column(alice, "last_name"), QStringLiteral("Liddell"));
+    }
+
     // A primary id that names no address: no other address is made primary in its place
     // (Clerk's own SDK answers primaryEmailAddress null then).
     void primaryEmailIdWithoutAddress()

@@ -17,4 +17,15 @@ inline bool hasControlCharacters(const QString &text)
     return false;
 }
 
+// The text without those characters: for what another service sends (Clerk's profiles), which a
+// request cannot refuse.
+inline QString withoutControlCharacters(QString text)
+{
+    text.removeIf([](QChar c) {
+        const char16_t u = c.unicode();
+        return (u < 0x20 && u != u'\t' && u != u'\n' && u != u'\r') || u == 0x7f;
+    });
+    return text;
+}
+
 } // namespace marquee

@@ -1,6 +1,7 @@
 #include "userstore.h"
 
 #include "database.h"
+#include "log/text.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -58,7 +59,7 @@ std::optional<ClerkProfile> ClerkProfile::fromClerkUser(const QJsonObject &user)
 {
     ClerkProfile p;
     p.clerkId = user.value("id").toString();
-    if (p.clerkId.isEmpty())
+    if (p.clerkId.isEmpty() || hasControlCharacters(p.clerkId))
         return std::nullopt;
     // Only the primary address, as Clerk's SDK reads it: no primary, no email.
     const QString primary = user.value("primary_email_address_id").toString();
@@ -66,13 +67,14 @@ std::optional<ClerkProfile> ClerkProfile::fromClerkUser(const QJsonObject &user)
     for (const auto &e : emails) {
         const QJsonObject o = e.toObject();
         if (!primary.isEmpty() && o.value("id").toString() == primary) {
-            p.email = o.value("email_address").toString();
+            p.email = withoutControlCharacters(o.value("email_address").toString());
             break;
         }
     }
-    p.firstName = user.value("first_name").toString();
-    p.lastName = user.value("last_name").toString();
-    p.imageUrl = user.value("image_url").toString();
+    // PostgreSQL cannot store U+0000, and no name needs a control character.
+    p.firstName = withoutControlCharacters(user.value("first_name").toString());
+    p.lastName = withoutControlCharacters(user.value("last_name").toString());
+    p.imageUrl = withoutControlCharacters(user.value("image_url").toString());
     const QJsonValue updated = user.value("updated_at");
     if (updated.isDouble() && updated.toDouble() >= 1 && updated.toDouble() < 1e15)
         p.updatedAt = qint64(updated.toDouble()); // toInteger() is 0 for a fraction
