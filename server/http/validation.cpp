@@ -1,8 +1,7 @@
 #include "validation.h"
 
-#include "log/text.h"
-
 #include "apierror.h"
+#include "log/text.h"
 #include "log/timeformat.h"
 
 #include <QJsonDocument>

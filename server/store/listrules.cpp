@@ -1,7 +1,6 @@
 #include "listrules.h"
 
 #include "log/text.h"
-
 #include "log/timeformat.h"
 
 #include <algorithm>
@@ -84,11 +83,12 @@ QString violation(const ListItem &item, ListKind kind)
             .arg(kMaxVoteAverage);
     if (kind == ListKind::Watchlist && item.note && item.note->size() > kMaxNoteLength)
         return tooLong("note", *item.note, kMaxNoteLength);
-    for (const auto &[field, text] : {std::pair<const char *, const std::optional<QString> *> {"title", nullptr},
-             {"overview", &item.overview}, {"note", &item.note}, {"posterPath", &item.posterPath},
-             {"backdropPath", &item.backdropPath}}) {
-        const QString &value = text ? text->value_or(QString()) : item.title;
-        if (hasControlCharacters(value))
+    if (hasControlCharacters(item.title))
+        return QStringLiteral("title contains control characters");
+    for (const auto &[field, text] : {std::pair {"overview", &item.overview},
+             std::pair {"note", &item.note}, std::pair {"posterPath", &item.posterPath},
+             std::pair {"backdropPath", &item.backdropPath}}) {
+        if (*text && hasControlCharacters(**text))
             return QStringLiteral("%1 contains control characters").arg(QLatin1String(field));
     }
     return {};
