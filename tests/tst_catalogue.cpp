@@ -2,6 +2,7 @@
 // real SQLite, fake TMDB built from TMDB's spec. Routes and their parameters, the cache tiers and
 // their max-age, coalescing of misses, stale answers when TMDB is down, shutdown with a miss in
 // flight.
+#include "api/cataloguecontroller.h"
 #include "log/logger.h"
 #include "support/check.h"
 #include "support/fakeclerk.h"
@@ -29,7 +30,8 @@ class TestCatalogue : public QObject
     std::unique_ptr<FakeTmdb> m_fake;
     std::unique_ptr<TestServer> m_ts;
     // The cache's clock, for tests that let time pass (useFakeClock()); ms since the epoch.
-    qint64 m_now = 0;
+    // Atomic: with several event loops (the *_loops4 run) other threads read it.
+    std::atomic<qint64> m_now {0};
     bool m_fakeClock = false;
 
     void start(const std::function<void(Config &)> &tweak = {}, const QString &key = kKey)
@@ -52,7 +54,7 @@ class TestCatalogue : public QObject
     {
         m_now = QDateTime::currentMSecsSinceEpoch();
         m_fakeClock = true;
-        m_ts->server().catalogue()->cache().setClock([this] { return m_now; });
+        m_ts->server().catalogue()->cache().setClock([this] { return m_now.load(); });
     }
 
     void restartServerKeepingData()
@@ -62,7 +64,7 @@ class TestCatalogue : public QObject
         m_ts->config = config;
         QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
         if (m_fakeClock)
-            m_ts->server().catalogue()->cache().setClock([this] { return m_now; });
+            m_ts->server().catalogue()->cache().setClock([this] { return m_now.load(); });
     }
 
     qint64 cacheRows(const QString &like)
@@ -236,12 +238,15 @@ private slots:
 
     void expiredEntryIsRefreshedInPlace()
     {
-        CHECK(start([](Config &c) { c.ttlLists = 60; }));
+        CHECK(start([](Config &c) {
+            c.ttlLists = 60;
+            c.staleWindowSeconds = 0; // an expired entry waits for TMDB
+        }));
         useFakeClock();
         QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
-        m_now += 59999;
+        m_now += 53999; // before the last tenth (which would refresh it ahead)
         QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("HIT"));
-        m_now += 1;
+        m_now += 6001;
         const HttpReply refreshed = m_ts->get("/api/movies/popular");
         QCOMPARE(refreshed.status, 200);
         QCOMPARE(refreshed.header("X-Cache"), QByteArray("MISS"));
@@ -295,12 +300,16 @@ private slots:
         const HttpReply hit = m_ts->get(route);
         QCOMPARE(hit.header("X-Cache"), QByteArray("HIT"));
         QCOMPARE(hit.header("Cache-Control"), "public, max-age=" + QByteArray::number(ttl - 500));
-        // Kept exactly that long: fresh one millisecond before, fetched again at the time.
+        // Fresh up to its time; a request in its last tenth fetches it again in the background
+        // (refresh ahead), so at the old entry's expiry a new one answers, never a miss.
         m_now += (ttl - 500) * 1000 - 1;
         QCOMPARE(m_ts->get(route).header("X-Cache"), QByteArray("HIT"));
+        QTRY_COMPARE(m_fake->callCount(), 2);
+        QTRY_COMPARE(m_ts->server().catalogue()->inFlightKeys(), 0); // answered and stored
         m_now += 1;
-        QCOMPARE(m_ts->get(route).header("X-Cache"), QByteArray("MISS"));
+        QCOMPARE(m_ts->get(route).header("X-Cache"), QByteArray("HIT"));
         QCOMPARE(m_fake->callCount(), 2);
+        QCOMPARE(m_ts->server().catalogue()->stats().refreshedAhead, quint64(1));
     }
 
     void cacheSurvivesRestart()
@@ -351,6 +360,7 @@ private slots:
         CHECK(start([](Config &c) {
             c.ttlTrending = 60;
             c.tmdbTimeoutMs = 300;
+            c.staleWindowSeconds = 0; // stale only because TMDB fails
         }));
         useFakeClock();
         const HttpReply fresh = m_ts->get("/api/movies/trending");
@@ -857,6 +867,92 @@ private slots:
             personal.header("Cache-Control").constData());
         QCOMPARE(personal.headerCount("Vary"), 1);
         QVERIFY2(personal.header("Vary").contains("Authorization"), personal.header("Vary"));
+    }
+
+    // Past its freshness but within the stale window (one TTL by default) an entry is answered
+    // at once, X-Cache: STALE, while one background call fetches it again; a client that sends
+    // Cache-Control: no-cache waits for TMDB instead; past the window it is a miss.
+    void staleWhileRevalidate()
+    {
+        CHECK(start([](Config &c) { c.ttlLists = 60; }));
+        useFakeClock();
+        const HttpReply first = m_ts->get("/api/movies/popular");
+        QCOMPARE(first.header("X-Cache"), QByteArray("MISS"));
+        m_fake->setDelay(1500);
+        m_now += 61 * 1000;
+        QElapsedTimer clock;
+        clock.start();
+        const HttpReply stale = m_ts->get("/api/movies/popular");
+        QCOMPARE(stale.status, 200);
+        QCOMPARE(stale.header("X-Cache"), QByteArray("STALE"));
+        QCOMPARE(stale.header("Cache-Control"), QByteArray("public, max-age=0"));
+        QCOMPARE(stale.json().value("data"), first.json().value("data"));
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("STALE"));
+        QVERIFY2(clock.elapsed() < 1000,
+            qPrintable(QStringLiteral("the stale answers waited %1 ms").arg(clock.elapsed())));
+        QTRY_COMPARE_WITH_TIMEOUT(m_fake->callCount(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_ts->server().catalogue()->inFlightKeys(), 0, 5000);
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("HIT"));
+        QCOMPARE(m_fake->callCount(), 2); // one background call for both stale answers
+        CatalogueStats stats = m_ts->server().catalogue()->stats();
+        QCOMPARE(stats.revalidated, quint64(1));
+        QCOMPARE(stats.stale, quint64(2));
+
+        m_fake->setDelay(0);
+        m_now += 61 * 1000;
+        const HttpReply fresh = m_ts->get("/api/movies/popular", {{"Cache-Control", "no-cache"}});
+        QCOMPARE(fresh.header("X-Cache"), QByteArray("MISS"));
+        QCOMPARE(m_fake->callCount(), 3);
+        m_now += 121 * 1000; // past the window of the entry that answer made
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
+        QCOMPARE(m_fake->callCount(), 4);
+        stats = m_ts->server().catalogue()->stats();
+        QCOMPARE(stats.stale, quint64(2));
+        QCOMPARE(stats.misses, quint64(3));
+    }
+
+    // MARQUEE_STALE_WINDOW=0: an expired entry is never served while TMDB answers.
+    void staleWindowZeroWaitsForTmdb()
+    {
+        CHECK(start([](Config &c) {
+            c.ttlLists = 60;
+            c.staleWindowSeconds = 0;
+        }));
+        useFakeClock();
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
+        m_now += 60 * 1000;
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
+        QCOMPARE(m_ts->server().catalogue()->stats().revalidated, quint64(0));
+    }
+
+    // The warm-up fetches the home rows in the background at start, so that the first home page
+    // is answered from the cache, and fetches each again in the last tenth of its freshness.
+    void warmUpFillsTheHomeRows()
+    {
+        CHECK(start([](Config &c) {
+            c.warmup = true;
+            c.ttlTrending = 20; // the check runs every second
+        }));
+        CatalogueService *catalogue = m_ts->server().catalogue();
+        QTRY_VERIFY_WITH_TIMEOUT(catalogue->warmupDone(), 10000);
+        const int rows = int(CatalogueController::homeRows().size());
+        QCOMPARE(m_fake->callCount(), rows);
+        QCOMPARE(catalogue->stats().warmed, quint64(rows));
+        for (const char *route :
+            {"/api/trending", "/api/trending?time_window=day", "/api/movies/trending",
+                "/api/tv/trending?timeWindow=day", "/api/movies/popular", "/api/movies/top-rated",
+                "/api/movies/now-playing", "/api/movies/upcoming", "/api/tv/popular",
+                "/api/tv/top-rated", "/api/tv/on-the-air", "/api/tv/airing-today",
+                "/api/movies/genres", "/api/tv/genres", "/api/images/config"}) {
+            const HttpReply r = m_ts->get(route);
+            QCOMPARE(r.status, 200);
+            QVERIFY2(r.header("X-Cache") == "HIT", route);
+        }
+        QCOMPARE(m_fake->callCount(), rows);
+        useFakeClock();
+        m_now += 19 * 1000; // the trending rows' last tenth
+        QTRY_COMPARE_WITH_TIMEOUT(m_fake->callCount(), rows + 9, 5000);
+        QCOMPARE(catalogue->stats().warmed, quint64(rows + 9));
     }
 
     void healthReportsTmdbAndCache()

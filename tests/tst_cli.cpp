@@ -374,6 +374,8 @@ private slots:
                 m_dir.path()),
             qPrintable(server.errorString()));
         QFile address(runtime + QStringLiteral("/address"));
+        // Written as the server starts serving, which is about when it logs that it listens.
+        QTRY_VERIFY(address.exists());
         QVERIFY(address.open(QIODevice::ReadOnly));
         QCOMPARE(
             address.readAll(), QStringLiteral("http://127.0.0.1:%1\n").arg(server.port()).toUtf8());

@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QRegularExpression>
 #include <QTest>
+#include <QThread>
 
 #include <algorithm>
 
@@ -218,6 +219,37 @@ private slots:
         QTest::newRow("rate") << Vars {{"RATE_LIMIT_SEARCH", "-5"}} << "RATE_LIMIT_SEARCH";
         QTest::newRow("body") << Vars {{"MARQUEE_MAX_BODY", "lots"}} << "MARQUEE_MAX_BODY";
         QTest::newRow("jwt key") << Vars {{"CLERK_JWT_KEY", "not-a-pem"}} << "CLERK_JWT_KEY";
+        QTest::newRow("workers 0") << Vars {{"MARQUEE_WORKERS", "0"}} << "MARQUEE_WORKERS";
+        QTest::newRow("workers 9") << Vars {{"MARQUEE_WORKERS", "9"}} << "MARQUEE_WORKERS";
+        QTest::newRow("workers text") << Vars {{"MARQUEE_WORKERS", "many"}} << "MARQUEE_WORKERS";
+        QTest::newRow("warmup") << Vars {{"MARQUEE_WARMUP", "yes"}} << "MARQUEE_WARMUP";
+        QTest::newRow("stale window")
+            << Vars {{"MARQUEE_STALE_WINDOW", "forever"}} << "MARQUEE_STALE_WINDOW";
+    }
+
+    // MARQUEE_WORKERS: auto is one event loop per core, at most 8; a number is taken as it is.
+    void workersAndWarmup()
+    {
+        ConfigSources s;
+        QString error;
+        auto c = loadConfig(s, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->workers, 0);
+        QCOMPARE(c->resolvedWorkers(), qBound(1, QThread::idealThreadCount(), 8));
+        QVERIFY(c->warmup);
+        QCOMPARE(c->staleWindowSeconds, qint64(-1));
+        s.environment = {
+            {"MARQUEE_WORKERS", "3"}, {"MARQUEE_WARMUP", "OFF"}, {"MARQUEE_STALE_WINDOW", "30m"}};
+        c = loadConfig(s, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->resolvedWorkers(), 3);
+        QVERIFY(!c->warmup);
+        QCOMPARE(c->staleWindowSeconds, qint64(1800));
+        s.environment = {{"MARQUEE_WORKERS", "auto"}, {"MARQUEE_STALE_WINDOW", "0"}};
+        c = loadConfig(s, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->workers, 0);
+        QCOMPARE(c->staleWindowSeconds, qint64(0));
     }
     void invalidValuesNameTheVariable()
     {

@@ -68,8 +68,8 @@ private:
             = {QStringLiteral("http://localhost:5173"), QStringLiteral("https://app.example.com")};
         if (tweak)
             tweak(m_ts->config);
+        m_ts->extraRoutes = [this](Router &router) { addTestRoutes(router); };
         QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
-        addTestRoutes(m_ts->server().router());
     }
 
     // Answers the requests waiting on /test/held.
@@ -611,10 +611,10 @@ private slots:
         HttpClient c(m_ts->port());
         QVERIFY(c.connectToServer());
         c.socket()->write("GET /test/slow?ms=150 HTTP/1.1\r\nHost: x\r\n\r\n");
-        QTRY_COMPARE(m_ts->server().http().inFlight(), 1);
+        QTRY_COMPARE(m_ts->server().inFlight(), 1);
         c.disconnect();
         QTRY_COMPARE(m_slowAnswered, 1);
-        QTRY_COMPARE(m_ts->server().http().inFlight(), 0);
+        QTRY_COMPARE(m_ts->server().inFlight(), 0);
         QCOMPARE(m_ts->get("/health").status, 200);
     }
 
@@ -691,7 +691,7 @@ private slots:
         const HttpReply r = extra.readReply();
         CHECK(verifyError(r, 503, QStringLiteral("SERVICE_UNAVAILABLE")));
         a.disconnect();
-        QTRY_COMPARE(m_ts->server().http().inFlight(), 0);
+        QTRY_COMPARE(m_ts->server().inFlight(), 0);
         HttpClient later(m_ts->port());
         QTRY_COMPARE_WITH_TIMEOUT(later.get("/health").status, 200, 3000);
     }
@@ -707,6 +707,45 @@ private slots:
         b.disconnect();
         HttpClient later(m_ts->port());
         QTRY_COMPARE_WITH_TIMEOUT(later.get("/health").status, 200, 3000);
+    }
+
+    // MARQUEE_WORKERS: several event loops on one port. The kernel spreads new connections over
+    // them; a route that may run anywhere is answered where it arrived, any other (here the test
+    // routes and /health) by the primary loop, and its answer still leaves on its connection.
+    void severalEventLoopsShareOnePort()
+    {
+        CHECK(startServer([](Config &c) { c.workers = 4; }));
+        MarqueeServer &server = m_ts->server();
+        QCOMPARE(server.eventLoops(), 4);
+        const quint64 before = server.requestsServed();
+        const quint64 primaryBefore = server.http().requestsServed();
+        constexpr int kConnections = 40;
+        for (int i = 0; i < kConnections; ++i) {
+            HttpClient c(m_ts->port());
+            const HttpReply page = c.get("/api/openapi.json");
+            QCOMPARE(page.status, 200);
+            const HttpReply forwarded = c.get("/test/items/" + QByteArray::number(i + 1));
+            QCOMPARE(forwarded.status, 200);
+            QCOMPARE(forwarded.json().value("data").toInt(), i + 1);
+        }
+        QTRY_COMPARE(server.requestsServed(), before + 2 * kConnections);
+        const quint64 primary = server.http().requestsServed() - primaryBefore;
+        QVERIFY2(primary < 2 * kConnections,
+            qPrintable(QStringLiteral("the primary loop wrote all %1 answers").arg(primary)));
+        // Held on the primary loop, answered from it, written by the loops the requests came to.
+        QList<std::shared_ptr<HttpClient>> clients;
+        for (int i = 0; i < 8; ++i) {
+            auto c = std::make_shared<HttpClient>(m_ts->port());
+            QVERIFY(c->connectToServer());
+            c->socket()->write("GET /test/held HTTP/1.1\r\nHost: x\r\n\r\n");
+            clients << c;
+        }
+        QTRY_COMPARE(m_held.size(), 8);
+        QCOMPARE(server.inFlight(), 8);
+        release();
+        for (const auto &c : clients)
+            QCOMPARE(c->readReply().status, 200);
+        QTRY_COMPARE(server.inFlight(), 0);
     }
 
     void etagGivesNotModified()
@@ -753,7 +792,7 @@ private slots:
         // period that is over far too soon.
         QVERIFY2(!QTest::qWaitFor([&] { return stopped.count() > 0; }, 500),
             "the server stopped with a request in flight, long before its grace period was over");
-        QCOMPARE(m_ts->server().http().inFlight(), 1);
+        QCOMPARE(m_ts->server().inFlight(), 1);
         release();
         const HttpReply held = busy.readReply(false, 3000);
         QCOMPARE(held.status, 200);

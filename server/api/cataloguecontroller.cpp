@@ -40,16 +40,20 @@ void CatalogueController::registerRoutes(Router &router)
     registerMedia(router, Media::Movie);
     registerMedia(router, Media::Tv);
     router.get(QStringLiteral("/api/trending"), [this](const ExchangePtr &ex) { allTrending(ex); })
-        .withAccess(Access::OptionalUser);
+        .withAccess(Access::OptionalUser)
+        .onAnyEventLoop();
     router.get(QStringLiteral("/api/search"), [this](const ExchangePtr &ex) { multiSearch(ex); })
         .withTier(RateTier::Search)
-        .withAccess(Access::OptionalUser);
+        .withAccess(Access::OptionalUser)
+        .onAnyEventLoop();
     router.get(QStringLiteral("/api/people/{id}"), [this](const ExchangePtr &ex) { person(ex); })
-        .withAccess(Access::OptionalUser);
+        .withAccess(Access::OptionalUser)
+        .onAnyEventLoop();
     router
         .get(QStringLiteral("/api/images/config"),
             [this](const ExchangePtr &ex) { imageConfig(ex); })
-        .withAccess(Access::OptionalUser);
+        .withAccess(Access::OptionalUser)
+        .onAnyEventLoop();
 }
 
 void CatalogueController::registerMedia(Router &router, Media media)
@@ -58,7 +62,9 @@ void CatalogueController::registerMedia(Router &router, Media media)
     const QString base = movie ? QStringLiteral("/api/movies") : QStringLiteral("/api/tv");
     const QString tmdb = QLatin1Char('/') + mediaPath(movie);
     auto route = [&](const QString &path, Handler h) -> Route & {
-        return router.get(base + path, std::move(h)).withAccess(Access::OptionalUser);
+        return router.get(base + path, std::move(h))
+            .withAccess(Access::OptionalUser)
+            .onAnyEventLoop();
     };
 
     route(
@@ -109,7 +115,11 @@ void CatalogueController::registerMedia(Router &router, Media media)
 void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &request,
     CacheCategory category, const std::function<QByteArray(const QByteArray &)> &transform)
 {
-    m_service.fetch(request, category, [ex, transform](const CatalogueAnswer &a) {
+    // Cache-Control: no-cache asks for a fresh answer: an expired entry is not served while it
+    // is revalidated (TMDB's failure still falls back to it).
+    const bool allowStale = !ex->request().header("Cache-Control").toLower().contains("no-cache")
+        && !ex->request().header("Pragma").toLower().contains("no-cache");
+    auto answer = [ex, transform](const CatalogueAnswer &a) {
         ex->runHandler([&] {
             if (a.error) {
                 ApiError e = toApiError(*a.error);
@@ -138,7 +148,32 @@ void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &re
                 r.setHeader("X-Marquee-Catalogue", "demo");
             ex->respond(std::move(r));
         });
-    });
+    };
+    // The answer may come on the catalogue's own thread: it is written where the request came.
+    m_service.fetch(
+        request, category,
+        [ex, answer](const CatalogueAnswer &a) { ex->runAtHome([answer, a] { answer(a); }); },
+        allowStale);
+}
+
+QList<CatalogueService::WarmItem> CatalogueController::homeRows()
+{
+    // The upstream requests of the home page's rows as an anonymous client asks for them (no
+    // parameters: the routes add none by default), so that the warm-up fills the same keys.
+    QList<CatalogueService::WarmItem> rows;
+    auto add = [&rows](const char *path, CacheCategory category) {
+        rows.append({UpstreamRequest {QLatin1String(path), {}}, category});
+    };
+    for (const char *path : {"/trending/all/day", "/trending/all/week", "/trending/movie/day",
+             "/trending/movie/week", "/trending/tv/day", "/trending/tv/week", "/movie/now_playing",
+             "/tv/airing_today", "/tv/on_the_air"})
+        add(path, CacheCategory::Trending);
+    for (const char *path :
+        {"/movie/popular", "/movie/top_rated", "/movie/upcoming", "/tv/popular", "/tv/top_rated"})
+        add(path, CacheCategory::Lists);
+    for (const char *path : {"/genre/movie/list", "/genre/tv/list", "/configuration"})
+        add(path, CacheCategory::Reference);
+    return rows;
 }
 
 void CatalogueController::list(

@@ -14,6 +14,8 @@ public:
     // Tells the service's cache the form its bodies are served in (the success envelope).
     explicit CatalogueController(CatalogueService &service);
     void registerRoutes(Router &router) override;
+    // What the warm-up keeps cached: the upstream requests behind the home page's rows.
+    static QList<CatalogueService::WarmItem> homeRows();
 
 private:
     enum class Media { Movie, Tv };

@@ -14,7 +14,8 @@ void HealthController::registerRoutes(Router &router)
 {
     router.get(QStringLiteral("/health"), [this](const ExchangePtr &ex) { health(ex); })
         .withTier(RateTier::None);
-    router.get(QStringLiteral("/api/openapi.json"), [this](const ExchangePtr &ex) { openapi(ex); });
+    router.get(QStringLiteral("/api/openapi.json"), [this](const ExchangePtr &ex) { openapi(ex); })
+        .onAnyEventLoop(); // a constant document (a thread-safe function-local static)
 }
 
 void HealthController::health(const ExchangePtr &ex)

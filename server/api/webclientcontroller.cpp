@@ -130,12 +130,15 @@ WebClientController::WebClientController(const QString &publishableKey, const QS
 
 void WebClientController::registerRoutes(Router &router)
 {
+    // Constant bytes: served on whichever event loop the request came to.
     router.get(QStringLiteral("/"), [this](const ExchangePtr &ex) { index(ex); })
-        .withTier(RateTier::None);
+        .withTier(RateTier::None)
+        .onAnyEventLoop();
     router
         .get(QStringLiteral("/assets/{version}/{file}"),
             [this](const ExchangePtr &ex) { asset(ex); })
-        .withTier(RateTier::None);
+        .withTier(RateTier::None)
+        .onAnyEventLoop();
 }
 
 void WebClientController::index(const ExchangePtr &ex)

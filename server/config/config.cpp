@@ -3,6 +3,7 @@
 #include "settings.h"
 #include "units.h"
 
+#include <QThread>
 #include <QUrl>
 
 namespace marquee {
@@ -99,6 +100,13 @@ std::optional<Config> loadConfig(const ConfigSources &sources, QString *error)
     if (!r.config && error)
         *error = r.errors.value(0);
     return std::move(r.config);
+}
+
+int Config::resolvedWorkers() const
+{
+    if (workers > 0)
+        return qMin(workers, kMaxWorkers);
+    return qBound(1, QThread::idealThreadCount(), kMaxWorkers);
 }
 
 QStringList Config::secrets() const

@@ -55,6 +55,9 @@ struct Config
     qint64 ttlReference = 30 * 86400;
     qint64 ttlSearch = 10 * 60;
     int cacheMemoryMb = 64;
+    // How long past its freshness an entry is still answered at once (X-Cache: STALE) while one
+    // background call refreshes it (stale-while-revalidate); -1 = one TTL of its class, 0 = never.
+    qint64 staleWindowSeconds = -1;
 
     // The image cache (docs/api.md, "Image cache"). An empty folder means the default one, next to
     // the default database (ImageCache::defaultDirectory()).
@@ -74,6 +77,12 @@ struct Config
 
     HttpOptions http;
     int shutdownGraceMs = 10000;
+    // Event loops serving HTTP (MARQUEE_WORKERS); 0 = one per core, at most kMaxWorkers.
+    int workers = 0;
+    static constexpr int kMaxWorkers = 8;
+    int resolvedWorkers() const;
+    // Home rows fetched in the background at start and on each TTL (MARQUEE_WARMUP).
+    bool warmup = true;
     bool headless = false;
 
     bool isProduction() const { return environment == RunEnvironment::Production; }

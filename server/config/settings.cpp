@@ -148,6 +148,24 @@ Setting byteSize(const char *name, Field field, qint64 min, qint64 max, const ch
 
 // An http(s) URL, kept without trailing slashes. plain: only scheme, host, port and path (a URL
 // clients are given, not one Marquee calls, which may carry a proxy's credentials).
+// A switch: "on" or "off", in any case.
+template<typename Field>
+Setting onOff(const char *name, Field field, const char *defaultValue, const char *description)
+{
+    Setting s = row(name, Kind::Choice, 0, 0, defaultValue, description);
+    s.apply = [field](const Setting &, const QString &v, Config &c) -> QString {
+        const QString l = v.toLower();
+        if (l != QLatin1String("on") && l != QLatin1String("off"))
+            return QStringLiteral("must be on or off (got \"%1\")").arg(v.left(40));
+        field(c) = l == QLatin1String("on");
+        return {};
+    };
+    s.current = [field](const Config &c) {
+        return field(c) ? QStringLiteral("on") : QStringLiteral("off");
+    };
+    return s;
+}
+
 template<typename Field>
 Setting url(const char *name, Field field, const char *defaultValue, const char *description,
     bool plain = false)
@@ -366,6 +384,28 @@ std::vector<Setting> buildSettings()
             "CACHE_TTL_SEARCH", [](auto &c) -> auto & { return c.ttlSearch; }, "10m",
             "how long search results stay in memory (at most `10m`; never the database)", 600'000,
             "search results are only memoised briefly"),
+        custom(
+            "MARQUEE_STALE_WINDOW", Kind::Text, "ttl",
+            "how long after an entry expires it is still answered at once (`X-Cache: STALE`) "
+            "while one background call refreshes it: `ttl` (one TTL of its class), a duration "
+            "such as `30m`, or `0` (never: an expired entry waits for TMDB)",
+            [](const QString &v, Config &c) -> QString {
+                if (v.compare(QLatin1String("ttl"), Qt::CaseInsensitive) == 0) {
+                    c.staleWindowSeconds = -1;
+                    return {};
+                }
+                const auto ms = parseDurationMs(v);
+                if (!ms || *ms < 0 || *ms > 365LL * 86400 * 1000)
+                    return QStringLiteral(
+                        "must be ttl, 0 or a duration such as 90, 30s, 15m, 6h or 7d (got \"%1\")")
+                        .arg(v.left(40));
+                c.staleWindowSeconds = *ms / 1000;
+                return {};
+            },
+            [](const Config &c) {
+                return c.staleWindowSeconds < 0 ? QStringLiteral("ttl")
+                                                : formatDuration(c.staleWindowSeconds * 1000);
+            }),
         integer(
             "MARQUEE_CACHE_MEMORY_MB", [](auto &c) -> auto & { return c.cacheMemoryMb; }, 0, 65536,
             "64", "size of the in-memory cache layer"),
@@ -379,19 +419,9 @@ std::vector<Setting> buildSettings()
         url(
             "TMDB_IMAGE_BASE_URL", [](auto &c) -> auto & { return c.tmdbImageBaseUrl; },
             "https://image.tmdb.org/t/p", "TMDB's image host (tests point it at a fake)"),
-        custom(
-            "MARQUEE_IMAGE_PROXY", Kind::Choice, "off",
-            "on or off: whether the `*_url` fields point at Marquee's `/api/images` route",
-            [](const QString &v, Config &c) -> QString {
-                const QString l = v.toLower();
-                if (l != QLatin1String("on") && l != QLatin1String("off"))
-                    return QStringLiteral("must be on or off (got \"%1\")").arg(v.left(40));
-                c.imageProxy = l == QLatin1String("on");
-                return {};
-            },
-            [](const Config &c) {
-                return c.imageProxy ? QStringLiteral("on") : QStringLiteral("off");
-            }),
+        onOff(
+            "MARQUEE_IMAGE_PROXY", [](auto &c) -> auto & { return c.imageProxy; }, "off",
+            "on or off: whether the `*_url` fields point at Marquee's `/api/images` route"),
         url(
             "MARQUEE_PUBLIC_URL", [](auto &c) -> auto & { return c.publicUrl; }, "",
             "where clients reach this server (`https://marquee.lan`); proxied image URLs start "
@@ -427,6 +457,32 @@ std::vector<Setting> buildSettings()
             "MARQUEE_MAX_CONNECTIONS_PER_CLIENT",
             [](auto &c) -> auto & { return c.http.maxConnectionsPerClient; }, 1, 100000, "100",
             "concurrent connections from one address; more get 503"),
+        custom(
+            "MARQUEE_WORKERS", Kind::Text, "auto",
+            "event loops serving HTTP, each a thread on the same port: `auto` (one per core, at "
+            "most 8) or 1 to 8; `1` serves everything on one thread",
+            [](const QString &v, Config &c) -> QString {
+                if (v.compare(QLatin1String("auto"), Qt::CaseInsensitive) == 0) {
+                    c.workers = 0;
+                    return {};
+                }
+                bool ok = false;
+                const int n = v.toInt(&ok);
+                if (!ok || n < 1 || n > Config::kMaxWorkers)
+                    return QStringLiteral("must be auto or a number from 1 to %1 (got \"%2\")")
+                        .arg(Config::kMaxWorkers)
+                        .arg(v.left(40));
+                c.workers = n;
+                return {};
+            },
+            [](const Config &c) {
+                return c.workers == 0 ? QStringLiteral("auto") : QString::number(c.workers);
+            }),
+        onOff(
+            "MARQUEE_WARMUP", [](auto &c) -> auto & { return c.warmup; }, "on",
+            "on or off: whether the home rows (trending, popular, top rated, now playing, "
+            "upcoming, on the air, airing today, genres, image configuration) are fetched in the "
+            "background at start and again as they expire"),
         milliseconds(
             "MARQUEE_SHUTDOWN_GRACE", [](auto &c) -> auto & { return c.shutdownGraceMs; }, 0,
             600000, "10s", "how long SIGINT/SIGTERM waits for in-flight requests"),

@@ -11,6 +11,7 @@
 #include "api/webhookcontroller.h"
 #include "auth/clerkauthenticator.h"
 #include "auth/clerkclient.h"
+#include "http/connectionguard.h"
 #include "http/ratelimiter.h"
 #include "log/categories.h"
 #include "store/migrations.h"
@@ -36,10 +37,16 @@ MarqueeServer::MarqueeServer(Config config, AccessLog *accessLog, QObject *paren
                          << "request(s) still in flight";
         finishShutdown();
     });
+    m_drainPoll.setInterval(10);
+    connect(&m_drainPoll, &QTimer::timeout, this, [this] {
+        if (inFlight() == 0)
+            finishShutdown();
+    });
 }
 
 MarqueeServer::~MarqueeServer()
 {
+    stopLoops(); // they hand work to the primary loop's parts
     delete m_http; // before the database and the controllers it calls into
     m_http = nullptr;
     m_db->commitGroup(); // its callbacks reach into the lists controller
@@ -93,7 +100,10 @@ bool MarqueeServer::start(QString *error)
     else
         address = QHostAddress(m_config.host);
     QString why;
-    m_port = m_http->listenOn(address, m_config.port, &why);
+    const int loops = m_config.resolvedWorkers();
+    m_budget = std::make_shared<ConnectionBudget>();
+    m_http->setConnectionBudget(m_budget);
+    m_port = m_http->listenOn(address, m_config.port, &why, loops > 1);
     if (m_port == 0) {
         *error = QStringLiteral("PORT: cannot listen on %1:%2: %3")
                      .arg(m_config.host)
@@ -101,13 +111,92 @@ bool MarqueeServer::start(QString *error)
                      .arg(why);
         return false;
     }
-    qCInfo(lcApp).noquote() << QStringLiteral("listening on http://%1:%2")
+    if (!startLoops(address, error))
+        return false;
+    if (m_config.warmup)
+        m_catalogue->startWarmup(CatalogueController::homeRows());
+    qCInfo(lcApp).noquote() << QStringLiteral("listening on http://%1:%2 (%3 event loop%4)")
                                    .arg(m_config.host.contains(QLatin1Char(':'))
                                            ? QStringLiteral("[%1]").arg(m_config.host)
                                            : m_config.host)
-                                   .arg(m_port);
+                                   .arg(m_port)
+                                   .arg(loops)
+                                   .arg(loops == 1 ? "" : "s");
     emit started(m_port);
     return true;
+}
+
+bool MarqueeServer::startLoops(const QHostAddress &address, QString *error)
+{
+    const int loops = m_config.resolvedWorkers();
+    for (int i = 1; i < loops; ++i) {
+        auto loop = std::make_unique<Loop>();
+        Loop *l = loop.get();
+        m_loops.push_back(std::move(loop)); // stopLoops() takes it down, whatever happens next
+        l->thread.setObjectName(QStringLiteral("marquee-http-%1").arg(i));
+        l->context = new QObject;
+        l->context->moveToThread(&l->thread);
+        l->thread.start();
+        QString why;
+        quint16 port = 0;
+        // Built on its own thread, so that its sockets and timers live there.
+        QMetaObject::invokeMethod(
+            l->context,
+            [&] {
+                l->http = new HttpServer(m_config.http, &m_router);
+                l->http->setPrimary(m_http);
+                l->http->setRateLimiter(m_rateLimiter.get());
+                l->http->setAccessLog(m_accessLog);
+                l->http->setConnectionBudget(m_budget);
+                port = l->http->listenOn(address, m_port, &why, true);
+            },
+            Qt::BlockingQueuedConnection);
+        if (port != m_port) {
+            *error = QStringLiteral("MARQUEE_WORKERS: event loop %1 cannot listen on %2:%3: %4")
+                         .arg(i)
+                         .arg(m_config.host)
+                         .arg(m_port)
+                         .arg(why);
+            return false;
+        }
+    }
+    return true;
+}
+
+void MarqueeServer::stopLoops()
+{
+    for (const auto &l : m_loops) {
+        if (l->thread.isRunning()) {
+            QMetaObject::invokeMethod(
+                l->context,
+                [l = l.get()] {
+                    delete l->http;
+                    l->http = nullptr;
+                },
+                Qt::BlockingQueuedConnection);
+            l->thread.quit();
+            l->thread.wait();
+        }
+        delete l->context;
+        l->context = nullptr;
+    }
+    m_loops.clear();
+}
+
+int MarqueeServer::inFlight() const
+{
+    int n = m_http ? m_http->inFlight() : 0;
+    for (const auto &l : m_loops)
+        n += l->http ? l->http->inFlight() : 0;
+    return n;
+}
+
+quint64 MarqueeServer::requestsServed() const
+{
+    quint64 n = m_http ? m_http->requestsServed() : 0;
+    for (const auto &l : m_loops)
+        n += l->http ? l->http->requestsServed() : 0;
+    return n;
 }
 
 void MarqueeServer::registerRoutes()
@@ -149,10 +238,8 @@ HealthSnapshot MarqueeServer::health()
         h.tmdb = m_config.tmdbApiKey.isEmpty() ? QStringLiteral("demo") : QStringLiteral("ok");
     }
     h.uptimeSeconds = uptimeSeconds();
-    if (m_http) {
-        h.requestsServed = m_http->requestsServed();
-        h.inFlight = m_http->inFlight();
-    }
+    h.requestsServed = requestsServed();
+    h.inFlight = inFlight();
     return h;
 }
 
@@ -166,16 +253,31 @@ void MarqueeServer::shutdown()
         finishShutdown();
         return;
     }
-    qCInfo(lcApp) << "shutting down: no new connections;" << m_http->inFlight()
+    qCInfo(lcApp) << "shutting down: no new connections;" << inFlight()
                   << "request(s) in flight, grace period" << m_config.shutdownGraceMs << "ms";
     m_http->setShuttingDown(true);
     m_http->stopListening();
     m_http->closeIdleConnections();
-    if (m_http->inFlight() == 0) {
+    for (const auto &l : m_loops) {
+        QMetaObject::invokeMethod(
+            l->context,
+            [http = l->http] {
+                http->setShuttingDown(true);
+                http->stopListening();
+                http->closeIdleConnections();
+            },
+            Qt::BlockingQueuedConnection);
+    }
+    if (inFlight() == 0) {
         finishShutdown();
         return;
     }
-    connect(m_http, &HttpServer::drained, this, &MarqueeServer::finishShutdown);
+    // Every loop drains: the primary's last answer, or a poll of the others' counts.
+    connect(m_http, &HttpServer::drained, this, [this] {
+        if (inFlight() == 0)
+            finishShutdown();
+    });
+    m_drainPoll.start();
     m_graceTimer.start(m_config.shutdownGraceMs);
 }
 
@@ -185,6 +287,8 @@ void MarqueeServer::finishShutdown()
         return;
     m_stopped = true;
     m_graceTimer.stop();
+    m_drainPoll.stop();
+    stopLoops();
     if (m_http)
         m_http->closeIdleConnections();
     m_db->close();

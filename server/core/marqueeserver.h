@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QThread>
 #include <QTimer>
 
 #include <functional>
@@ -17,6 +18,7 @@
 namespace marquee {
 
 class AccessLog;
+class ConnectionBudget;
 class AdminActions;
 class CatalogueService;
 class ClerkAuthenticator;
@@ -49,7 +51,11 @@ public:
     quint16 port() const { return m_port; }
     const Config &config() const { return m_config; }
     Database &database() { return *m_db; }
-    HttpServer &http() { return *m_http; }
+    HttpServer &http() { return *m_http; } // the primary event loop's
+    int eventLoops() const { return 1 + int(m_loops.size()); }
+    // Over every event loop; any thread.
+    int inFlight() const;
+    quint64 requestsServed() const;
     Router &router() { return m_router; }
     CatalogueService *catalogue() override { return m_catalogue.get(); }
     ImageCache *imageCache() override { return m_images; }
@@ -66,6 +72,16 @@ signals:
     void stopped();
 
 private:
+    // A secondary event loop (MARQUEE_WORKERS): a thread with its own HttpServer on the same
+    // port, serving the routes that may run anywhere and handing the rest to the primary loop.
+    struct Loop
+    {
+        QThread thread;
+        QObject *context = nullptr; // lives in `thread`: what work is posted to
+        HttpServer *http = nullptr; // lives in `thread`
+    };
+    bool startLoops(const QHostAddress &address, QString *error);
+    void stopLoops();
     void registerRoutes();
     void finishShutdown();
 
@@ -82,6 +98,9 @@ private:
     ClerkAuthenticator *m_auth = nullptr;
     Router m_router;
     HttpServer *m_http = nullptr;
+    std::shared_ptr<ConnectionBudget> m_budget;
+    std::vector<std::unique_ptr<Loop>> m_loops;
+    QTimer m_drainPoll;
     std::vector<std::unique_ptr<Controller>> m_controllers;
     QElapsedTimer m_uptime;
     // The database ping behind /health, at most once a second: a monitor (or a flood of

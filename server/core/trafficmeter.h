@@ -3,6 +3,8 @@
 #include "adminbackend.h"
 #include "log/accesslog.h"
 
+#include <QMutex>
+
 #include <array>
 #include <vector>
 
@@ -10,7 +12,8 @@ namespace marquee {
 
 // Counts answered requests and their latency per second, for the admin window's live chart and
 // percentiles, and passes each record on to the access log it wraps. It lives on the server's
-// thread (the HTTP server calls it there) and costs one array increment per request; the
+// thread and is fed by every event loop's HTTP server (a lock around one array increment per
+// request); the
 // percentiles come from a histogram of logarithmic latency bins (each bin 25% wider than the
 // last), so they are upper bounds accurate to a quarter.
 //
@@ -58,6 +61,7 @@ private:
     double percentileOver(qint64 firstSecond, qint64 lastSecond, double fraction) const;
 
     AccessLog *m_next;
+    mutable QMutex m_mutex; // guards m_ring
     std::vector<Second> m_ring = std::vector<Second>(kSeconds);
 };
 

@@ -11,7 +11,45 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <cerrno>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace marquee {
+
+ConnectionBudget::Refusal ConnectionBudget::take(
+    const QString &client, int maxConnections, int maxPerClient)
+{
+    QMutexLocker lock(&m_mutex);
+    auto it = m_perClient.find(client);
+    if (it != m_perClient.end() && *it >= maxPerClient)
+        return Refusal::ClientFull;
+    if (m_active >= maxConnections)
+        return Refusal::Full;
+    ++m_active;
+    if (it == m_perClient.end())
+        m_perClient.insert(client, 1);
+    else
+        ++*it;
+    return Refusal::None;
+}
+
+void ConnectionBudget::release(const QString &client)
+{
+    QMutexLocker lock(&m_mutex);
+    --m_active;
+    auto it = m_perClient.find(client);
+    if (it != m_perClient.end() && --*it <= 0)
+        m_perClient.erase(it);
+}
+
+int ConnectionBudget::active() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_active;
+}
 
 namespace {
 
@@ -36,6 +74,58 @@ ConnectionGuard::ConnectionGuard(const HttpOptions &options, QObject *parent)
 }
 
 ConnectionGuard::~ConnectionGuard() = default;
+
+bool ConnectionGuard::listenReusingPort(const QHostAddress &address, quint16 port)
+{
+    m_listenError.clear();
+    const bool dualStack = address == QHostAddress(QHostAddress::Any);
+    const bool v6 = dualStack || address.protocol() == QAbstractSocket::IPv6Protocol;
+    const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    auto fail = [&](const char *what) {
+        m_listenError = QStringLiteral("%1: %2").arg(
+            QLatin1String(what), QString::fromLocal8Bit(std::strerror(errno)));
+        if (fd >= 0)
+            ::close(fd);
+        return false;
+    };
+    if (fd < 0)
+        return fail("socket");
+    const int on = 1;
+    const int off = 0;
+    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0
+        || ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0)
+        return fail("setsockopt");
+    int rc = -1;
+    if (v6) {
+        if (::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dualStack ? &off : &on, sizeof on) != 0)
+            return fail("setsockopt");
+        sockaddr_in6 a {};
+        a.sin6_family = AF_INET6;
+        a.sin6_port = htons(port);
+        if (!dualStack) {
+            const Q_IPV6ADDR bytes = address.toIPv6Address();
+            std::memcpy(&a.sin6_addr, &bytes, sizeof bytes);
+            a.sin6_scope_id = address.scopeId().toUInt();
+        }
+        rc = ::bind(fd, reinterpret_cast<const sockaddr *>(&a), sizeof a);
+    } else {
+        sockaddr_in a {};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(address.toIPv4Address());
+        rc = ::bind(fd, reinterpret_cast<const sockaddr *>(&a), sizeof a);
+    }
+    if (rc != 0)
+        return fail("bind");
+    if (::listen(fd, m_options.listenBacklog) != 0)
+        return fail("listen");
+    if (!setSocketDescriptor(fd)) {
+        m_listenError = errorString();
+        ::close(fd);
+        return false;
+    }
+    return true;
+}
 
 void ConnectionGuard::followParser()
 {
@@ -118,24 +208,20 @@ void ConnectionGuard::incomingConnection(qintptr handle)
     // Keyed like the rate limiter: an IPv6 /64 is one client, so rotating addresses in it does
     // not escape the cap.
     const QString client = RateLimitKey::forAddress(socket->peerAddress()).toString();
-    const bool clientFull = m_perClient.value(client) >= m_options.maxConnectionsPerClient;
-    if (m_active >= m_options.maxConnections || clientFull) {
-        refuseOverCapacity(socket, clientFull);
+    const ConnectionBudget::Refusal refusal
+        = m_budget->take(client, m_options.maxConnections, m_options.maxConnectionsPerClient);
+    if (refusal != ConnectionBudget::Refusal::None) {
+        refuseOverCapacity(socket, refusal == ConnectionBudget::Refusal::ClientFull);
         return;
     }
-    ++m_active;
-    ++m_perClient[client];
     // The backstop: a socket never buffers more than one maximal request and some slack.
     socket->setReadBufferSize(m_options.maxHeaderBytes + m_options.maxBodyBytes + kReadSlack);
     QPointer<ConnectionGuard> self(this);
-    auto *c = new Connection(
-        socket, {m_options.maxHeaderBytes, m_options.maxBodyBytes}, [self, socket, client] {
-            if (!self)
-                return;
-            self->m_connections.remove(socket);
-            --self->m_active;
-            if (--self->m_perClient[client] <= 0)
-                self->m_perClient.remove(client);
+    auto *c = new Connection(socket, {m_options.maxHeaderBytes, m_options.maxBodyBytes},
+        [self, socket, client, budget = m_budget] {
+            budget->release(client);
+            if (self)
+                self->m_connections.remove(socket);
         });
     m_connections.insert(socket, c);
     c->m_lastActivityMs = m_clock.elapsed();

@@ -6,12 +6,32 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QMutex>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <memory>
+
 namespace marquee {
+
+// The connection caps (MARQUEE_MAX_CONNECTIONS, MARQUEE_MAX_CONNECTIONS_PER_CLIENT) hold for the
+// process: every event loop's guard takes its connections from one budget. Thread-safe.
+class ConnectionBudget
+{
+public:
+    enum class Refusal { None, Full, ClientFull };
+    // Counts a new connection of `client`, or says which cap refuses it (and counts nothing).
+    Refusal take(const QString &client, int maxConnections, int maxPerClient);
+    void release(const QString &client);
+    int active() const;
+
+private:
+    mutable QMutex m_mutex;
+    int m_active = 0;
+    QHash<QString, int> m_perClient; // open connections per client (an IPv6 /64 counts as one)
+};
 
 // The listening socket handed to QHttpServer::bind(). QtHttpServer 6.4 has no limits of its own
 // (docs/qt64.md, "QHttpServer has no limits"): this guard reads every connection's byte stream
@@ -34,7 +54,15 @@ public:
     // Qt's parser on every readyRead, which is how it knows what Qt has consumed.
     void followParser();
 
-    int activeConnections() const { return m_active; }
+    // Shares the caps with the guards of other event loops; call before listening.
+    void setBudget(std::shared_ptr<ConnectionBudget> budget) { m_budget = std::move(budget); }
+    // Listens with SO_REUSEPORT, so that the guards of other event loops can listen on the same
+    // address and port and the kernel spreads the connections between them. False with
+    // errorString() set.
+    bool listenReusingPort(const QHostAddress &address, quint16 port);
+    QString listenError() const { return m_listenError.isEmpty() ? errorString() : m_listenError; }
+
+    int activeConnections() const { return m_budget->active(); }
     // The state of a connection this guard accepted, or null (a socket it refused, or gone).
     Connection *connection(QTcpSocket *socket) const { return m_connections.value(socket); }
     // Closes every connection that has no request in flight (used at shutdown).
@@ -62,9 +90,9 @@ private:
     void drainAndAnswerRefusal(Connection *c);
 
     HttpOptions m_options;
-    int m_active = 0;
+    std::shared_ptr<ConnectionBudget> m_budget = std::make_shared<ConnectionBudget>();
+    QString m_listenError;
     QHash<const QTcpSocket *, Connection *> m_connections; // each removed as its socket goes
-    QHash<QString, int> m_perClient; // open connections per client (an IPv6 /64 counts as one)
     QList<QPointer<QTcpSocket>> m_unfollowed; // accepted, not yet followed after Qt's parser
     QElapsedTimer m_clock;
     qint64 m_lastCapWarningMs = -1;

@@ -4,7 +4,36 @@
 #include "httpserver.h"
 #include "log/categories.h"
 
+#include <QThread>
+
 namespace marquee {
+
+EventLoopHome::EventLoopHome(QObject *context)
+    : m_context(context)
+    , m_thread(context->thread())
+{ }
+
+bool EventLoopHome::isCurrent() const
+{
+    return QThread::currentThread() == m_thread;
+}
+
+bool EventLoopHome::post(std::function<void()> fn)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_context)
+        return false;
+    // Posting is safe while the context exists, and close() waits for this lock; an event still
+    // queued when the context goes is destroyed with it, on its thread.
+    QMetaObject::invokeMethod(m_context, std::move(fn), Qt::QueuedConnection);
+    return true;
+}
+
+void EventLoopHome::close()
+{
+    QMutexLocker lock(&m_mutex);
+    m_context = nullptr;
+}
 
 Exchange::Exchange(
     HttpServer *server, QTcpSocket *socket, HttpRequest request, QByteArray requestId)
@@ -18,7 +47,8 @@ Exchange::Exchange(
 
 Exchange::~Exchange()
 {
-    if (m_answered || !m_server)
+    // Away from its loop only when that loop has stopped (HttpServer's deleter): nobody to answer.
+    if (m_answered || !m_server || (m_home && !m_home->isCurrent()))
         return;
     // A route may stop working for a client that has gone (a long export does): nobody is left
     // to answer, and it is not a server fault. It is recorded (the access line says client-gone)
@@ -38,6 +68,21 @@ void Exchange::addResponseHeader(const QByteArray &name, const QByteArray &value
     m_extraHeaders.append({name, value});
 }
 
+bool Exchange::isClientGone() const
+{
+    if (m_home && !m_home->isCurrent())
+        return false;
+    return m_socket.isNull() || m_socket->state() != QAbstractSocket::ConnectedState;
+}
+
+void Exchange::runAtHome(std::function<void()> fn)
+{
+    if (!m_home || m_home->isCurrent())
+        fn();
+    else
+        m_home->post(std::move(fn));
+}
+
 void Exchange::respond(HttpResponse response)
 {
     if (m_answered) {
@@ -45,6 +90,20 @@ void Exchange::respond(HttpResponse response)
         return;
     }
     m_answered = true;
+    if (m_home && !m_home->isCurrent()) {
+        // Answered on another loop (a forwarded route): written where the connection lives. Never
+        // reached from the destructor, which always runs at home (HttpServer's deleter).
+        if (ExchangePtr self = weak_from_this().lock()) {
+            m_home->post(
+                [self, r = std::move(response)]() mutable { self->deliver(std::move(r)); });
+        }
+        return;
+    }
+    deliver(std::move(response));
+}
+
+void Exchange::deliver(HttpResponse response)
+{
     if (m_server)
         m_server->finishExchange(*this, std::move(response));
 }

@@ -5,6 +5,7 @@
 #include "httpresponse.h"
 
 #include <QElapsedTimer>
+#include <QMutex>
 #include <QPointer>
 #include <QTcpSocket>
 
@@ -17,6 +18,24 @@ namespace marquee {
 class ApiError;
 class HttpServer;
 struct Route;
+
+// The event loop an HttpServer serves on, as its exchanges see it from other threads: work posted
+// here runs on that loop while its server exists, and is dropped (destroyed on that loop's thread)
+// once it is gone. Thread-safe.
+class EventLoopHome
+{
+public:
+    explicit EventLoopHome(QObject *context);
+    bool isCurrent() const;
+    // Runs fn on the loop, later; false (fn dropped here) when the loop's server is gone.
+    bool post(std::function<void()> fn);
+    void close(); // the server is going: nothing more is posted
+
+private:
+    QMutex m_mutex;
+    QObject *m_context; // guarded by m_mutex
+    QThread *const m_thread;
+};
 
 // Who is calling; filled by the authentication step of the pipeline.
 struct Principal
@@ -72,17 +91,22 @@ public:
     void runHandler(const std::function<void()> &fn);
 
     bool isAnswered() const { return m_answered; }
-    bool isClientGone() const
-    {
-        return m_socket.isNull() || m_socket->state() != QAbstractSocket::ConnectedState;
-    }
+    // Whether the client has gone; on another thread than the exchange's event loop (a route
+    // forwarded to the primary loop) that is not known, and false.
+    bool isClientGone() const;
+    // Runs fn on the event loop the request arrived on: now when this is that loop, else posted
+    // there (dropped if that loop has stopped). How work done for a request on another thread
+    // (the catalogue's upstream call) comes back to answer it.
+    void runAtHome(std::function<void()> fn);
     qint64 elapsedMs() const { return m_timer.elapsed(); }
     double elapsedMsPrecise() const { return m_timer.nsecsElapsed() / 1e6; }
     QTcpSocket *socket() const { return m_socket.data(); }
 
 private:
     friend class HttpServer;
+    void deliver(HttpResponse response);
     QPointer<HttpServer> m_server;
+    std::shared_ptr<EventLoopHome> m_home;
     QPointer<QTcpSocket> m_socket;
     QPointer<Connection> m_connection; // the socket's state in the guard; the answer goes there
     HttpRequest m_request;

@@ -18,16 +18,23 @@ HttpServer::HttpServer(HttpOptions options, Router *router, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_options(std::move(options))
     , m_router(router)
+    , m_home(std::make_shared<EventLoopHome>(this))
 { }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer()
+{
+    m_home->close();
+}
 
-quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
+quint16 HttpServer::listenOn(
+    const QHostAddress &address, quint16 port, QString *error, bool reusePort)
 {
     auto *guard = new ConnectionGuard(m_options, this);
-    if (!guard->listen(address, port)) {
+    if (m_budget)
+        guard->setBudget(m_budget);
+    if (!(reusePort ? guard->listenReusingPort(address, port) : guard->listen(address, port))) {
         if (error)
-            *error = guard->errorString();
+            *error = guard->listenError();
         delete guard;
         return 0;
     }
@@ -72,7 +79,18 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (!isValidRequestId(rid))
         rid = newRequestId();
     ++m_inFlight;
-    auto ex = std::make_shared<Exchange>(this, socket, std::move(req), std::move(rid));
+    // An exchange is always destroyed on its own loop, wherever its last reference goes: its
+    // destructor may answer, and the answer is written here.
+    ExchangePtr ex(
+        new Exchange(this, socket, std::move(req), std::move(rid)), [home = m_home](Exchange *e) {
+            if (home->isCurrent()) {
+                delete e;
+                return;
+            }
+            auto box = std::make_shared<std::unique_ptr<Exchange>>(e);
+            home->post([box] { box->reset(); }); // if refused, the box deletes it here
+        });
+    ex->m_home = m_home;
     if (Connection *connection = m_guard ? m_guard->connection(socket) : nullptr) {
         ex->m_connection = connection;
         ex->m_sequence = connection->requestStarted();
@@ -117,8 +135,42 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     }
     ex->route = match.route;
     ex->request().params = std::move(match.params);
+    if (m_primary && !servesHere(*ex)) {
+        forwardToPrimary(ex);
+        return;
+    }
+    authenticateAndRun(ex);
+}
 
-    const Access access = match.route->access;
+bool HttpServer::servesHere(const Exchange &ex) const
+{
+    if (!ex.route->onAnyLoop)
+        return false;
+    const Access access = ex.route->access;
+    return access == Access::Public
+        || (access == Access::OptionalUser && ex.request().header("Authorization").isEmpty());
+}
+
+void HttpServer::forwardToPrimary(const ExchangePtr &ex)
+{
+    HttpServer *primary = m_primary;
+    QMetaObject::invokeMethod(
+        primary,
+        [primary, ex] {
+            if (primary->m_shuttingDown && ex->request().path != QLatin1String("/health")) {
+                ex->addResponseHeader("Connection", "close");
+                ex->fail(ApiError(
+                    ApiError::Code::ServiceUnavailable, QStringLiteral("Server is shutting down")));
+                return;
+            }
+            ex->runHandler([&] { primary->authenticateAndRun(ex); });
+        },
+        Qt::QueuedConnection);
+}
+
+void HttpServer::authenticateAndRun(const ExchangePtr &ex)
+{
+    const Access access = ex->route->access;
     if (access == Access::Public || !m_authenticator) {
         if (access == Access::User || access == Access::Admin)
             throw ApiError(

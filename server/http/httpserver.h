@@ -8,8 +8,12 @@
 #include <QHostAddress>
 #include <QPointer>
 
+#include <atomic>
+#include <memory>
+
 namespace marquee {
 
+class ConnectionBudget;
 class ConnectionGuard;
 class AccessLog;
 
@@ -29,8 +33,20 @@ public:
     ~HttpServer() override;
     Q_DISABLE_COPY_MOVE(HttpServer)
 
-    // Returns the bound port, or 0 with *error set.
-    quint16 listenOn(const QHostAddress &address, quint16 port, QString *error);
+    // Returns the bound port, or 0 with *error set. With reusePort the socket is opened with
+    // SO_REUSEPORT, so that the servers of other event loops listen on the same address and port.
+    quint16 listenOn(
+        const QHostAddress &address, quint16 port, QString *error, bool reusePort = false);
+    // The connection caps shared with the servers of other event loops (before listenOn()).
+    void setConnectionBudget(std::shared_ptr<ConnectionBudget> budget)
+    {
+        m_budget = std::move(budget);
+    }
+    // Makes this a secondary event loop of `primary` (which must outlive it): a request whose
+    // route may run on any loop (Route::onAnyLoop) and needs no authentication work is served
+    // here; every other one is handed to the primary, where authentication, rate limit and
+    // handler run, and its answer comes back here to be written.
+    void setPrimary(HttpServer *primary) { m_primary = primary; }
     void stopListening();
     void closeIdleConnections();
     void setShuttingDown(bool on) { m_shuttingDown = on; }
@@ -41,8 +57,9 @@ public:
     // Where the access-log line of every answer and refusal goes; none: no access lines.
     void setAccessLog(AccessLog *log) { m_accessLog = log; }
 
-    int inFlight() const { return m_inFlight; }
-    quint64 requestsServed() const { return m_served; }
+    // Readable from any thread.
+    int inFlight() const { return m_inFlight.load(std::memory_order_relaxed); }
+    quint64 requestsServed() const { return m_served.load(std::memory_order_relaxed); }
     const HttpOptions &options() const { return m_options; }
 
     void finishExchange(Exchange &exchange, HttpResponse response);
@@ -57,6 +74,9 @@ protected:
 
 private:
     void dispatch(const ExchangePtr &ex);
+    bool servesHere(const Exchange &ex) const;
+    void forwardToPrimary(const ExchangePtr &ex);
+    void authenticateAndRun(const ExchangePtr &ex);
     void runRoute(const ExchangePtr &ex);
     bool applyCors(Exchange &ex) const;
     void answerOptions(const ExchangePtr &ex, bool originAllowed);
@@ -67,8 +87,11 @@ private:
     Authenticator *m_authenticator = nullptr;
     RateLimiter *m_rateLimiter = nullptr;
     AccessLog *m_accessLog = nullptr;
-    int m_inFlight = 0;
-    quint64 m_served = 0;
+    HttpServer *m_primary = nullptr;
+    std::shared_ptr<ConnectionBudget> m_budget;
+    std::shared_ptr<EventLoopHome> m_home;
+    std::atomic<int> m_inFlight {0};
+    std::atomic<quint64> m_served {0};
     bool m_shuttingDown = false;
 };
 

@@ -31,6 +31,11 @@ struct Route
     // because Svix sends many genuine ones from a few shared addresses (docs/api.md, "Rate
     // limits").
     bool countsOwnRate = false;
+    // The handler may run on any of the server's event loops (MARQUEE_WORKERS), not only the
+    // primary one: it touches nothing but thread-safe services (docs/architecture.md, "Event
+    // loops"). Such a route is served where its request arrived unless it needs authentication
+    // work, which is the primary loop's.
+    bool onAnyLoop = false;
     int literalSegments = 0;
 
     Route &withAccess(Access a)
@@ -46,6 +51,11 @@ struct Route
     Route &countingItsOwnRate()
     {
         countsOwnRate = true;
+        return *this;
+    }
+    Route &onAnyEventLoop()
+    {
+        onAnyLoop = true;
         return *this;
     }
 };

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QThread>
 #include <QUrlQuery>
 
 namespace marquee {
@@ -53,6 +54,7 @@ CatalogueService::CatalogueService(
             m_images.setConfiguration(
                 QJsonDocument::fromJson(cfg->body).object().value("images").toObject());
     }
+    m_warmTimer.setSingleShot(false);
     m_pruneTimer.setInterval(3600 * 1000);
     connect(&m_pruneTimer, &QTimer::timeout, this, &CatalogueService::prune);
     m_pruneTimer.start();
@@ -142,27 +144,94 @@ static CatalogueError upstreamError(const UpstreamResult &result)
         QStringLiteral("TMDB answered with an error (HTTP %1)").arg(result.status)};
 }
 
-void CatalogueService::fetch(const UpstreamRequest &request, CacheCategory category, Callback done)
+CatalogueStats CatalogueService::Counters::snapshot() const
 {
-    const QString key = (m_demo ? QStringLiteral("demo:") : QString()) + request.cacheKey();
+    CatalogueStats s;
+    s.hits = hits.load(std::memory_order_relaxed);
+    s.misses = misses.load(std::memory_order_relaxed);
+    s.stale = stale.load(std::memory_order_relaxed);
+    s.coalesced = coalesced.load(std::memory_order_relaxed);
+    s.upstreamCalls = upstreamCalls.load(std::memory_order_relaxed);
+    s.upstreamErrors = upstreamErrors.load(std::memory_order_relaxed);
+    s.notFound = notFound.load(std::memory_order_relaxed);
+    s.refreshedAhead = refreshedAhead.load(std::memory_order_relaxed);
+    s.revalidated = revalidated.load(std::memory_order_relaxed);
+    s.warmed = warmed.load(std::memory_order_relaxed);
+    return s;
+}
+
+QString CatalogueService::keyOf(const UpstreamRequest &request) const
+{
+    return (m_demo ? QStringLiteral("demo:") : QString()) + request.cacheKey();
+}
+
+std::optional<CatalogueAnswer> CatalogueService::answerFromEntry(const QString &key,
+    const UpstreamRequest &request, CacheCategory category, const CacheEntry &entry,
+    bool allowStale, qint64 now)
+{
+    const qint64 ttl = qMax<qint64>(0, entry.expiresAt - entry.fetchedAt);
+    if (entry.isFresh(now)) {
+        count(category, &Counters::hits);
+        // Refresh ahead: a title asked for in the last tenth of its freshness is fetched again
+        // in the background, so that a popular one never becomes a miss.
+        if (entry.status == 200 && now >= entry.expiresAt - ttl / 10)
+            refreshInBackground(key, request, category, Refresh::Ahead);
+        return fromEntry(key, entry, CatalogueAnswer::Source::Hit, now);
+    }
+    if (!allowStale || entry.status != 200)
+        return std::nullopt;
+    const qint64 window
+        = m_config.staleWindowSeconds < 0 ? ttl : m_config.staleWindowSeconds * 1000;
+    if (now >= entry.expiresAt + window)
+        return std::nullopt;
+    count(category, &Counters::stale);
+    refreshInBackground(key, request, category, Refresh::Revalidate);
+    return fromEntry(key, entry, CatalogueAnswer::Source::Stale, now);
+}
+
+void CatalogueService::fetch(
+    const UpstreamRequest &request, CacheCategory category, Callback done, bool allowStale)
+{
+    const QString key = keyOf(request);
     const qint64 now = m_cache.now();
-    std::optional<CacheEntry> cached = m_cache.get(key);
-    if (cached && cached->isFresh(now)) {
-        ++m_stats.hits;
-        ++count(category).hits;
-        done(fromEntry(key, *cached, CatalogueAnswer::Source::Hit, now));
+    const bool home = QThread::currentThread() == thread();
+    if (!home) {
+        // Another event loop: the memory layer answers here; the rest is the service's thread's.
+        if (const auto cached = m_cache.getFromMemory(key)) {
+            if (auto a = answerFromEntry(key, request, category, *cached, allowStale, now)) {
+                done(*a);
+                return;
+            }
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, request, category, done = std::move(done), allowStale]() mutable {
+                fetch(request, category, std::move(done), allowStale);
+            },
+            Qt::QueuedConnection);
         return;
+    }
+    std::optional<CacheEntry> cached = m_cache.get(key);
+    if (cached) {
+        if (auto a = answerFromEntry(key, request, category, *cached, allowStale, now)) {
+            done(*a);
+            return;
+        }
     }
     auto waiting = m_waiting.find(key);
     if (waiting != m_waiting.end()) {
-        ++m_stats.coalesced;
-        ++count(category).coalesced;
+        count(category, &Counters::coalesced);
         waiting->append(std::move(done));
         return;
     }
-    ++m_stats.misses;
-    ++count(category).misses;
+    count(category, &Counters::misses);
     m_waiting.insert(key, {std::move(done)});
+    callUpstream(key, category, request, cached);
+}
+
+void CatalogueService::callUpstream(const QString &key, CacheCategory category,
+    const UpstreamRequest &request, const std::optional<CacheEntry> &stale)
+{
     if (m_demo) {
         QUrlQuery query;
         for (const auto &[name, value] : request.params)
@@ -174,14 +243,74 @@ void CatalogueService::fetch(const UpstreamRequest &request, CacheCategory categ
         r.kind = demo.status == 200 ? UpstreamResult::Kind::Ok
             : demo.status == 404    ? UpstreamResult::Kind::NotFound
                                     : UpstreamResult::Kind::ServerError;
-        onUpstream(key, category, request, r, cached);
+        onUpstream(key, category, request, r, stale);
         return;
     }
-    ++m_stats.upstreamCalls;
-    ++count(category).upstreamCalls;
-    m_client->get(request, [this, key, category, request, cached](const UpstreamResult &r) {
-        onUpstream(key, category, request, r, cached);
+    count(category, &Counters::upstreamCalls);
+    m_client->get(request, [this, key, category, request, stale](const UpstreamResult &r) {
+        onUpstream(key, category, request, r, stale);
     });
+}
+
+void CatalogueService::refreshInBackground(
+    const QString &key, const UpstreamRequest &request, CacheCategory category, Refresh why)
+{
+    {
+        QMutexLocker lock(&m_refreshMutex);
+        if (m_refreshing.contains(key))
+            return;
+        m_refreshing.insert(key);
+    }
+    QMetaObject::invokeMethod(
+        this, [this, key, request, category, why] { refresh(key, request, category, why); },
+        Qt::QueuedConnection);
+}
+
+void CatalogueService::refresh(
+    const QString &key, const UpstreamRequest &request, CacheCategory category, Refresh why)
+{
+    if (m_waiting.contains(key)) { // a call for it is under way already
+        QMutexLocker lock(&m_refreshMutex);
+        m_refreshing.remove(key);
+        return;
+    }
+    count(category,
+        why == Refresh::Ahead            ? &Counters::refreshedAhead
+            : why == Refresh::Revalidate ? &Counters::revalidated
+                                         : &Counters::warmed);
+    m_waiting.insert(key, {});
+    callUpstream(key, category, request, m_cache.getFromMemory(key));
+}
+
+void CatalogueService::startWarmup(QList<WarmItem> items)
+{
+    m_warm = std::move(items);
+    for (const WarmItem &w : std::as_const(m_warm))
+        m_warmUnanswered.insert(keyOf(w.request));
+    m_warmupPending = int(m_warmUnanswered.size());
+    qint64 shortest = 0;
+    for (const WarmItem &w : std::as_const(m_warm))
+        shortest = shortest == 0 ? ttlMs(w.category) : qMin(shortest, ttlMs(w.category));
+    // Checked often enough to catch the last tenth of the shortest freshness.
+    m_warmTimer.setInterval(int(qBound(qint64(1000), shortest / 20, qint64(60000))));
+    connect(&m_warmTimer, &QTimer::timeout, this, &CatalogueService::checkWarmup);
+    m_warmTimer.start();
+    qCInfo(lcCache) << "warm-up:" << m_warm.size() << "home rows";
+    checkWarmup();
+}
+
+void CatalogueService::checkWarmup()
+{
+    const qint64 now = m_cache.now();
+    for (const WarmItem &w : std::as_const(m_warm)) {
+        const QString key = keyOf(w.request);
+        const auto cached = m_cache.get(key);
+        const qint64 ttl = cached ? qMax<qint64>(0, cached->expiresAt - cached->fetchedAt) : 0;
+        if (!cached || now >= cached->expiresAt - ttl / 10)
+            refreshInBackground(key, w.request, w.category, Refresh::Warmup);
+        else if (m_warmUnanswered.remove(key))
+            m_warmupPending = int(m_warmUnanswered.size());
+    }
 }
 
 void CatalogueService::onUpstream(const QString &key, CacheCategory category,
@@ -209,8 +338,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
     }
     if (result.kind == Kind::NotFound) {
         m_upstreamHealthy = true;
-        ++m_stats.notFound;
-        ++count(category).notFound;
+        count(category, &Counters::notFound);
         CacheEntry e;
         e.status = 404;
         e.category = categoryName(category);
@@ -221,16 +349,15 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
         return;
     }
 
-    ++m_stats.upstreamErrors;
-    ++count(category).upstreamErrors;
+    count(category, &Counters::upstreamErrors);
     m_upstreamHealthy = false;
     if (result.kind == Kind::KeyRejected && !m_keyRejectedLogged) {
         m_keyRejectedLogged = true;
         qCCritical(lcTmdb) << "TMDB rejected the configured TMDB_API_KEY (HTTP 401); check the key";
     }
     if (stale) {
-        ++m_stats.stale;
-        ++count(category).stale;
+        if (!m_waiting.value(key).isEmpty()) // nobody waits on a background call
+            count(category, &Counters::stale);
         answerAll(key, fromEntry(key, *stale, CatalogueAnswer::Source::Stale, now));
         return;
     }
@@ -243,6 +370,15 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
 void CatalogueService::answerAll(const QString &key, const CatalogueAnswer &answer)
 {
     const QList<Callback> waiting = m_waiting.take(key);
+    {
+        QMutexLocker lock(&m_refreshMutex);
+        m_refreshing.remove(key);
+    }
+    if (!m_warmUnanswered.isEmpty() && m_warmUnanswered.remove(key)) {
+        m_warmupPending = int(m_warmUnanswered.size());
+        if (m_warmUnanswered.isEmpty())
+            qCInfo(lcCache) << "warm-up done:" << m_warm.size() << "home rows cached";
+    }
     for (const Callback &cb : waiting)
         cb(answer);
 }

@@ -5,10 +5,13 @@
 #include "upstream.h"
 
 #include <QHash>
+#include <QMutex>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <optional>
 
@@ -60,11 +63,14 @@ struct CatalogueStats
 {
     quint64 hits = 0;
     quint64 misses = 0;
-    quint64 stale = 0;
+    quint64 stale = 0; // answers from an expired entry: TMDB failed, or a revalidation runs
     quint64 coalesced = 0; // requests that joined an upstream call already under way
     quint64 upstreamCalls = 0;
     quint64 upstreamErrors = 0;
     quint64 notFound = 0;
+    quint64 refreshedAhead = 0; // background calls for a fresh entry in the last 10% of its TTL
+    quint64 revalidated = 0; // background calls behind a stale-while-revalidate answer
+    quint64 warmed = 0; // background calls of the warm-up (home rows)
     double hitRatio() const
     {
         const quint64 total = hits + misses + stale;
@@ -80,11 +86,22 @@ inline const char *const kDemoCacheNote
     = "demo catalogue (no TMDB_API_KEY): its answers are cached in the server's memory only, "
       "never in the database, so `marquee cache stats` does not count them";
 
+//
+// Threads: fetch() may be called on any thread. A fresh (or stale-while-revalidate) entry of the
+// memory layer is answered on the caller's thread; anything else is handed to the service's own
+// thread (upstream calls, single flight, the database layer) and `done` runs there: a caller on
+// another thread brings the answer home itself (Exchange::runAtHome). Statistics are atomic.
 class CatalogueService : public QObject
 {
     Q_OBJECT
 public:
     using Callback = std::function<void(const CatalogueAnswer &)>;
+    // One of the home rows the warm-up keeps in the cache.
+    struct WarmItem
+    {
+        UpstreamRequest request;
+        CacheCategory category;
+    };
 
     // `demo` is the upstream when config has no TMDB key (then it must be set), unused otherwise;
     // it is not owned and must outlive the service.
@@ -93,15 +110,24 @@ public:
     ~CatalogueService() override;
     Q_DISABLE_COPY_MOVE(CatalogueService)
 
-    void fetch(const UpstreamRequest &request, CacheCategory category, Callback done);
+    // allowStale false: the client sent Cache-Control: no-cache, and an expired entry is not
+    // answered while it is revalidated (it still is when TMDB fails: stale-if-error).
+    void fetch(const UpstreamRequest &request, CacheCategory category, Callback done,
+        bool allowStale = true);
+
+    // Fetches these in the background now, and again whenever one is missing or in the last 10%
+    // of its freshness (checked every few seconds), within the upstream throttle.
+    void startWarmup(QList<WarmItem> items);
+    // True once every warm-up item has been answered at least once (cached or failed).
+    bool warmupDone() const { return m_warmupPending.load() == 0 && !m_warm.isEmpty(); }
 
     bool isDemo() const { return m_demo; }
     QString status() const; // ok | offline | demo (docs/api.md)
-    const CatalogueStats &stats() const { return m_stats; }
+    CatalogueStats stats() const { return m_stats.snapshot(); }
     // The same counts for one freshness class (hits, misses, stale serves, ...).
-    const CatalogueStats &stats(CacheCategory category) const
+    CatalogueStats stats(CacheCategory category) const
     {
-        return m_categoryStats[size_t(category)];
+        return m_categoryStats[size_t(category)].snapshot();
     }
     qint64 ttlMs(CacheCategory category) const; // the freshness in force
     ContentCache &cache() { return m_cache; }
@@ -114,7 +140,33 @@ public:
     static constexpr qint64 kMaxDatabaseEntries = 200000;
 
 private:
-    CatalogueStats &count(CacheCategory category) { return m_categoryStats[size_t(category)]; }
+    struct Counters
+    {
+        std::atomic<quint64> hits {0}, misses {0}, stale {0}, coalesced {0}, upstreamCalls {0},
+            upstreamErrors {0}, notFound {0}, refreshedAhead {0}, revalidated {0}, warmed {0};
+        CatalogueStats snapshot() const;
+    };
+    using Counter = std::atomic<quint64> Counters::*;
+    void count(CacheCategory category, Counter counter)
+    {
+        (m_stats.*counter).fetch_add(1, std::memory_order_relaxed);
+        (m_categoryStats[size_t(category)].*counter).fetch_add(1, std::memory_order_relaxed);
+    }
+    enum class Refresh { Ahead, Revalidate, Warmup };
+    QString keyOf(const UpstreamRequest &request) const;
+    // The answer from an entry of the memory layer, if it can be given now (fresh, or within the
+    // stale window); schedules the background call it asks for.
+    std::optional<CatalogueAnswer> answerFromEntry(const QString &key,
+        const UpstreamRequest &request, CacheCategory category, const CacheEntry &entry,
+        bool allowStale, qint64 now);
+    // Any thread; one background call per key at a time.
+    void refreshInBackground(
+        const QString &key, const UpstreamRequest &request, CacheCategory category, Refresh why);
+    void refresh(
+        const QString &key, const UpstreamRequest &request, CacheCategory category, Refresh why);
+    void callUpstream(const QString &key, CacheCategory category, const UpstreamRequest &request,
+        const std::optional<CacheEntry> &stale);
+    void checkWarmup();
     void onUpstream(const QString &key, CacheCategory category, const UpstreamRequest &request,
         const UpstreamResult &result, const std::optional<CacheEntry> &stale);
     void answerAll(const QString &key, const CatalogueAnswer &answer);
@@ -127,9 +179,15 @@ private:
     ContentCache m_cache;
     ImageUrls m_images;
     TmdbClient *m_client = nullptr;
-    QHash<QString, QList<Callback>> m_waiting;
-    CatalogueStats m_stats;
-    std::array<CatalogueStats, kCacheCategoryCount> m_categoryStats {};
+    QHash<QString, QList<Callback>> m_waiting; // keys with an upstream call under way
+    QMutex m_refreshMutex;
+    QSet<QString> m_refreshing; // keys whose background call is asked for or under way
+    Counters m_stats;
+    std::array<Counters, kCacheCategoryCount> m_categoryStats {};
+    QList<WarmItem> m_warm;
+    QSet<QString> m_warmUnanswered; // warm-up keys not answered yet
+    std::atomic<int> m_warmupPending {0};
+    QTimer m_warmTimer;
     QTimer m_pruneTimer;
     bool m_upstreamHealthy = true;
     bool m_keyRejectedLogged = false;

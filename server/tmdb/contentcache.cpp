@@ -26,7 +26,8 @@ QByteArray ContentCache::makeEtag(const QByteArray &body)
 void ContentCache::remember(const QString &key, CacheEntry entry)
 {
     if (entry.status == 200 && entry.envelope.isEmpty() && m_envelope)
-        entry.envelope = m_envelope(entry.body);
+        entry.envelope = m_envelope(entry.body); // outside the lock: it copies the body
+    QMutexLocker lock(&m_memory);
     if (auto it = m_index.find(key); it != m_index.end()) {
         m_memoryBytes -= it.value()->second.cost();
         m_lru.erase(it.value());
@@ -44,12 +45,20 @@ void ContentCache::remember(const QString &key, CacheEntry entry)
     }
 }
 
-std::optional<CacheEntry> ContentCache::get(const QString &key)
+std::optional<CacheEntry> ContentCache::getFromMemory(const QString &key)
 {
+    QMutexLocker lock(&m_memory);
     if (auto it = m_index.find(key); it != m_index.end()) {
         m_lru.splice(m_lru.begin(), m_lru, it.value()); // most recently used
         return m_lru.front().second;
     }
+    return std::nullopt;
+}
+
+std::optional<CacheEntry> ContentCache::get(const QString &key)
+{
+    if (auto e = getFromMemory(key))
+        return e;
     if (!m_db)
         return std::nullopt;
     QSqlQuery q(m_db->connection());
@@ -102,9 +111,12 @@ void ContentCache::put(const QString &key, const CacheEntry &entry, bool persist
 void ContentCache::clear()
 {
     m_countedAtMs = -1; // /health counts again at once
-    m_lru.clear();
-    m_index.clear();
-    m_memoryBytes = 0;
+    {
+        QMutexLocker lock(&m_memory);
+        m_lru.clear();
+        m_index.clear();
+        m_memoryBytes = 0;
+    }
     if (m_db)
         QSqlQuery(m_db->connection()).exec(QStringLiteral("DELETE FROM content_cache"));
 }
@@ -114,6 +126,7 @@ qint64 ContentCache::removeWhere(const std::function<bool(const CacheEntry &)> &
 {
     m_countedAtMs = -1; // /health counts again at once
     qint64 removed = 0;
+    QMutexLocker lock(&m_memory);
     for (auto it = m_lru.begin(); it != m_lru.end();) {
         if (!match(it->second)) {
             ++it;
@@ -124,6 +137,7 @@ qint64 ContentCache::removeWhere(const std::function<bool(const CacheEntry &)> &
         it = m_lru.erase(it);
         ++removed;
     }
+    lock.unlock();
     if (!m_db)
         return removed;
     QSqlQuery q(m_db->connection());
@@ -154,6 +168,7 @@ QList<ContentCache::CategoryStats> ContentCache::memoryStats() const
 {
     const qint64 nowMs = now();
     QMap<QString, CategoryStats> by;
+    QMutexLocker lock(&m_memory);
     for (const auto &[key, entry] : m_lru) {
         CategoryStats &s = by[entry.category];
         s.category = entry.category;

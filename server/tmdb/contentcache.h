@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
+#include <QMutex>
 #include <QString>
 #include <QVariant>
 
@@ -30,6 +31,12 @@ struct CacheEntry
 // Two layers: a bounded in-memory LRU in front of the database's content_cache table. An entry
 // past its time stays readable (for stale-if-error) until pruned; storing a key again updates its
 // row (upsert), never inserts a second one.
+//
+// Threads: the memory layer may be read from any thread (getFromMemory(), memoryBytes(),
+// memoryEntries(), memoryStats()); it is guarded by one lock held only for a hash lookup and a
+// list splice (a reader copies the entry's implicitly shared bytes, never the bytes). Everything
+// that touches the database runs on the owner's thread. setClock() and setEnvelope() are set
+// before serving.
 class ContentCache
 {
 public:
@@ -48,6 +55,8 @@ public:
     void setEnvelope(Envelope wrap) { m_envelope = std::move(wrap); }
 
     std::optional<CacheEntry> get(const QString &key);
+    // The memory layer alone; any thread.
+    std::optional<CacheEntry> getFromMemory(const QString &key);
     void put(const QString &key, const CacheEntry &entry, bool persist);
     void clear(); // both layers
     // One category's entries (CacheEntry::category), from both layers; returns how many went.
@@ -55,8 +64,16 @@ public:
     // Rows expired longer than deadForMs, then the soonest-expiring beyond maxRows; returns rows
     // removed.
     int prune(qint64 deadForMs, qint64 maxRows = 0);
-    qint64 memoryBytes() const { return m_memoryBytes; }
-    int memoryEntries() const { return int(m_index.size()); }
+    qint64 memoryBytes() const
+    {
+        QMutexLocker lock(&m_memory);
+        return m_memoryBytes;
+    }
+    int memoryEntries() const
+    {
+        QMutexLocker lock(&m_memory);
+        return int(m_index.size());
+    }
 
     struct CategoryStats
     {
@@ -87,6 +104,7 @@ private:
     std::function<qint64()> m_clock; // empty: the real time
     Envelope m_envelope; // empty: none kept
     qint64 m_budget;
+    mutable QMutex m_memory; // guards m_memoryBytes, m_lru, m_index
     qint64 m_memoryBytes = 0;
     qint64 m_counted = 0;
     qint64 m_countedAtMs = -1;

@@ -33,6 +33,10 @@ QProcessEnvironment MarqueeProcess::cleanEnvironment(
     env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
     env.insert(QStringLiteral("TMDB_BASE_URL"), QStringLiteral("http://127.0.0.1:9/3"));
     env.insert(QStringLiteral("TMDB_IMAGE_BASE_URL"), QStringLiteral("http://127.0.0.1:9/t/p"));
+    // As in-process servers (testConfig()): the run's number of event loops, no warm-up.
+    const int loops = qEnvironmentVariableIntValue("MARQUEE_TEST_WORKERS");
+    env.insert(QStringLiteral("MARQUEE_WORKERS"), QString::number(loops < 1 ? 1 : loops));
+    env.insert(QStringLiteral("MARQUEE_WARMUP"), QStringLiteral("off"));
     for (auto it = vars.begin(); it != vars.end(); ++it)
         env.insert(it.key(), it.value());
     return env;

@@ -17,6 +17,11 @@ Config testConfig(const QString &dir)
     c.imageCacheDir = dir + QStringLiteral("/images"); // never the user's data folder
     c.clerkApiUrl = QStringLiteral("http://127.0.0.1:9");
     c.shutdownGraceMs = 5000;
+    // One event loop unless the run asks for more (the *_loops4 runs of tests/CMakeLists.txt).
+    c.workers = qEnvironmentVariableIntValue("MARQUEE_TEST_WORKERS");
+    if (c.workers < 1)
+        c.workers = 1;
+    c.warmup = false; // no background upstream calls unless a test asks for them
     return c;
 }
 
@@ -39,6 +44,8 @@ bool TestServer::start()
         return false;
     }
     auto server = std::make_unique<MarqueeServer>(config, m_log);
+    if (extraRoutes)
+        extraRoutes(server->router());
     if (!server->start(&m_error)) {
         if (m_error.isEmpty())
             m_error = QStringLiteral("MarqueeServer::start() failed without a reason");

@@ -30,6 +30,9 @@ public:
     // QVERIFY2(ts.start(), notStarted("server", ts.startError())). A server that did not start
     // is not kept: port() is then 0 and every request fails.
     bool start();
+    // Routes a test adds to the server's own, registered before it listens (with several event
+    // loops the route table must not change while they serve).
+    std::function<void(Router &)> extraRoutes;
     void stop();
     bool isRunning() const { return m_server != nullptr; }
     // The running server. Called without one (a test that went on after a failed start()), it
