@@ -338,6 +338,21 @@ int cacheCommand(const Config &config, const QStringList &rest, bool images)
             .arg(entries, 8)
             .arg(bytes, 12)
             .arg(expired, 8));
+    // What the servers on this database counted, over their restarts (cache_counters).
+    QHash<QString, qint64> counted;
+    for (const auto &[name, value] : cache.counters())
+        counted.insert(name, value);
+    printLine(stdout,
+        QStringLiteral("catalogue: %1 hits, %2 misses, %3 stale answers, %4 refreshed ahead, %5 "
+                       "revalidated, %6 warm-up calls, %7 upstream calls, %8 upstream errors")
+            .arg(counted.value(QStringLiteral("hits")))
+            .arg(counted.value(QStringLiteral("misses")))
+            .arg(counted.value(QStringLiteral("stale")))
+            .arg(counted.value(QStringLiteral("refreshed_ahead")))
+            .arg(counted.value(QStringLiteral("revalidated")))
+            .arg(counted.value(QStringLiteral("warmed")))
+            .arg(counted.value(QStringLiteral("upstream_calls")))
+            .arg(counted.value(QStringLiteral("upstream_errors"))));
     const ImageCache::Stats onDisk = ImageCache::scan(imageDir);
     printLine(stdout,
         QStringLiteral("images: %1 files, %2 bytes, %3 hits, %4 misses, %5 upstream errors in %6")

@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MARQUEE_TSAN_BUILD_DIR:-$root/build-tsan}"
-tests=(tst_serverthread)
+tests=(tst_serverthread tst_pipeline tst_catalogue tst_lists tst_auth tst_ratelimits)
 
 "$root/scripts/setup.sh" test
 # -O1 -g1: quick to compile, still good stack traces in reports.
@@ -19,9 +19,11 @@ export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/
 export QT_QPA_PLATFORM=offscreen
 # As `marquee` runs (app/main.cpp): the plain Unix event dispatcher, not glib's.
 export QT_NO_GLIB=1
+# With four event loops (MARQUEE_WORKERS): requests on other threads than the primary one, the
+# catalogue's memory layer, statistics, rate limiter and connection caps shared between them.
 for t in "${tests[@]}"; do
-  echo "tsan: $t"
-  "$build/tests/$t" -silent
+  echo "tsan: $t (4 event loops)"
+  MARQUEE_TEST_WORKERS=4 "$build/tests/$t" -silent
 done
 echo "tsan: ${#tests[@]} test program(s) clean"
 

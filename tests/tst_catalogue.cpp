@@ -909,6 +909,17 @@ private slots:
         stats = m_ts->server().catalogue()->stats();
         QCOMPARE(stats.stale, quint64(2));
         QCOMPARE(stats.misses, quint64(3));
+        // Saved for `marquee cache stats`, each count once however often it is saved.
+        CatalogueService *catalogue = m_ts->server().catalogue();
+        catalogue->saveCounters();
+        catalogue->saveCounters();
+        QHash<QString, qint64> saved;
+        for (const auto &[name, value] : catalogue->cache().counters())
+            saved.insert(name, value);
+        QCOMPARE(saved.value(QStringLiteral("stale")), 2);
+        QCOMPARE(saved.value(QStringLiteral("revalidated")), 1);
+        QCOMPARE(saved.value(QStringLiteral("misses")), 3);
+        QCOMPARE(saved.value(QStringLiteral("upstream_calls")), 4);
     }
 
     // MARQUEE_STALE_WINDOW=0: an expired entry is never served while TMDB answers.

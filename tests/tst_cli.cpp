@@ -2,6 +2,7 @@
 // commands that never migrate, and README's command-line section equal to `marquee --help`.
 #include "config/version.h"
 #include "store/migrations.h"
+#include "support/faketmdb.h"
 #include "support/httpclient.h"
 #include "support/marqueeprocess.h"
 
@@ -18,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <cstddef>
 #include <cstring>
 #include <poll.h>
@@ -258,6 +260,9 @@ private slots:
         QVERIFY2(
             QRegularExpression(QStringLiteral("total\\s+0\\s+0\\s+0")).match(stats.out).hasMatch(),
             qPrintable(stats.out));
+        QVERIFY2(stats.out.contains(QLatin1String("catalogue: 0 hits, 0 misses, 0 stale answers, "
+                                                  "0 refreshed ahead, 0 revalidated, 0 warm-up")),
+            qPrintable(stats.out));
         // Without a TMDB key the server serves the demo catalogue from memory: /health counts
         // those entries, this table cannot, and it says why.
         QVERIFY2(stats.out.contains(QLatin1String("demo catalogue"))
@@ -301,6 +306,47 @@ private slots:
         QCOMPARE(server.process().exitStatus(), QProcess::NormalExit);
         QCOMPARE(server.process().exitCode(), 0);
         QVERIFY2(server.standardError().contains(QLatin1String("stopped")),
+            qPrintable(server.standardError()));
+    }
+
+    // SIGTERM under load with four event loops: every request already received is answered
+    // (upstream misses that take 400 ms, on whatever loop took them), then the process exits 0.
+    void sigtermUnderLoadAnswersEveryRequest()
+    {
+        FakeTmdb fake(QStringLiteral(MARQUEE_TMDB_SPEC));
+        QVERIFY2(fake.start(), qPrintable(fake.errorString()));
+        const QString key = QStringLiteral("0123456789abcdef0123456789abcdef");
+        fake.setApiKey(key);
+        fake.setDelay(400);
+        MarqueeProcess server;
+        QVERIFY2(
+            server.start(MarqueeProcess::cleanEnvironment(m_dir.path(),
+                             {{"PORT", "0"}, {"MARQUEE_WORKERS", "4"}, {"TMDB_API_KEY", key},
+                                 {"TMDB_BASE_URL", fake.baseUrl()}, {"RATE_LIMIT_GENERAL", "0"},
+                                 {"DATABASE_URL", dbUrl(QStringLiteral("sigterm"))}}),
+                m_dir.path()),
+            qPrintable(server.errorString()));
+        constexpr int kClients = 24;
+        std::vector<std::unique_ptr<HttpClient>> clients;
+        for (int i = 0; i < kClients; ++i) {
+            auto c = std::make_unique<HttpClient>(server.port());
+            QVERIFY(c->connectToServer());
+            c->socket()->write(
+                "GET /api/movies/" + QByteArray::number(550 + i) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            c->socket()->flush();
+            clients.push_back(std::move(c));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(fake.callCount(), kClients, 5000); // all in flight
+        ::kill(pid_t(server.process().processId()), SIGTERM);
+        for (const auto &c : clients) {
+            const HttpReply r = c->readReply(false, 10000);
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.header("X-Cache"), QByteArray("MISS"));
+        }
+        QVERIFY(server.process().waitForFinished(10000));
+        QCOMPARE(server.process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(server.process().exitCode(), 0);
+        QVERIFY2(server.standardError().contains(QLatin1String("4 event loops")),
             qPrintable(server.standardError()));
     }
 

@@ -52,7 +52,7 @@ void AdminController::stats(const ExchangePtr &ex)
     const HealthSnapshot h = m_status.health();
     QJsonObject cache;
     if (CatalogueService *c = m_status.catalogue()) {
-        const CatalogueStats &s = c->stats();
+        const CatalogueStats s = c->stats();
         QJsonArray categories;
         for (const auto &cat : c->cache().databaseStats())
             categories.append(QJsonObject {{"category", cat.category}, {"entries", cat.entries},
@@ -61,7 +61,9 @@ void AdminController::stats(const ExchangePtr &ex)
             {"stale", qint64(s.stale)}, {"coalesced", qint64(s.coalesced)},
             {"upstreamCalls", qint64(s.upstreamCalls)},
             {"upstreamErrors", qint64(s.upstreamErrors)}, {"notFound", qint64(s.notFound)},
-            {"hitRatio", s.hitRatio()}, {"memoryEntries", c->cache().memoryEntries()},
+            {"refreshedAhead", qint64(s.refreshedAhead)}, {"revalidated", qint64(s.revalidated)},
+            {"warmed", qint64(s.warmed)}, {"hitRatio", s.hitRatio()},
+            {"memoryEntries", c->cache().memoryEntries()},
             {"memoryBytes", c->cache().memoryBytes()}, {"categories", categories}};
     }
     QJsonObject images;

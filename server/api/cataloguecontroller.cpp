@@ -115,9 +115,12 @@ void CatalogueController::registerMedia(Router &router, Media media)
 void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &request,
     CacheCategory category, const std::function<QByteArray(const QByteArray &)> &transform)
 {
-    // Cache-Control: no-cache asks for a fresh answer: an expired entry is not served while it
-    // is revalidated (TMDB's failure still falls back to it).
-    const bool allowStale = !ex->request().header("Cache-Control").toLower().contains("no-cache")
+    // Cache-Control: no-cache (or max-age=0, what a browser's reload sends) asks for a fresh
+    // answer: an expired entry is not served while it is revalidated (TMDB's failure still falls
+    // back to it).
+    const QByteArray cacheControl = ex->request().header("Cache-Control").toLower();
+    const bool allowStale = !cacheControl.contains("no-cache")
+        && !cacheControl.contains("max-age=0")
         && !ex->request().header("Pragma").toLower().contains("no-cache");
     auto answer = [ex, transform](const CatalogueAnswer &a) {
         ex->runHandler([&] {

@@ -291,6 +291,8 @@ void MarqueeServer::finishShutdown()
     stopLoops();
     if (m_http)
         m_http->closeIdleConnections();
+    if (m_catalogue)
+        m_catalogue->saveCounters();
     m_db->close();
     qCInfo(lcApp) << "stopped";
     emit stopped();

@@ -115,10 +115,18 @@ CREATE TABLE deleted_users (
 );
 ALTER TABLE users ADD COLUMN clerk_updated_at {BIGINT}
 )SQL"},
+    // The catalogue's counters (hits, misses, stale answers, background refreshes, ...), added up
+    // over restarts and over every server on the database, for `marquee cache stats`.
+    {3, "catalogue counters", R"SQL(
+CREATE TABLE cache_counters (
+    name TEXT PRIMARY KEY,
+    value {BIGINT} NOT NULL
+)
+)SQL"},
 };
 
-const char *kTables[] = {"deleted_users", "webhook_events", "content_cache", "favorites",
-    "watchlist", "sessions", "users", "schema_migrations"};
+const char *kTables[] = {"cache_counters", "deleted_users", "webhook_events", "content_cache",
+    "favorites", "watchlist", "sessions", "users", "schema_migrations"};
 
 QString dialectSql(QString sql, SqlDialect d)
 {

@@ -54,6 +54,9 @@ CatalogueService::CatalogueService(
             m_images.setConfiguration(
                 QJsonDocument::fromJson(cfg->body).object().value("images").toObject());
     }
+    m_saveTimer.setInterval(10 * 1000);
+    connect(&m_saveTimer, &QTimer::timeout, this, &CatalogueService::saveCounters);
+    m_saveTimer.start();
     m_warmTimer.setSingleShot(false);
     m_pruneTimer.setInterval(3600 * 1000);
     connect(&m_pruneTimer, &QTimer::timeout, this, &CatalogueService::prune);
@@ -68,6 +71,28 @@ int CatalogueService::prune()
     if (removed > 0)
         qCInfo(lcCache) << "pruned" << removed << "long-expired cache rows";
     return removed;
+}
+
+void CatalogueService::saveCounters()
+{
+    const CatalogueStats now = m_stats.snapshot();
+    QList<std::pair<QString, qint64>> deltas;
+    auto add = [&](const char *name, quint64 CatalogueStats::*field) {
+        if (now.*field != m_saved.*field)
+            deltas.append({QLatin1String(name), qint64(now.*field - m_saved.*field)});
+    };
+    add("hits", &CatalogueStats::hits);
+    add("misses", &CatalogueStats::misses);
+    add("stale", &CatalogueStats::stale);
+    add("coalesced", &CatalogueStats::coalesced);
+    add("upstream_calls", &CatalogueStats::upstreamCalls);
+    add("upstream_errors", &CatalogueStats::upstreamErrors);
+    add("not_found", &CatalogueStats::notFound);
+    add("refreshed_ahead", &CatalogueStats::refreshedAhead);
+    add("revalidated", &CatalogueStats::revalidated);
+    add("warmed", &CatalogueStats::warmed);
+    m_cache.addCounters(deltas);
+    m_saved = now;
 }
 
 QString CatalogueService::status() const

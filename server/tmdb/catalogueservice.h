@@ -134,6 +134,9 @@ public:
     const ImageUrls &images() const { return m_images; }
     int inFlightKeys() const { return int(m_waiting.size()); }
     int prune();
+    // Adds what the counters gained since the last time to the database's cache_counters (every
+    // 10 s, and at shutdown): `marquee cache stats` reads them.
+    void saveCounters();
 
     static constexpr qint64 kNotFoundMemoMs = 5 * 60 * 1000;
     static constexpr qint64 kPruneAfterDeadMs = 7LL * 24 * 3600 * 1000;
@@ -188,6 +191,8 @@ private:
     QSet<QString> m_warmUnanswered; // warm-up keys not answered yet
     std::atomic<int> m_warmupPending {0};
     QTimer m_warmTimer;
+    QTimer m_saveTimer;
+    CatalogueStats m_saved; // what saveCounters() has written so far
     QTimer m_pruneTimer;
     bool m_upstreamHealthy = true;
     bool m_keyRejectedLogged = false;

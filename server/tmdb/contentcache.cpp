@@ -225,6 +225,37 @@ QList<ContentCache::CategoryStats> ContentCache::databaseStats()
     return out;
 }
 
+void ContentCache::addCounters(const QList<std::pair<QString, qint64>> &deltas)
+{
+    if (!m_db || deltas.isEmpty())
+        return;
+    QSqlQuery q(m_db->connection());
+    q.prepare(QStringLiteral("INSERT INTO cache_counters (name, value) VALUES (?, ?) "
+                             "ON CONFLICT (name) DO UPDATE SET value = cache_counters.value + "
+                             "excluded.value"));
+    for (const auto &[name, delta] : deltas) {
+        q.addBindValue(name);
+        q.addBindValue(delta);
+        if (!q.exec()) {
+            qCWarning(lcCache) << "cache counters not saved:" << q.lastError().text();
+            return;
+        }
+    }
+}
+
+QList<std::pair<QString, qint64>> ContentCache::counters()
+{
+    QList<std::pair<QString, qint64>> out;
+    if (!m_db)
+        return out;
+    QSqlQuery q(m_db->connection());
+    if (!q.exec(QStringLiteral("SELECT name, value FROM cache_counters ORDER BY name")))
+        return out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toLongLong()});
+    return out;
+}
+
 qint64 ContentCache::databaseEntries()
 {
     if (!m_db)

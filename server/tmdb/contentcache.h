@@ -7,6 +7,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <atomic>
 #include <functional>
 #include <list>
 #include <optional>
@@ -44,8 +45,17 @@ public:
 
     // The time freshness is judged by (ms since the epoch): the real time unless a test sets a
     // clock of its own.
-    qint64 now() const { return m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch(); }
-    void setClock(std::function<qint64()> nowMs) { m_clock = std::move(nowMs); }
+    // Any thread. A test sets its clock once, before the requests that depend on it.
+    qint64 now() const
+    {
+        return m_hasClock.load(std::memory_order_acquire) ? m_clock()
+                                                          : QDateTime::currentMSecsSinceEpoch();
+    }
+    void setClock(std::function<qint64()> nowMs)
+    {
+        m_clock = std::move(nowMs);
+        m_hasClock.store(bool(m_clock), std::memory_order_release);
+    }
 
     // The form a 200 body is served in (the API's success envelope). The memory layer keeps each
     // body in that form too, built once when the entry enters memory, so that a hit is written
@@ -90,6 +100,11 @@ public:
     qint64 databaseEntries();
     qint64 approximateEntries(); // databaseEntries(), counted at most every 10 s
 
+    // Named counters kept in the database (cache_counters), summed over restarts and servers:
+    // adds each delta (owner's thread), and reads them all (name -> value).
+    void addCounters(const QList<std::pair<QString, qint64>> &deltas);
+    QList<std::pair<QString, qint64>> counters();
+
     static QByteArray makeEtag(const QByteArray &body);
 
 private:
@@ -102,6 +117,7 @@ private:
 
     Database *m_db;
     std::function<qint64()> m_clock; // empty: the real time
+    std::atomic<bool> m_hasClock {false}; // m_clock is set (published to other threads)
     Envelope m_envelope; // empty: none kept
     qint64 m_budget;
     mutable QMutex m_memory; // guards m_memoryBytes, m_lru, m_index
