@@ -11,6 +11,7 @@
 #include "api/webhookcontroller.h"
 #include "auth/clerkauthenticator.h"
 #include "auth/clerkclient.h"
+#include "config/handoff.h"
 #include "http/connectionguard.h"
 #include "http/ratelimiter.h"
 #include "log/categories.h"
@@ -134,23 +135,20 @@ bool MarqueeServer::startLoops(const QHostAddress &address, QString *error)
         Loop *l = loop.get();
         m_loops.push_back(std::move(loop)); // stopLoops() takes it down, whatever happens next
         l->thread.setObjectName(QStringLiteral("marquee-http-%1").arg(i));
-        l->context = new QObject;
-        l->context->moveToThread(&l->thread);
+        l->mailbox = new Mailbox;
+        l->mailbox->moveToThread(&l->thread);
         l->thread.start();
         QString why;
         quint16 port = 0;
         // Built on its own thread, so that its sockets and timers live there.
-        QMetaObject::invokeMethod(
-            l->context,
-            [&] {
-                l->http = new HttpServer(m_config.http, &m_router);
-                l->http->setPrimary(m_http);
-                l->http->setRateLimiter(m_rateLimiter.get());
-                l->http->setAccessLog(m_accessLog);
-                l->http->setConnectionBudget(m_budget);
-                port = l->http->listenOn(address, m_port, &why, true);
-            },
-            Qt::BlockingQueuedConnection);
+        l->mailbox->call([&] {
+            l->http = new HttpServer(m_config.http, &m_router);
+            l->http->setPrimary(m_http);
+            l->http->setRateLimiter(m_rateLimiter.get());
+            l->http->setAccessLog(m_accessLog);
+            l->http->setConnectionBudget(m_budget);
+            port = l->http->listenOn(address, m_port, &why, true);
+        });
         if (port != m_port) {
             *error = QStringLiteral("MARQUEE_WORKERS: event loop %1 cannot listen on %2:%3: %4")
                          .arg(i)
@@ -167,18 +165,17 @@ void MarqueeServer::stopLoops()
 {
     for (const auto &l : m_loops) {
         if (l->thread.isRunning()) {
-            QMetaObject::invokeMethod(
-                l->context,
-                [l = l.get()] {
-                    delete l->http;
-                    l->http = nullptr;
-                },
-                Qt::BlockingQueuedConnection);
+            l->mailbox->call([l = l.get()] {
+                delete l->http;
+                l->http = nullptr;
+            });
+            l->mailbox->deleteLater(); // on its thread, as that thread finishes
             l->thread.quit();
             l->thread.wait();
+        } else {
+            delete l->mailbox;
         }
-        delete l->context;
-        l->context = nullptr;
+        l->mailbox = nullptr;
     }
     m_loops.clear();
 }
@@ -259,14 +256,11 @@ void MarqueeServer::shutdown()
     m_http->stopListening();
     m_http->closeIdleConnections();
     for (const auto &l : m_loops) {
-        QMetaObject::invokeMethod(
-            l->context,
-            [http = l->http] {
-                http->setShuttingDown(true);
-                http->stopListening();
-                http->closeIdleConnections();
-            },
-            Qt::BlockingQueuedConnection);
+        l->mailbox->call([http = l->http] {
+            http->setShuttingDown(true);
+            http->stopListening();
+            http->closeIdleConnections();
+        });
     }
     if (inFlight() == 0) {
         finishShutdown();

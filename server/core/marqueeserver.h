@@ -19,6 +19,7 @@ namespace marquee {
 
 class AccessLog;
 class ConnectionBudget;
+class Mailbox;
 class AdminActions;
 class CatalogueService;
 class ClerkAuthenticator;
@@ -77,7 +78,7 @@ private:
     struct Loop
     {
         QThread thread;
-        QObject *context = nullptr; // lives in `thread`: what work is posted to
+        Mailbox *mailbox = nullptr; // lives in `thread`: how work is handed to it
         HttpServer *http = nullptr; // lives in `thread`
     };
     bool startLoops(const QHostAddress &address, QString *error);

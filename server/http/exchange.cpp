@@ -1,6 +1,7 @@
 #include "exchange.h"
 
 #include "apierror.h"
+#include "config/handoff.h"
 #include "httpserver.h"
 #include "log/categories.h"
 
@@ -8,9 +9,9 @@
 
 namespace marquee {
 
-EventLoopHome::EventLoopHome(QObject *context)
-    : m_context(context)
-    , m_thread(context->thread())
+EventLoopHome::EventLoopHome(Mailbox *mailbox)
+    : m_mailbox(mailbox)
+    , m_thread(mailbox->thread())
 { }
 
 bool EventLoopHome::isCurrent() const
@@ -21,18 +22,18 @@ bool EventLoopHome::isCurrent() const
 bool EventLoopHome::post(std::function<void()> fn)
 {
     QMutexLocker lock(&m_mutex);
-    if (!m_context)
+    if (!m_mailbox)
         return false;
     // Posting is safe while the context exists, and close() waits for this lock; an event still
     // queued when the context goes is destroyed with it, on its thread.
-    QMetaObject::invokeMethod(m_context, std::move(fn), Qt::QueuedConnection);
+    m_mailbox->post(std::move(fn));
     return true;
 }
 
 void EventLoopHome::close()
 {
     QMutexLocker lock(&m_mutex);
-    m_context = nullptr;
+    m_mailbox = nullptr;
 }
 
 Exchange::Exchange(

@@ -22,10 +22,12 @@ struct Route;
 // The event loop an HttpServer serves on, as its exchanges see it from other threads: work posted
 // here runs on that loop while its server exists, and is dropped (destroyed on that loop's thread)
 // once it is gone. Thread-safe.
+class Mailbox;
+
 class EventLoopHome
 {
 public:
-    explicit EventLoopHome(QObject *context);
+    explicit EventLoopHome(Mailbox *mailbox);
     bool isCurrent() const;
     // Runs fn on the loop, later; false (fn dropped here) when the loop's server is gone.
     bool post(std::function<void()> fn);
@@ -33,7 +35,7 @@ public:
 
 private:
     QMutex m_mutex;
-    QObject *m_context; // guarded by m_mutex
+    Mailbox *m_mailbox; // guarded by m_mutex
     QThread *const m_thread;
 };
 

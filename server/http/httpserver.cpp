@@ -1,6 +1,7 @@
 #include "httpserver.h"
 
 #include "apierror.h"
+#include "config/handoff.h"
 #include "connectionguard.h"
 #include "cors.h"
 #include "log/accesslog.h"
@@ -18,7 +19,8 @@ HttpServer::HttpServer(HttpOptions options, Router *router, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_options(std::move(options))
     , m_router(router)
-    , m_home(std::make_shared<EventLoopHome>(this))
+    , m_mailbox(new Mailbox(this))
+    , m_home(std::make_shared<EventLoopHome>(m_mailbox))
 { }
 
 HttpServer::~HttpServer()
@@ -154,18 +156,15 @@ bool HttpServer::servesHere(const Exchange &ex) const
 void HttpServer::forwardToPrimary(const ExchangePtr &ex)
 {
     HttpServer *primary = m_primary;
-    QMetaObject::invokeMethod(
-        primary,
-        [primary, ex] {
-            if (primary->m_shuttingDown && ex->request().path != QLatin1String("/health")) {
-                ex->addResponseHeader("Connection", "close");
-                ex->fail(ApiError(
-                    ApiError::Code::ServiceUnavailable, QStringLiteral("Server is shutting down")));
-                return;
-            }
-            ex->runHandler([&] { primary->authenticateAndRun(ex); });
-        },
-        Qt::QueuedConnection);
+    primary->m_mailbox->post([primary, ex] {
+        if (primary->m_shuttingDown && ex->request().path != QLatin1String("/health")) {
+            ex->addResponseHeader("Connection", "close");
+            ex->fail(ApiError(
+                ApiError::Code::ServiceUnavailable, QStringLiteral("Server is shutting down")));
+            return;
+        }
+        ex->runHandler([&] { primary->authenticateAndRun(ex); });
+    });
 }
 
 void HttpServer::authenticateAndRun(const ExchangePtr &ex)

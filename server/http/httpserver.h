@@ -14,6 +14,7 @@
 namespace marquee {
 
 class ConnectionBudget;
+class Mailbox;
 class ConnectionGuard;
 class AccessLog;
 
@@ -89,6 +90,7 @@ private:
     AccessLog *m_accessLog = nullptr;
     HttpServer *m_primary = nullptr;
     std::shared_ptr<ConnectionBudget> m_budget;
+    Mailbox *m_mailbox; // a child: how other threads hand work to this loop
     std::shared_ptr<EventLoopHome> m_home;
     std::atomic<int> m_inFlight {0};
     std::atomic<quint64> m_served {0};

@@ -1,6 +1,7 @@
 #include "catalogueservice.h"
 
 #include "config/config.h"
+#include "config/handoff.h"
 #include "democatalogue.h"
 #include "log/categories.h"
 #include "tmdbclient.h"
@@ -36,6 +37,7 @@ CatalogueService::CatalogueService(
     , m_demo(config.tmdbApiKey.isEmpty())
     , m_demoCatalogue(demo)
     , m_cache(db, qint64(config.cacheMemoryMb) * 1024 * 1024)
+    , m_mailbox(new Mailbox(this))
 {
     Q_ASSERT(!m_demo || m_demoCatalogue);
     if (config.imageProxy)
@@ -228,12 +230,9 @@ void CatalogueService::fetch(
                 return;
             }
         }
-        QMetaObject::invokeMethod(
-            this,
-            [this, request, category, done = std::move(done), allowStale]() mutable {
-                fetch(request, category, std::move(done), allowStale);
-            },
-            Qt::QueuedConnection);
+        m_mailbox->post([this, request, category, done = std::move(done), allowStale]() mutable {
+            fetch(request, category, std::move(done), allowStale);
+        });
         return;
     }
     std::optional<CacheEntry> cached = m_cache.get(key);
@@ -286,9 +285,7 @@ void CatalogueService::refreshInBackground(
             return;
         m_refreshing.insert(key);
     }
-    QMetaObject::invokeMethod(
-        this, [this, key, request, category, why] { refresh(key, request, category, why); },
-        Qt::QueuedConnection);
+    m_mailbox->post([this, key, request, category, why] { refresh(key, request, category, why); });
 }
 
 void CatalogueService::refresh(

@@ -20,6 +20,7 @@ namespace marquee {
 struct Config;
 class Database;
 class DemoCatalogue;
+class Mailbox;
 class TmdbClient;
 
 // Freshness classes (docs/api.md, "Cache policy").
@@ -180,6 +181,7 @@ private:
     bool m_demo;
     const DemoCatalogue *m_demoCatalogue;
     ContentCache m_cache;
+    Mailbox *m_mailbox; // a child: how other threads hand work to the service's thread
     ImageUrls m_images;
     TmdbClient *m_client = nullptr;
     QHash<QString, QList<Callback>> m_waiting; // keys with an upstream call under way

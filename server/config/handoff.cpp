@@ -1,0 +1,55 @@
+#include "handoff.h"
+
+#include <QMetaObject>
+
+#include <condition_variable>
+
+namespace marquee {
+
+Mailbox::Mailbox(QObject *parent)
+    : QObject(parent)
+{ }
+
+Mailbox::~Mailbox() = default;
+
+void Mailbox::post(std::function<void()> fn)
+{
+    bool wake = false;
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(fn));
+        wake = !m_scheduled;
+        m_scheduled = true;
+    }
+    if (wake)
+        QMetaObject::invokeMethod(this, "drain", Qt::QueuedConnection);
+}
+
+void Mailbox::call(const std::function<void()> &fn)
+{
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    post([&] {
+        fn();
+        std::lock_guard lock(mutex);
+        done = true;
+        finished.notify_one();
+    });
+    std::unique_lock lock(mutex);
+    finished.wait(lock, [&] { return done; });
+}
+
+void Mailbox::drain()
+{
+    std::vector<std::function<void()>> batch;
+    {
+        std::lock_guard lock(m_mutex);
+        batch.swap(m_queue);
+        m_scheduled = false;
+    }
+    for (auto &fn : batch)
+        fn();
+}
+
+} // namespace marquee
