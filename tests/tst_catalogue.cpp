@@ -922,6 +922,48 @@ private slots:
         QCOMPARE(saved.value(QStringLiteral("upstream_calls")), 4);
     }
 
+    // A background call that fails is not made again on the next request: the stale copy is
+    // served, and TMDB is asked again after a second (doubling while it keeps failing).
+    void failedRevalidationBacksOff()
+    {
+        CHECK(start([](Config &c) { c.ttlLists = 60; }));
+        useFakeClock();
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
+        m_fake->failNext(1000, 503);
+        m_now += 61 * 1000;
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("STALE"));
+        QTRY_COMPARE(m_ts->server().catalogue()->inFlightKeys(), 0);
+        QCOMPARE(m_fake->callCount(), 2); // the first stale answer's call only
+        m_now += 1000; // the back-off is over
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("STALE"));
+        QTRY_COMPARE(m_fake->callCount(), 3);
+        QTRY_COMPARE(m_ts->server().catalogue()->inFlightKeys(), 0);
+        m_now += 1000; // the second failure doubled it
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("STALE"));
+        QCOMPARE(m_fake->callCount(), 3);
+    }
+
+    // A request with Cache-Control: no-cache that joins a running revalidation falls back to the
+    // stale copy when TMDB fails, also when only the database layer holds it.
+    void noCacheJoiningARevalidationGetsTheStaleCopyOnFailure()
+    {
+        CHECK(start([](Config &c) {
+            c.ttlLists = 60;
+            c.cacheMemoryMb = 0; // the database layer only
+            c.tmdbTimeoutMs = 300;
+        }));
+        useFakeClock();
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("MISS"));
+        m_fake->setHang(true);
+        m_now += 61 * 1000;
+        QCOMPARE(m_ts->get("/api/movies/popular").header("X-Cache"), QByteArray("STALE"));
+        const HttpReply r = m_ts->get("/api/movies/popular", {{"Cache-Control", "no-cache"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("X-Cache"), QByteArray("STALE"));
+        m_fake->setHang(false);
+    }
+
     // MARQUEE_STALE_WINDOW=0: an expired entry is never served while TMDB answers.
     void staleWindowZeroWaitsForTmdb()
     {

@@ -9,9 +9,14 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace marquee;
 using namespace marquee::test;
@@ -746,6 +751,36 @@ private slots:
         for (const auto &c : clients)
             QCOMPARE(c->readReply().status, 200);
         QTRY_COMPARE(server.inFlight(), 0);
+    }
+
+    // With several event loops the sockets share the port through SO_REUSEPORT, which any
+    // program of this user may also set: a server that finds another listener on its address
+    // and port refuses to start rather than let the kernel hand that program its clients.
+    void anotherListenerOnThePortIsRefused()
+    {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        auto closeIt = qScopeGuard([fd] { ::close(fd); });
+        const int on = 1;
+        QCOMPARE(::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on), 0);
+        sockaddr_in a {};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
+        QCOMPARE(::listen(fd, 8), 0);
+        socklen_t length = sizeof a;
+        QCOMPARE(::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &length), 0);
+        const quint16 port = ntohs(a.sin_port);
+        for (const int loops : {1, 3}) {
+            m_ts = std::make_unique<TestServer>();
+            m_ts->config.port = port;
+            m_ts->config.workers = loops;
+            QVERIFY(!m_ts->start());
+            QVERIFY2(m_ts->startError().startsWith(QLatin1String("PORT:")),
+                qPrintable(m_ts->startError()));
+        }
+        QVERIFY2(m_ts->startError().contains(QLatin1String("another program listens")),
+            qPrintable(m_ts->startError()));
     }
 
     void etagGivesNotModified()

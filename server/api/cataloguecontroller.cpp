@@ -118,10 +118,12 @@ void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &re
     // Cache-Control: no-cache (or max-age=0, what a browser's reload sends) asks for a fresh
     // answer: an expired entry is not served while it is revalidated (TMDB's failure still falls
     // back to it).
-    const QByteArray cacheControl = ex->request().header("Cache-Control").toLower();
-    const bool allowStale = !cacheControl.contains("no-cache")
-        && !cacheControl.contains("max-age=0")
-        && !ex->request().header("Pragma").toLower().contains("no-cache");
+    bool allowStale = !ex->request().header("Pragma").toLower().contains("no-cache");
+    for (const QByteArray &directive : ex->request().header("Cache-Control").toLower().split(',')) {
+        const QByteArray d = directive.trimmed();
+        if (d == "no-cache" || (d.startsWith("max-age=") && d.mid(8).toLongLong() == 0))
+            allowStale = false;
+    }
     auto answer = [ex, transform](const CatalogueAnswer &a) {
         ex->runHandler([&] {
             if (a.error) {

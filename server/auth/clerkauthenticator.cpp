@@ -261,6 +261,11 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
     proceed();
 }
 
+bool ClerkAuthenticator::verifiesTokens() const
+{
+    return m_clerk.canVerify();
+}
+
 void ClerkAuthenticator::forgetUser(const QString &clerkId)
 {
     const auto it = m_userCache.constFind(clerkId);

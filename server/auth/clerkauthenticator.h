@@ -36,6 +36,7 @@ public:
 
     void authenticate(
         const ExchangePtr &exchange, Access access, std::function<void()> proceed) override;
+    bool verifiesTokens() const override;
 
     // Called when users or sessions change outside a request (deletion, revocation, webhook).
     void forgetUser(const QString &clerkId);

@@ -34,8 +34,7 @@ MarqueeServer::MarqueeServer(Config config, AccessLog *accessLog, QObject *paren
     m_uptime.start();
     m_graceTimer.setSingleShot(true);
     connect(&m_graceTimer, &QTimer::timeout, this, [this] {
-        qCWarning(lcApp) << "grace period over with" << m_http->inFlight()
-                         << "request(s) still in flight";
+        qCWarning(lcApp) << "grace period over with" << inFlight() << "request(s) still in flight";
         finishShutdown();
     });
     m_drainPoll.setInterval(10);
@@ -157,6 +156,19 @@ bool MarqueeServer::startLoops(const QHostAddress &address, QString *error)
                          .arg(why);
             return false;
         }
+    }
+    // SO_REUSEPORT lets any process of this user listen on the same address and port, and the
+    // kernel would hand it some of our clients: with more sockets there than this server's, some
+    // other program (another Marquee?) shares the port, and this one does not start.
+    const int sharing = loops > 1 ? m_http->listenersSharingThePort() : -1;
+    if (sharing > loops) {
+        *error = QStringLiteral("PORT: another program listens on %1:%2 too (%3 listening sockets "
+                                "for this server's %4 event loops); stop it or choose another port")
+                     .arg(m_config.host)
+                     .arg(m_port)
+                     .arg(sharing)
+                     .arg(loops);
+        return false;
     }
     return true;
 }

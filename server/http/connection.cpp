@@ -11,10 +11,14 @@ Connection::Connection(
     , m_socket(socket)
     , m_gone(std::move(gone))
     , m_scanner(limits)
-{ }
+{
+    connect(socket, &QTcpSocket::disconnected, this,
+        [closed = m_closed] { closed->store(true, std::memory_order_release); });
+}
 
 Connection::~Connection()
 {
+    m_closed->store(true, std::memory_order_release);
     if (m_gone)
         m_gone();
 }

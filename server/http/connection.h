@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QObject>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -42,6 +43,9 @@ public:
     Q_DISABLE_COPY_MOVE(Connection)
 
     QTcpSocket *socket() const { return m_socket; }
+    // Set (on this connection's thread) when the client has gone; readable from any thread, and
+    // after the connection itself is gone.
+    std::shared_ptr<std::atomic<bool>> closedFlag() const { return m_closed; }
 
     // A request was handed to the router; returns its place in this connection's order.
     quint64 requestStarted();
@@ -91,6 +95,7 @@ private:
     void closeAfterAnswer();
 
     QTcpSocket *m_socket;
+    std::shared_ptr<std::atomic<bool>> m_closed = std::make_shared<std::atomic<bool>>(false);
     std::function<void()> m_gone;
     FramingScanner m_scanner;
     bool m_refused = false; // the scanner stopped: a refusal, or past a closing request

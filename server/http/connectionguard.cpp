@@ -7,12 +7,15 @@
 #include "requestid.h"
 #include "wire.h"
 
+#include <QFile>
 #include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -49,6 +52,16 @@ int ConnectionBudget::active() const
 {
     QMutexLocker lock(&m_mutex);
     return m_active;
+}
+
+bool ConnectionBudget::mayWarn()
+{
+    const qint64 now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now().time_since_epoch())
+                           .count();
+    qint64 last = m_lastWarningMs.load(std::memory_order_relaxed);
+    return (last < 0 || now - last >= 1000)
+        && m_lastWarningMs.compare_exchange_strong(last, now, std::memory_order_relaxed);
 }
 
 namespace {
@@ -105,7 +118,11 @@ bool ConnectionGuard::listenReusingPort(const QHostAddress &address, quint16 por
         if (!dualStack) {
             const Q_IPV6ADDR bytes = address.toIPv6Address();
             std::memcpy(&a.sin6_addr, &bytes, sizeof bytes);
-            a.sin6_scope_id = address.scopeId().toUInt();
+            // The zone of a link-local address: an interface's number or its name ("eth0").
+            bool numeric = false;
+            a.sin6_scope_id = address.scopeId().toUInt(&numeric);
+            if (!numeric && !address.scopeId().isEmpty())
+                a.sin6_scope_id = ::if_nametoindex(address.scopeId().toLocal8Bit().constData());
         }
         rc = ::bind(fd, reinterpret_cast<const sockaddr *>(&a), sizeof a);
     } else {
@@ -125,6 +142,49 @@ bool ConnectionGuard::listenReusingPort(const QHostAddress &address, quint16 por
         return false;
     }
     return true;
+}
+
+int ConnectionGuard::listenersSharingThePort() const
+{
+    // /proc/net/tcp{,6} name each socket's local address as the kernel holds it: the address's
+    // bytes printed as 32-bit words in host order, then the port; state 0A is LISTEN.
+    sockaddr_storage local {};
+    socklen_t length = sizeof local;
+    if (::getsockname(int(socketDescriptor()), reinterpret_cast<sockaddr *>(&local), &length) != 0)
+        return -1;
+    QByteArray wanted;
+    const char *table = nullptr;
+    auto words = [&wanted](const void *bytes, int count) {
+        for (int i = 0; i < count; ++i) {
+            quint32 word = 0;
+            std::memcpy(&word, static_cast<const char *>(bytes) + 4 * i, 4);
+            wanted += QByteArray::number(word, 16).rightJustified(8, '0').toUpper();
+        }
+    };
+    quint16 port = 0;
+    if (local.ss_family == AF_INET6) {
+        const auto *a = reinterpret_cast<const sockaddr_in6 *>(&local);
+        words(&a->sin6_addr, 4);
+        port = ntohs(a->sin6_port);
+        table = "/proc/net/tcp6";
+    } else {
+        const auto *a = reinterpret_cast<const sockaddr_in *>(&local);
+        words(&a->sin_addr, 1);
+        port = ntohs(a->sin_port);
+        table = "/proc/net/tcp";
+    }
+    wanted += ':' + QByteArray::number(port, 16).rightJustified(4, '0').toUpper();
+    QFile f(QString::fromLatin1(table));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    int count = 0;
+    f.readLine(); // the column names
+    while (!f.atEnd()) {
+        const QList<QByteArray> fields = f.readLine().simplified().split(' ');
+        if (fields.size() > 3 && fields.at(1) == wanted && fields.at(3) == "0A")
+            ++count;
+    }
+    return count;
 }
 
 void ConnectionGuard::followParser()
@@ -243,10 +303,9 @@ void ConnectionGuard::incomingConnection(qintptr handle)
 
 void ConnectionGuard::refuseOverCapacity(QTcpSocket *socket, bool clientFull)
 {
-    // At most one line a second: a flood of refused connections must not flood the log.
-    const qint64 now = m_clock.elapsed();
-    if (m_lastCapWarningMs < 0 || now - m_lastCapWarningMs >= 1000) {
-        m_lastCapWarningMs = now;
+    // At most one line a second (for every event loop together): a flood of refused
+    // connections must not flood the log.
+    if (m_budget->mayWarn()) {
         if (clientFull)
             qCWarning(lcHttp) << "connection refused: limit of" << m_options.maxConnectionsPerClient
                               << "connections per client reached";

@@ -12,6 +12,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 
 namespace marquee {
@@ -26,8 +27,11 @@ public:
     Refusal take(const QString &client, int maxConnections, int maxPerClient);
     void release(const QString &client);
     int active() const;
+    // True at most once a second for the whole process: whether a refusal may be logged.
+    bool mayWarn();
 
 private:
+    std::atomic<qint64> m_lastWarningMs {-1}; // steady clock
     mutable QMutex m_mutex;
     int m_active = 0;
     QHash<QString, int> m_perClient; // open connections per client (an IPv6 /64 counts as one)
@@ -61,6 +65,9 @@ public:
     // errorString() set.
     bool listenReusingPort(const QHostAddress &address, quint16 port);
     QString listenError() const { return m_listenError.isEmpty() ? errorString() : m_listenError; }
+    // How many listening sockets of this host share this guard's address and port (with
+    // SO_REUSEPORT: this process's loops, and anybody else's who set it too); -1: unknown.
+    int listenersSharingThePort() const;
 
     int activeConnections() const { return m_budget->active(); }
     // The state of a connection this guard accepted, or null (a socket it refused, or gone).
@@ -95,7 +102,6 @@ private:
     QHash<const QTcpSocket *, Connection *> m_connections; // each removed as its socket goes
     QList<QPointer<QTcpSocket>> m_unfollowed; // accepted, not yet followed after Qt's parser
     QElapsedTimer m_clock;
-    qint64 m_lastCapWarningMs = -1;
     QTimer m_sweep;
 };
 

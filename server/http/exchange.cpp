@@ -72,7 +72,7 @@ void Exchange::addResponseHeader(const QByteArray &name, const QByteArray &value
 bool Exchange::isClientGone() const
 {
     if (m_home && !m_home->isCurrent())
-        return false;
+        return m_clientClosed && m_clientClosed->load(std::memory_order_acquire);
     return m_socket.isNull() || m_socket->state() != QAbstractSocket::ConnectedState;
 }
 

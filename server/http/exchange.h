@@ -94,7 +94,7 @@ public:
 
     bool isAnswered() const { return m_answered; }
     // Whether the client has gone; on another thread than the exchange's event loop (a route
-    // forwarded to the primary loop) that is not known, and false.
+    // forwarded to the primary loop) as its connection last said.
     bool isClientGone() const;
     // Runs fn on the event loop the request arrived on: now when this is that loop, else posted
     // there (dropped if that loop has stopped). How work done for a request on another thread
@@ -109,6 +109,7 @@ private:
     void deliver(HttpResponse response);
     QPointer<HttpServer> m_server;
     std::shared_ptr<EventLoopHome> m_home;
+    std::shared_ptr<std::atomic<bool>> m_clientClosed; // set when forwarded to another loop
     QPointer<QTcpSocket> m_socket;
     QPointer<Connection> m_connection; // the socket's state in the guard; the answer goes there
     HttpRequest m_request;

@@ -57,6 +57,11 @@ quint16 HttpServer::listenOn(
     return guard->serverPort();
 }
 
+int HttpServer::listenersSharingThePort() const
+{
+    return m_guard ? m_guard->listenersSharingThePort() : -1;
+}
+
 void HttpServer::stopListening()
 {
     if (m_guard)
@@ -123,8 +128,24 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     }
     Router::Match match = m_router->match(req.method, req.path);
     if (!match.route) {
-        if (const Handler *fallback = m_router->fallback(req.path); fallback && !match.pathKnown())
+        if (const Handler *fallback = m_router->fallback(req.path);
+            fallback && !match.pathKnown()) {
+            if (m_primary) { // a fallback's handler is the primary loop's, like a route's
+                HttpServer *primary = m_primary;
+                primary->m_mailbox->post([ex, fallback] {
+                    ex->runHandler([&] {
+                        (*fallback)(ex);
+                        if (!ex->isAnswered())
+                            throw ApiError(ApiError::Code::NotFound,
+                                QStringLiteral("No route for %1 %2")
+                                    .arg(QString::fromLatin1(ex->request().rawMethod),
+                                        ex->request().path));
+                    });
+                });
+                return;
+            }
             (*fallback)(ex);
+        }
         if (!match.pathKnown())
             throw ApiError(ApiError::Code::NotFound,
                 QStringLiteral("No route for %1 %2")
@@ -149,22 +170,20 @@ bool HttpServer::servesHere(const Exchange &ex) const
     if (!ex.route->onAnyLoop)
         return false;
     const Access access = ex.route->access;
+    // Without an authenticator a token means nothing, and the route runs anonymously anywhere.
     return access == Access::Public
-        || (access == Access::OptionalUser && ex.request().header("Authorization").isEmpty());
+        || (access == Access::OptionalUser
+            && (!m_primaryVerifiesTokens || ex.request().header("Authorization").isEmpty()));
 }
 
 void HttpServer::forwardToPrimary(const ExchangePtr &ex)
 {
     HttpServer *primary = m_primary;
-    primary->m_mailbox->post([primary, ex] {
-        if (primary->m_shuttingDown && ex->request().path != QLatin1String("/health")) {
-            ex->addResponseHeader("Connection", "close");
-            ex->fail(ApiError(
-                ApiError::Code::ServiceUnavailable, QStringLiteral("Server is shutting down")));
-            return;
-        }
-        ex->runHandler([&] { primary->authenticateAndRun(ex); });
-    });
+    if (ex->m_connection)
+        ex->m_clientClosed = ex->m_connection->closedFlag();
+    // Admitted here already (shutdown was checked on arrival): the primary serves it.
+    primary->m_mailbox->post(
+        [primary, ex] { ex->runHandler([&] { primary->authenticateAndRun(ex); }); });
 }
 
 void HttpServer::authenticateAndRun(const ExchangePtr &ex)

@@ -47,8 +47,15 @@ public:
     // route may run on any loop (Route::onAnyLoop) and needs no authentication work is served
     // here; every other one is handed to the primary, where authentication, rate limit and
     // handler run, and its answer comes back here to be written.
-    void setPrimary(HttpServer *primary) { m_primary = primary; }
+    void setPrimary(HttpServer *primary)
+    {
+        m_primary = primary;
+        m_primaryVerifiesTokens
+            = primary->m_authenticator && primary->m_authenticator->verifiesTokens();
+    }
     void stopListening();
+    // See ConnectionGuard::listenersSharingThePort(); -1 when not listening.
+    int listenersSharingThePort() const;
     void closeIdleConnections();
     void setShuttingDown(bool on) { m_shuttingDown = on; }
     bool isShuttingDown() const { return m_shuttingDown; }
@@ -89,6 +96,7 @@ private:
     RateLimiter *m_rateLimiter = nullptr;
     AccessLog *m_accessLog = nullptr;
     HttpServer *m_primary = nullptr;
+    bool m_primaryVerifiesTokens = false;
     std::shared_ptr<ConnectionBudget> m_budget;
     Mailbox *m_mailbox; // a child: how other threads hand work to this loop
     std::shared_ptr<EventLoopHome> m_home;

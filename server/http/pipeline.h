@@ -23,6 +23,9 @@ public:
     virtual void authenticate(
         const ExchangePtr &exchange, Access access, std::function<void()> proceed)
         = 0;
+    // False when no token can ever be verified (nothing configured): an optional token is then
+    // ignored without asking. Constant once the server runs.
+    virtual bool verifiesTokens() const { return true; }
 };
 
 // Counts the request against its tier; adds RateLimit-* headers; throws ApiError(RateLimited).

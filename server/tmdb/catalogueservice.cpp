@@ -77,11 +77,15 @@ int CatalogueService::prune()
 
 void CatalogueService::saveCounters()
 {
+    // The demo catalogue is not TMDB: its answers are never in the database, nor its counts.
+    if (m_demo)
+        return;
     const CatalogueStats now = m_stats.snapshot();
-    QList<std::pair<QString, qint64>> deltas;
+    // Each counter moves on only when its row was written: a failure is retried next time.
     auto add = [&](const char *name, quint64 CatalogueStats::*field) {
-        if (now.*field != m_saved.*field)
-            deltas.append({QLatin1String(name), qint64(now.*field - m_saved.*field)});
+        if (now.*field != m_saved.*field
+            && m_cache.addCounter(QLatin1String(name), qint64(now.*field - m_saved.*field)))
+            m_saved.*field = now.*field;
     };
     add("hits", &CatalogueStats::hits);
     add("misses", &CatalogueStats::misses);
@@ -93,8 +97,6 @@ void CatalogueService::saveCounters()
     add("refreshed_ahead", &CatalogueStats::refreshedAhead);
     add("revalidated", &CatalogueStats::revalidated);
     add("warmed", &CatalogueStats::warmed);
-    m_cache.addCounters(deltas);
-    m_saved = now;
 }
 
 QString CatalogueService::status() const
@@ -281,9 +283,10 @@ void CatalogueService::refreshInBackground(
 {
     {
         QMutexLocker lock(&m_refreshMutex);
-        if (m_refreshing.contains(key))
+        Refreshing &r = m_refreshing[key];
+        if (r.underWay || m_cache.now() < r.notBeforeMs)
             return;
-        m_refreshing.insert(key);
+        r.underWay = true;
     }
     m_mailbox->post([this, key, request, category, why] { refresh(key, request, category, why); });
 }
@@ -293,7 +296,7 @@ void CatalogueService::refresh(
 {
     if (m_waiting.contains(key)) { // a call for it is under way already
         QMutexLocker lock(&m_refreshMutex);
-        m_refreshing.remove(key);
+        m_refreshing[key].underWay = false;
         return;
     }
     count(category,
@@ -301,7 +304,9 @@ void CatalogueService::refresh(
             : why == Refresh::Revalidate ? &Counters::revalidated
                                          : &Counters::warmed);
     m_waiting.insert(key, {});
-    callUpstream(key, category, request, m_cache.getFromMemory(key));
+    // The copy a failure falls back to, from either layer (a request that joins this call gets
+    // it, and a no-cache request is promised it when TMDB fails).
+    callUpstream(key, category, request, m_cache.get(key));
 }
 
 void CatalogueService::startWarmup(QList<WarmItem> items)
@@ -341,6 +346,8 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
 {
     const qint64 now = m_cache.now();
     using Kind = UpstreamResult::Kind;
+    const bool failed = result.kind != Kind::Ok && result.kind != Kind::NotFound;
+    refreshEnded(key, failed, now);
     if (result.kind == Kind::Ok) {
         m_upstreamHealthy = true;
         m_keyRejectedLogged = false;
@@ -389,13 +396,24 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
     answerAll(key, a);
 }
 
+void CatalogueService::refreshEnded(const QString &key, bool failed, qint64 now)
+{
+    QMutexLocker lock(&m_refreshMutex);
+    auto it = m_refreshing.find(key);
+    if (it == m_refreshing.end())
+        return;
+    if (!failed) {
+        m_refreshing.erase(it);
+        return;
+    }
+    it->underWay = false;
+    it->failures = qMin(it->failures + 1, 20);
+    it->notBeforeMs = now + qMin<qint64>(qint64(1000) << qMin(it->failures - 1, 9), 300000);
+}
+
 void CatalogueService::answerAll(const QString &key, const CatalogueAnswer &answer)
 {
     const QList<Callback> waiting = m_waiting.take(key);
-    {
-        QMutexLocker lock(&m_refreshMutex);
-        m_refreshing.remove(key);
-    }
     if (!m_warmUnanswered.isEmpty() && m_warmUnanswered.remove(key)) {
         m_warmupPending = int(m_warmUnanswered.size());
         if (m_warmUnanswered.isEmpty())

@@ -174,6 +174,9 @@ private:
     void onUpstream(const QString &key, CacheCategory category, const UpstreamRequest &request,
         const UpstreamResult &result, const std::optional<CacheEntry> &stale);
     void answerAll(const QString &key, const CatalogueAnswer &answer);
+    // A background call for key ended: forgotten on success; after a failure the next one waits
+    // (1 s, doubling to 5 minutes), so a failing TMDB is not asked again on every request.
+    void refreshEnded(const QString &key, bool failed, qint64 now);
     CatalogueAnswer fromEntry(const QString &key, const CacheEntry &entry,
         CatalogueAnswer::Source source, qint64 nowMs) const;
 
@@ -186,7 +189,13 @@ private:
     TmdbClient *m_client = nullptr;
     QHash<QString, QList<Callback>> m_waiting; // keys with an upstream call under way
     QMutex m_refreshMutex;
-    QSet<QString> m_refreshing; // keys whose background call is asked for or under way
+    struct Refreshing
+    {
+        bool underWay = false; // asked for or running
+        int failures = 0; // background calls for it that failed in a row
+        qint64 notBeforeMs = 0; // after a failure: no background call before this
+    };
+    QHash<QString, Refreshing> m_refreshing; // keys with a background call, or failed ones
     Counters m_stats;
     std::array<Counters, kCacheCategoryCount> m_categoryStats {};
     QList<WarmItem> m_warm;

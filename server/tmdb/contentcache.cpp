@@ -225,22 +225,21 @@ QList<ContentCache::CategoryStats> ContentCache::databaseStats()
     return out;
 }
 
-void ContentCache::addCounters(const QList<std::pair<QString, qint64>> &deltas)
+bool ContentCache::addCounter(const QString &name, qint64 delta)
 {
-    if (!m_db || deltas.isEmpty())
-        return;
+    if (!m_db)
+        return false;
     QSqlQuery q(m_db->connection());
     q.prepare(QStringLiteral("INSERT INTO cache_counters (name, value) VALUES (?, ?) "
                              "ON CONFLICT (name) DO UPDATE SET value = cache_counters.value + "
                              "excluded.value"));
-    for (const auto &[name, delta] : deltas) {
-        q.addBindValue(name);
-        q.addBindValue(delta);
-        if (!q.exec()) {
-            qCWarning(lcCache) << "cache counters not saved:" << q.lastError().text();
-            return;
-        }
+    q.addBindValue(name);
+    q.addBindValue(delta);
+    if (!q.exec()) {
+        qCWarning(lcCache) << "cache counter" << name << "not saved:" << q.lastError().text();
+        return false;
     }
+    return true;
 }
 
 QList<std::pair<QString, qint64>> ContentCache::counters()

@@ -101,8 +101,8 @@ public:
     qint64 approximateEntries(); // databaseEntries(), counted at most every 10 s
 
     // Named counters kept in the database (cache_counters), summed over restarts and servers:
-    // adds each delta (owner's thread), and reads them all (name -> value).
-    void addCounters(const QList<std::pair<QString, qint64>> &deltas);
+    // adds a delta (owner's thread; false when it could not), and reads them all.
+    bool addCounter(const QString &name, qint64 delta);
     QList<std::pair<QString, qint64>> counters();
 
     static QByteArray makeEtag(const QByteArray &body);
