@@ -29,7 +29,7 @@ double TrafficMeter::binUpperMs(int bin)
 
 void TrafficMeter::record(qint64 nowMs, double durationMs)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (nowMs < 0) // no place in the ring (below)
         return;
     const qint64 second = nowMs / 1000;
@@ -52,7 +52,7 @@ const TrafficMeter::Second *TrafficMeter::at(qint64 second) const
 
 double TrafficMeter::rate(qint64 nowMs, int seconds) const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     const qint64 last = nowMs / 1000 - 1; // the current second is not over
     quint64 count = 0;
     for (qint64 s = last - seconds + 1; s <= last; ++s)
@@ -87,13 +87,13 @@ double TrafficMeter::percentileOver(qint64 first, qint64 last, double fraction) 
 double TrafficMeter::percentile(qint64 nowMs, int seconds, double fraction) const
 {
     const qint64 now = nowMs / 1000;
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     return percentileOver(now - seconds + 1, now, fraction);
 }
 
 QList<TrafficPoint> TrafficMeter::series(qint64 nowMs, int points) const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     constexpr int perSlice = kSliceMs / 1000;
     const qint64 lastSecond = nowMs / 1000 - 1;
     QList<TrafficPoint> out;

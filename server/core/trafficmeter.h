@@ -3,9 +3,8 @@
 #include "adminbackend.h"
 #include "log/accesslog.h"
 
-#include <QMutex>
-
 #include <array>
+#include <mutex>
 #include <vector>
 
 namespace marquee {
@@ -61,7 +60,7 @@ private:
     double percentileOver(qint64 firstSecond, qint64 lastSecond, double fraction) const;
 
     AccessLog *m_next;
-    mutable QMutex m_mutex; // guards m_ring
+    mutable std::mutex m_mutex; // guards m_ring
     std::vector<Second> m_ring = std::vector<Second>(kSeconds);
 };
 

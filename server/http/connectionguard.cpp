@@ -25,7 +25,7 @@ namespace marquee {
 ConnectionBudget::Refusal ConnectionBudget::take(
     const QString &client, int maxConnections, int maxPerClient)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     auto it = m_perClient.find(client);
     if (it != m_perClient.end() && *it >= maxPerClient)
         return Refusal::ClientFull;
@@ -41,7 +41,7 @@ ConnectionBudget::Refusal ConnectionBudget::take(
 
 void ConnectionBudget::release(const QString &client)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     --m_active;
     auto it = m_perClient.find(client);
     if (it != m_perClient.end() && --*it <= 0)
@@ -50,7 +50,7 @@ void ConnectionBudget::release(const QString &client)
 
 int ConnectionBudget::active() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     return m_active;
 }
 

@@ -6,7 +6,6 @@
 
 #include <QElapsedTimer>
 #include <QHash>
-#include <QMutex>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -14,6 +13,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 
 namespace marquee {
 
@@ -32,7 +32,7 @@ public:
 
 private:
     std::atomic<qint64> m_lastWarningMs {-1}; // steady clock
-    mutable QMutex m_mutex;
+    mutable std::mutex m_mutex;
     int m_active = 0;
     QHash<QString, int> m_perClient; // open connections per client (an IPv6 /64 counts as one)
 };

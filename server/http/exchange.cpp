@@ -21,7 +21,7 @@ bool EventLoopHome::isCurrent() const
 
 bool EventLoopHome::post(std::function<void()> fn)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (!m_mailbox)
         return false;
     // Posting is safe while the context exists, and close() waits for this lock; an event still
@@ -32,7 +32,7 @@ bool EventLoopHome::post(std::function<void()> fn)
 
 void EventLoopHome::close()
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     m_mailbox = nullptr;
 }
 

@@ -5,12 +5,12 @@
 #include "httpresponse.h"
 
 #include <QElapsedTimer>
-#include <QMutex>
 #include <QPointer>
 #include <QTcpSocket>
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace marquee {
@@ -34,7 +34,7 @@ public:
     void close(); // the server is going: nothing more is posted
 
 private:
-    QMutex m_mutex;
+    std::mutex m_mutex;
     Mailbox *m_mailbox; // guarded by m_mutex
     QThread *const m_thread;
 };

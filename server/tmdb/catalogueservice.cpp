@@ -282,7 +282,7 @@ void CatalogueService::refreshInBackground(
     const QString &key, const UpstreamRequest &request, CacheCategory category, Refresh why)
 {
     {
-        QMutexLocker lock(&m_refreshMutex);
+        std::unique_lock lock(m_refreshMutex);
         Refreshing &r = m_refreshing[key];
         if (r.underWay || m_cache.now() < r.notBeforeMs)
             return;
@@ -295,7 +295,7 @@ void CatalogueService::refresh(
     const QString &key, const UpstreamRequest &request, CacheCategory category, Refresh why)
 {
     if (m_waiting.contains(key)) { // a call for it is under way already
-        QMutexLocker lock(&m_refreshMutex);
+        std::unique_lock lock(m_refreshMutex);
         m_refreshing[key].underWay = false;
         return;
     }
@@ -398,7 +398,7 @@ void CatalogueService::onUpstream(const QString &key, CacheCategory category,
 
 void CatalogueService::refreshEnded(const QString &key, bool failed, qint64 now)
 {
-    QMutexLocker lock(&m_refreshMutex);
+    std::unique_lock lock(m_refreshMutex);
     auto it = m_refreshing.find(key);
     if (it == m_refreshing.end())
         return;

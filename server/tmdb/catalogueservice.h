@@ -5,7 +5,6 @@
 #include "upstream.h"
 
 #include <QHash>
-#include <QMutex>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -13,6 +12,7 @@
 #include <array>
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <optional>
 
 namespace marquee {
@@ -188,7 +188,7 @@ private:
     ImageUrls m_images;
     TmdbClient *m_client = nullptr;
     QHash<QString, QList<Callback>> m_waiting; // keys with an upstream call under way
-    QMutex m_refreshMutex;
+    std::mutex m_refreshMutex;
     struct Refreshing
     {
         bool underWay = false; // asked for or running

@@ -27,7 +27,7 @@ void ContentCache::remember(const QString &key, CacheEntry entry)
 {
     if (entry.status == 200 && entry.envelope.isEmpty() && m_envelope)
         entry.envelope = m_envelope(entry.body); // outside the lock: it copies the body
-    QMutexLocker lock(&m_memory);
+    std::unique_lock lock(m_memory);
     if (auto it = m_index.find(key); it != m_index.end()) {
         m_memoryBytes -= it.value()->second.cost();
         m_lru.erase(it.value());
@@ -47,7 +47,7 @@ void ContentCache::remember(const QString &key, CacheEntry entry)
 
 std::optional<CacheEntry> ContentCache::getFromMemory(const QString &key)
 {
-    QMutexLocker lock(&m_memory);
+    std::unique_lock lock(m_memory);
     if (auto it = m_index.find(key); it != m_index.end()) {
         m_lru.splice(m_lru.begin(), m_lru, it.value()); // most recently used
         return m_lru.front().second;
@@ -112,7 +112,7 @@ void ContentCache::clear()
 {
     m_countedAtMs = -1; // /health counts again at once
     {
-        QMutexLocker lock(&m_memory);
+        std::unique_lock lock(m_memory);
         m_lru.clear();
         m_index.clear();
         m_memoryBytes = 0;
@@ -126,7 +126,7 @@ qint64 ContentCache::removeWhere(const std::function<bool(const CacheEntry &)> &
 {
     m_countedAtMs = -1; // /health counts again at once
     qint64 removed = 0;
-    QMutexLocker lock(&m_memory);
+    std::unique_lock lock(m_memory);
     for (auto it = m_lru.begin(); it != m_lru.end();) {
         if (!match(it->second)) {
             ++it;
@@ -168,7 +168,7 @@ QList<ContentCache::CategoryStats> ContentCache::memoryStats() const
 {
     const qint64 nowMs = now();
     QMap<QString, CategoryStats> by;
-    QMutexLocker lock(&m_memory);
+    std::unique_lock lock(m_memory);
     for (const auto &[key, entry] : m_lru) {
         CategoryStats &s = by[entry.category];
         s.category = entry.category;

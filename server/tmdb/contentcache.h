@@ -3,13 +3,13 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
-#include <QMutex>
 #include <QString>
 #include <QVariant>
 
 #include <atomic>
 #include <functional>
 #include <list>
+#include <mutex>
 #include <optional>
 
 namespace marquee {
@@ -76,12 +76,12 @@ public:
     int prune(qint64 deadForMs, qint64 maxRows = 0);
     qint64 memoryBytes() const
     {
-        QMutexLocker lock(&m_memory);
+        std::unique_lock lock(m_memory);
         return m_memoryBytes;
     }
     int memoryEntries() const
     {
-        QMutexLocker lock(&m_memory);
+        std::unique_lock lock(m_memory);
         return int(m_index.size());
     }
 
@@ -120,7 +120,7 @@ private:
     std::atomic<bool> m_hasClock {false}; // m_clock is set (published to other threads)
     Envelope m_envelope; // empty: none kept
     qint64 m_budget;
-    mutable QMutex m_memory; // guards m_memoryBytes, m_lru, m_index
+    mutable std::mutex m_memory; // guards m_memoryBytes, m_lru, m_index
     qint64 m_memoryBytes = 0;
     qint64 m_counted = 0;
     qint64 m_countedAtMs = -1;
