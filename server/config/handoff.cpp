@@ -10,19 +10,22 @@ Mailbox::Mailbox(QObject *parent)
     : QObject(parent)
 { }
 
-Mailbox::~Mailbox() = default;
+Mailbox::~Mailbox()
+{
+    // Ordered after every post(): each reads this object (the queued call) under the lock.
+    std::lock_guard lock(m_mutex);
+}
 
 void Mailbox::post(std::function<void()> fn)
 {
-    bool wake = false;
-    {
-        std::lock_guard lock(m_mutex);
-        m_queue.push_back(std::move(fn));
-        wake = !m_scheduled;
+    std::lock_guard lock(m_mutex);
+    m_queue.push_back(std::move(fn));
+    if (!m_scheduled) {
         m_scheduled = true;
-    }
-    if (wake)
+        // Under the lock, so that the destructor (which takes it) is ordered after this read of
+        // the object; drain() never holds the lock while Qt's event queue is locked.
         QMetaObject::invokeMethod(this, "drain", Qt::QueuedConnection);
+    }
 }
 
 void Mailbox::call(const std::function<void()> &fn)
