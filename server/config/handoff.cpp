@@ -3,6 +3,7 @@
 #include <QMetaObject>
 
 #include <condition_variable>
+#include <memory>
 
 namespace marquee {
 
@@ -30,17 +31,24 @@ void Mailbox::post(std::function<void()> fn)
 
 void Mailbox::call(const std::function<void()> &fn)
 {
-    std::mutex mutex;
-    std::condition_variable finished;
-    bool done = false;
-    post([&] {
-        fn();
-        std::lock_guard lock(mutex);
-        done = true;
-        finished.notify_one();
+    // The state lives on the heap, shared: nothing the other thread touches is on this stack.
+    struct State
+    {
+        std::function<void()> fn;
+        std::mutex mutex;
+        std::condition_variable finished;
+        bool done = false;
+    };
+    auto state = std::make_shared<State>();
+    state->fn = fn;
+    post([state] {
+        state->fn();
+        std::lock_guard lock(state->mutex);
+        state->done = true;
+        state->finished.notify_one();
     });
-    std::unique_lock lock(mutex);
-    finished.wait(lock, [&] { return done; });
+    std::unique_lock lock(state->mutex);
+    state->finished.wait(lock, [&] { return state->done; });
 }
 
 void Mailbox::drain()
