@@ -17,11 +17,13 @@ bench_build() {
   fi
 }
 
-# A loopback port nothing listens on (bash's /dev/tcp: a refused connection means free).
+# A loopback port nothing listens on (bash's /dev/tcp: a refused connection means free), below
+# Linux's ephemeral range (32768-60999), where a client socket of this run (wrk's, the database
+# connection's) may hold the port without listening and make the server's bind fail.
 free_port() {
   local p
   for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
   done
   echo "no free loopback port" >&2; return 1

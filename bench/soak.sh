@@ -117,16 +117,22 @@ kill "$bpid" 2>/dev/null || true; wait "$bpid" 2>/dev/null || true; bpid=""
 awk '/^kind / {printf "reference: the generator alone, 10 s at %s req/s against a bare QHttpServer: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", r, $6, $8, $10}
      /^total / {printf "  achieved %.1f req/s, errors %d\n", $9, $11}' r="$rate" "$work/ref.out"
 
-# RSS every 10 s (and once at the start).
+# RSS every 10 s (and once at the start); every second, whether a compiler or a test binary
+# (another engineer's build or test run on a shared machine) is running.
 sample() {
-  local t0 t
+  local t0 t i=0
   t0=$(now_ms)
   while kill -0 "$mpid" 2>/dev/null; do
-    t=$(now_ms)
-    echo "$(( (t - t0) / 1000 )) $(rss_kb "$mpid") $(threads_of "$mpid")" >> "$work/rss.txt"
-    sleep 10
+    if [ $((i % 10)) -eq 0 ]; then
+      t=$(now_ms)
+      echo "$(( (t - t0) / 1000 )) $(rss_kb "$mpid") $(threads_of "$mpid")" >> "$work/rss.txt"
+    fi
+    { pgrep -x cc1plus || pgrep '^tst_'; } >/dev/null && echo "$i" >> "$work/busy.txt"
+    i=$((i + 1))
+    sleep 1
   done
 }
+: > "$work/busy.txt"
 : > "$work/rss.txt"
 sample &
 spid=$!
@@ -161,6 +167,7 @@ awk '/^total / {printf "due %d, answered %d in %.1f s: achieved %.1f req/s (aske
 echo "upstream calls during the run: $(( $(calls) - calls0 )); Marquee's CPU: $(awk -v a="$ticks0" -v b="$ticks1" -v h="$clk_tck" -v s="$secs" 'BEGIN {printf "%.2f cores", (b - a) / h / s}')"
 echo "access log lines: $(cat "$work/access.count" 2>/dev/null || echo 0) (counted, not kept)"
 echo "Marquee still running: $alive; GET /health: $health"
+[ -s "$work/busy.txt" ] && echo "disturbed: a compiler or test ran during $(wc -l < "$work/busy.txt") of the run's seconds"
 echo "Marquee's warnings and errors: $(grep -cE ' (WARNING|WARN|ERROR|CRITICAL|FATAL) ' "$work/marquee.log" || true)"
 grep -E ' (WARNING|WARN|ERROR|CRITICAL|FATAL) ' "$work/marquee.log" | sed -E 's/^[^ ]+ //' | sort | uniq -c | sort -rn | head -10 | sed 's/^/  /' || true
 errors=$(awk '/^total / {print $11 + $13}' "$work/load.out")

@@ -66,6 +66,7 @@ ask() {
   curl -s --no-progress-meter -Z --parallel-max 6 -K "$1" -w '%{http_code} %{time_total} %header{x-cache} %{url_effective}\n' \
     2>/dev/null | sed -E "s#http://127.0.0.1:$mport##; s#^([0-9]+ [0-9.]+)  /#\\1 none /#" || true
 }
+ask_repeats() { ask "$work/rows.cfg" > "$work/rows.txt"; ask "$work/genres.cfg" > "$work/genre-rows.txt"; }
 # Figures of request lines on standard input: count, p50, p99, max (ms), non-200, X-Cache counts.
 figures() {
   local f="$work/figures.in"
@@ -146,9 +147,8 @@ for mode in $modes; do
   # 3. The page again and again.
   for _ in $(seq "$repeats"); do curl_config "${home_rows[@]}"; done > "$work/rows.cfg"
   for _ in $(seq "$repeats"); do curl_config "${genre_rows[@]}"; done > "$work/genres.cfg"
-  ask "$work/rows.cfg" > "$work/rows.txt"
-  ask "$work/genres.cfg" > "$work/genre-rows.txt"
-  echo "then $repeats times each, 6 in flight:"
+  watch_busy ask_repeats
+  echo "then $repeats times each, 6 in flight:$(busy_note)"
   echo "  home rows:  $(figures < "$work/rows.txt")"
   echo "  genre rows: $(figures < "$work/genre-rows.txt")"
   all=$(cat "$work/first-rows.txt" "$work/rows.txt" | figures)
