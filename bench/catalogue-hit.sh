@@ -10,7 +10,9 @@
 # docs/performance.md's disagree): wrk with 1 thread and wrk with 2 threads, same connections.
 # Rounds alternate between the servers (each round in another order); medians are printed, with
 # the ratios Marquee/bare and Marquee/nginx, p99s, the CPU each server and wrk used (in cores:
-# on 2 cores whoever saturates first sets the figure), and the resident sets.
+# on 2 cores whoever saturates first sets the figure), and the resident sets. A round is marked
+# disturbed when a compiler or a test binary ran meanwhile or when the rest of the machine
+# (/proc/stat less the server and wrk) used more than 0.2 cores: on a shared machine, rerun then.
 #   bench/catalogue-hit.sh [rounds=3] [seconds=5] [connections=64] [workers="1 2"]
 # Environment: MARQUEE_BENCH_WRK_THREADS (default "1 2"): the wrk setups to run;
 # MARQUEE_BENCH_RATE_LIMIT (default 1000000, the highest RATE_LIMIT_GENERAL allowed): the rate
@@ -58,20 +60,22 @@ timed_wrk() {
   { time wrk "$@" > "$work/wrk.out" 2>&1; } 2> "$work/wrk.time"
 }
 # run <server pids...> -- <wrk threads> <url>: one round; prints
-# "rps p99ms non2xx sockerr server-cores wrk-cores busy".
+# "rps p99ms non2xx sockerr server-cores wrk-cores disturbed others-cores". Disturbed: a compiler
+# or a test ran meanwhile, or the machine's other processes used more than 0.2 cores.
 run() {
   local pids=()
   while [ "$1" != -- ]; do pids+=("$1"); shift; done
   shift
-  local t="$1" url="$2" before after
-  before=$(cpu_ticks "${pids[@]}")
+  local t="$1" url="$2" before after m0 m1
+  before=$(cpu_ticks "${pids[@]}"); m0=$(machine_ticks)
   watch_busy timed_wrk -t"$t" -c"$conns" -d"${secs}s" --latency -H "Origin: $origin" "$url"
-  after=$(cpu_ticks "${pids[@]}")
+  after=$(cpu_ticks "${pids[@]}"); m1=$(machine_ticks)
   local wcpu
   wcpu=$(awk '{print $1 + $2}' "$work/wrk.time" | tail -1)
-  echo "$(wrk_figures "$work/wrk.out") $(awk -v a="$before" -v b="$after" -v h="$clk_tck" -v s="$secs" \
-    'BEGIN {printf "%.2f", (b - a) / h / s}') $(awk -v c="$wcpu" -v s="$secs" 'BEGIN {printf "%.2f", c / s}') \
-    $([ -f "$work/busy" ] && echo 1 || echo 0)"
+  echo "$(wrk_figures "$work/wrk.out") $(awk -v a="$before" -v b="$after" -v m0="$m0" -v m1="$m1" -v w="$wcpu" \
+    -v h="$clk_tck" -v s="$secs" -v busy="$([ -f "$work/busy" ] && echo 1 || echo 0)" 'BEGIN {
+      others = ((m1 - m0) - (b - a)) / h / s - w / s; if (others < 0) others = 0
+      printf "%.2f %.2f %d %.2f", (b - a) / h / s, w / s, (busy || others > 0.2), others }')"
 }
 
 # nginx's workers run as another user when this runs as root: the body must be readable to them.
@@ -148,7 +152,7 @@ NGINX
         esac
         echo "$W $t $name $i $r" >> "$work/results"
         line+=$(echo "$name $r" | awk '{printf "  %s %7.0f req/s p99 %6.2f ms cpu %.2f wrk %.2f%s%s", $1, $2, $3, $6, $7,
-                 ($4 + $5 > 0 ? " !! " $4 " non-2xx, " $5 " socket errors" : ""), ($8 ? " (disturbed)" : "")}')
+                 ($4 + $5 > 0 ? " !! " $4 " non-2xx, " $5 " socket errors" : ""), ($8 ? " (disturbed: others " $9 ")" : "")}')
       done
       echo "$line"
     done

@@ -52,6 +52,11 @@ cpu_ticks() {
 }
 clk_tck=$(getconf CLK_TCK)
 
+# CPU time (clock ticks) the whole machine spent busy so far, every process and the hypervisor's
+# steal included: what a measured process did not use of it went to others (another engineer's
+# build, test or benchmark on a shared machine).
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+
 # Resident set (kB) of the given processes, summed.
 rss_kb() {
   local p t=0 v

@@ -137,13 +137,13 @@ sample() {
 sample &
 spid=$!
 calls0=$(calls)
-ticks0=$(cpu_ticks "$mpid")
+ticks0=$(cpu_ticks "$mpid"); fticks0=$(cpu_ticks "$fpid"); m0=$(machine_ticks); t0=$(now_ms)
 echo "soak: ${minutes} min at ${rate} req/s, mix $mix, $conns connections, MARQUEE_WORKERS=$workers, fake TMDB ${delay} ms"
 echo "every 10 s (p99 in ms from the due time, of hits, reads and writes; misses left out):"
 python3 "$root/bench/soakload.py" --port "$mport" --rate "$rate" --seconds "$secs" --conns "$conns" \
   --mix "$mix" --hit-paths "$work/hits.txt" --tokens "$work/tokens.txt" --report 10 \
   | tee "$work/load.out" | awk '/^at / {print "  " $0}'
-ticks1=$(cpu_ticks "$mpid")
+ticks1=$(cpu_ticks "$mpid"); fticks1=$(cpu_ticks "$fpid"); m1=$(machine_ticks); t1=$(now_ms)
 end_rss=$(rss_kb "$mpid")
 kill "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true; spid=""
 alive=yes; kill -0 "$mpid" 2>/dev/null || alive="NO (it exited)"
@@ -164,7 +164,12 @@ awk '/^kind / {printf "  %-6s %8d answered  latency from due time p50 %7.2f ms  
 awk -v r="$(awk '/^kind / {print $8}' "$work/ref.out")" '/^kind hit / {printf "hit p99 %.2f ms against the generator'"'"'s own %.2f ms (bare QHttpServer): %.1fx\n", $8, r, $8 / r}' "$work/load.out"
 awk '/^total / {printf "due %d, answered %d in %.1f s: achieved %.1f req/s (asked %s); errors %d; unanswered %d; largest backlog %d; load generator CPU %.1f s\n",
        $3, $5, $7, $9, r, $11, $13, $15, $17}' r="$rate" "$work/load.out"
-echo "upstream calls during the run: $(( $(calls) - calls0 )); Marquee's CPU: $(awk -v a="$ticks0" -v b="$ticks1" -v h="$clk_tck" -v s="$secs" 'BEGIN {printf "%.2f cores", (b - a) / h / s}')"
+echo "upstream calls during the run: $(( $(calls) - calls0 ))"
+awk -v a="$ticks0" -v b="$ticks1" -v fa="$fticks0" -v fb="$fticks1" -v m0="$m0" -v m1="$m1" -v h="$clk_tck" \
+    -v s="$(( t1 - t0 ))" -v g="$(awk '/^total / {print $17}' "$work/load.out")" 'BEGIN { s /= 1000
+  others = ((m1 - m0) - (b - a) - (fb - fa)) / h - g; if (others < 0) others = 0
+  printf "CPU, in cores: Marquee %.2f, load generator %.2f, fake TMDB %.2f, the rest of the machine %.2f (of 2)\n",
+    (b - a) / h / s, g / s, (fb - fa) / h / s, others / s }'
 echo "access log lines: $(cat "$work/access.count" 2>/dev/null || echo 0) (counted, not kept)"
 echo "Marquee still running: $alive; GET /health: $health"
 [ -s "$work/busy.txt" ] && echo "disturbed: a compiler or test ran during $(wc -l < "$work/busy.txt") of the run's seconds"
