@@ -10,7 +10,12 @@ secs="${1:-10}"; delay="${2:-300}"; rate="${3:-40}"; conns="${4:-64}"
 build="${MARQUEE_BUILD_DIR:-$root/build}"
 "$root/scripts/setup.sh" bench
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMARQUEE_BUILD_TESTS=ON >/dev/null
-cmake --build "$build" -j2 --target marquee marquee_fake_tmdb >/dev/null
+# One compiler at a time on a shared machine: the build lock, when flock exists.
+if command -v flock >/dev/null; then
+  flock "${MARQUEE_BUILD_LOCK:-/tmp/marquee-build.lock}" cmake --build "$build" -j2 --target marquee marquee_fake_tmdb >/dev/null
+else
+  cmake --build "$build" -j2 --target marquee marquee_fake_tmdb >/dev/null
+fi
 
 work="$(mktemp -d)"
 key=0123456789abcdef0123456789abcdef

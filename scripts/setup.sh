@@ -16,7 +16,8 @@ case "${1:-build}" in
   # chromium: the headless browser tests/web/client.test.mjs drives (through playwright-core).
   test)  want+=(openssl postgresql xvfb xauth chromium) ;;
   # postgresql: bench/lists.sh runs a throwaway PostgreSQL 15 cluster of its own, as the tests do.
-  bench) want+=(wrk nginx-light curl openssl postgresql) ;;
+  # sqlite3: bench/warmup.sh counts the server's cache rows; python3: bench/soakload.py.
+  bench) want+=(wrk nginx-light curl openssl postgresql sqlite3 python3) ;;
   fuzz)  want+=(python3) ;;
   # packaging/test-package.sh: the package's checkers, and what it runs the package with.
   package) want+=(dpkg-dev lintian appstream desktop-file-utils man-db systemd util-linux
