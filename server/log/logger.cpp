@@ -31,27 +31,72 @@ void setLogLevel(LogLevel level)
 Logger::Logger(LogFormat format)
 {
     m_formatter.setFormat(format);
+    m_buffer.setAccessDescriber(
+        [this](const AccessRecord &record) { return m_formatter.accessRecord(record).message; });
+    m_pending.reserve(kMaxPendingAccess);
     // Access lines are written in batches (one write per ~100 ms under load, not one per request).
     m_flushTimer.setInterval(100);
-    QObject::connect(&m_flushTimer, &QTimer::timeout, [this] { m_sink.flush(); });
+    QObject::connect(&m_flushTimer, &QTimer::timeout, [this] { flush(); });
     if (QCoreApplication::instance())
         m_flushTimer.start();
 }
 
 Logger::~Logger()
 {
+    flush();
+}
+
+void Logger::setFormat(LogFormat format)
+{
+    QMutexLocker lock(&m_writeMutex);
+    formatPendingLocked();
+    m_formatter.setFormat(format);
+}
+
+void Logger::setOutput(FILE *out)
+{
+    QMutexLocker lock(&m_writeMutex);
+    formatPendingLocked();
+    m_sink.setOutput(out);
+}
+
+void Logger::flush()
+{
+    QMutexLocker lock(&m_writeMutex);
+    formatPendingLocked();
     m_sink.flush();
 }
 
-void Logger::write(const LogRecord &record, bool batched)
+void Logger::formatPendingLocked()
 {
-    m_sink.write(m_formatter.format(record), batched);
+    {
+        QMutexLocker lock(&m_pendingMutex);
+        if (m_pending.empty())
+            return;
+        m_formatting.swap(m_pending);
+        m_pending.reserve(kMaxPendingAccess);
+    }
+    QByteArray lines;
+    lines.reserve(qsizetype(m_formatting.size()) * 128);
+    for (const PendingAccess &p : m_formatting)
+        m_formatter.appendAccessLine(lines, p.record, p.ms);
+    m_formatting.clear();
+    m_sink.write(std::move(lines), true);
+}
+
+void Logger::write(const LogRecord &record)
+{
+    {
+        QMutexLocker lock(&m_writeMutex);
+        formatPendingLocked(); // the access lines logged before go out before this one
+        m_sink.write(m_formatter.format(record), false);
+    }
     m_buffer.append(LogEntry {0, record.time, record.level, record.category, record.message});
 }
 
 void Logger::logMessage(const QString &level, const QString &category, const QString &message)
 {
-    write(m_formatter.qtRecord(level, category, message), false);
+    write(m_formatter.qtRecord(level, category, message));
     if (m_messageHook)
         m_messageHook(level, category, message);
 }
@@ -60,7 +105,18 @@ void Logger::logAccess(const AccessRecord &record)
 {
     if (!lcAccess().isInfoEnabled())
         return;
-    write(m_formatter.accessRecord(record), true);
+    const qint64 ms = QDateTime::currentMSecsSinceEpoch();
+    m_buffer.appendAccess(record, ms);
+    bool full;
+    {
+        QMutexLocker lock(&m_pendingMutex);
+        m_pending.push_back(PendingAccess {record, ms});
+        full = m_pending.size() >= kMaxPendingAccess;
+    }
+    if (full) {
+        QMutexLocker lock(&m_writeMutex);
+        formatPendingLocked();
+    }
 }
 
 // ---- LogInstallation -------------------------------------------------------------------------
