@@ -175,6 +175,16 @@ static bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
     return false;
 }
 
+// "close" in a Connection header, in any case.
+static bool asksToClose(const QByteArray &connection)
+{
+    for (qsizetype i = 0; i + 5 <= connection.size(); ++i) {
+        if (qstrnicmp(connection.constData() + i, 5, "close", 5) == 0)
+            return true;
+    }
+    return false;
+}
+
 void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
 {
     const HttpRequest &req = ex.request();
@@ -198,7 +208,7 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
         AnswerContext context;
         context.requestId = ex.requestId();
         context.pipelineHeaders = ex.m_extraHeaders;
-        context.close = m_shuttingDown || req.header("Connection").toLower().contains("close")
+        context.close = m_shuttingDown || asksToClose(req.header("Connection"))
             || (connection && connection->closesAfter(ex.m_sequence));
         context.withBody = !isHead;
         // One buffer, one write(2): QAbstractSocket sends each buffered chunk with its own
