@@ -28,6 +28,21 @@ quint64 Connection::requestStarted()
 void Connection::deliver(
     quint64 sequence, QByteArray bytes, bool close, const QString &file, qint64 fileLength)
 {
+    if (sequence == m_nextToWrite && m_answers.empty() && !m_file && file.isEmpty()) {
+        // Its turn, and nothing waits before it (the usual case): handed to the socket at once,
+        // without parking it. Not flushed: the socket writes it (one buffer, one write) when the
+        // event loop next finds it writable, after the other connections' requests of this turn
+        // were read, as Qt's own server does. Flushing each answer here cost a quarter more CPU
+        // per cached hit (the client is woken once per answer, the write notifier toggled);
+        // docs/performance.md, "Hot path profile". A closing answer is flushed (closeAfterAnswer:
+        // at shutdown every answer closes, and the loop may end right after).
+        ++m_nextToWrite;
+        m_socket->write(bytes);
+        if (close)
+            closeAfterAnswer();
+        resumeIfDrained();
+        return;
+    }
     park(sequence, std::move(bytes), close);
     m_answers[sequence].file = file;
     m_answers[sequence].fileLength = fileLength;
