@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -66,9 +67,14 @@ QString LogFormatter::accessPath(const QString &path) const
             QStringLiteral("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]*)?"));
         clean.replace(jwt, QStringLiteral("[REDACTED]"));
     }
-    for (QChar &c : clean) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            c = QLatin1Char('?'); // a decoded %0A must not forge a log line
+    const auto isControl = [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; };
+    // Looked for before writing: iterating for writing would copy every path, the usual one
+    // without control characters too.
+    if (std::any_of(clean.cbegin(), clean.cend(), isControl)) {
+        for (QChar &c : clean) {
+            if (isControl(c))
+                c = QLatin1Char('?'); // a decoded %0A must not forge a log line
+        }
     }
     return clean;
 }
