@@ -18,6 +18,15 @@ QString mediaPath(bool movie)
     return movie ? QStringLiteral("movie") : QStringLiteral("tv");
 }
 
+// "/trending/<type>/<window>" in one allocation (arg() parses its pattern on every request).
+QString trendingPath(const QString &type, const QString &window)
+{
+    QString path;
+    path.reserve(11 + type.size() + window.size());
+    path.append(QLatin1String("/trending/")).append(type).append(QLatin1Char('/')).append(window);
+    return path;
+}
+
 // Cache-Control of a catalogue answer: "public, max-age=N", or private for a signed-in user.
 // The text is kept per thread for the last N of each kind, since many answers in a row share it
 // (the same entry within one second).
@@ -197,7 +206,7 @@ void CatalogueController::trending(const ExchangePtr &ex, Media media)
         windows, QStringLiteral("week"));
     p.language();
     UpstreamRequest r = p.finish();
-    r.path = QStringLiteral("/trending/%1/%2").arg(mediaPath(media == Media::Movie), window);
+    r.path = trendingPath(mediaPath(media == Media::Movie), window);
     serve(ex, r, CacheCategory::Trending);
 }
 
@@ -215,13 +224,15 @@ void CatalogueController::allTrending(const ExchangePtr &ex)
         windows, QStringLiteral("week"));
     p.language();
     UpstreamRequest r = p.finish();
-    r.path = QStringLiteral("/trending/%1/%2").arg(type, window);
+    r.path = trendingPath(type, window);
     serve(ex, r, CacheCategory::Trending);
 }
 
 void CatalogueController::genres(const ExchangePtr &ex, Media media)
 {
-    CatalogueParams p(*ex, QStringLiteral("/genre/%1/list").arg(mediaPath(media == Media::Movie)));
+    CatalogueParams p(*ex,
+        media == Media::Movie ? QStringLiteral("/genre/movie/list")
+                              : QStringLiteral("/genre/tv/list"));
     static const QStringList allowed = names({"language"});
     p.allow(allowed);
     p.language();

@@ -27,7 +27,8 @@ namespace marquee {
 //     Connection *c = guard->connection(socket);
 //     const quint64 n = c->requestStarted();
 //     ...                                            // the route answers, maybe later
-//     c->deliver(n, serializeAnswer(response, context), c->closesAfter(n));
+//     const QByteArrayView body = serializeAnswerHead(head, response, context);
+//     c->deliver(n, head, body, c->closesAfter(n));
 //     c->requestFinished();
 class Connection : public QObject
 {
@@ -51,12 +52,12 @@ public:
     {
         return m_closeRequested && sequence == m_closeIndex;
     }
-    // The answer of request `sequence`, written when its turn comes; close: the connection closes
-    // after it.
-    // file: a body streamed from that file after `bytes` (its first fileLength bytes); the answers
+    // The answer of request `sequence` (head, then body; both are copied), written when its turn
+    // comes; close: the connection closes after it.
+    // file: a body streamed from that file after them (its first fileLength bytes); the answers
     // after it wait until it is sent.
-    void deliver(quint64 sequence, QByteArray bytes, bool close, const QString &file = {},
-        qint64 fileLength = 0);
+    void deliver(quint64 sequence, QByteArrayView head, QByteArrayView body, bool close,
+        const QString &file = {}, qint64 fileLength = 0);
     // The request's answer was delivered, or its client went away.
     void requestFinished();
     // No request is in flight or on its way in: the connection may be closed as idle.

@@ -57,9 +57,10 @@ private:
 constexpr QByteArrayView kCsp = "default-src 'self'; img-src 'self' https://image.tmdb.org data:; "
                                 "frame-ancestors 'none'; base-uri 'none'";
 
-} // namespace
-
-QByteArray serializeAnswer(const HttpResponse &response, const AnswerContext &context)
+// Writes the answer into `out` (its allocation reused when large enough): the head, and the body
+// too when `withBodyInOut`. Returns the body the answer carries (empty: none).
+QByteArrayView writeAnswer(
+    QByteArray &out, const HttpResponse &response, const AnswerContext &context, bool withBodyInOut)
 {
     const int status = response.status;
     const bool isFinal = status >= 200;
@@ -72,12 +73,13 @@ QByteArray serializeAnswer(const HttpResponse &response, const AnswerContext &co
     const QByteArray &date = httpDate();
     const QByteArray reason = reasonPhrase(status);
     qsizetype bound = 512 + kCsp.size() + reason.size() + response.contentType.size()
-        + context.requestId.size() + date.size() + (withBody ? response.body.size() : 0);
+        + context.requestId.size() + date.size()
+        + (withBody && withBodyInOut ? response.body.size() : 0);
     for (const QList<Header> *list : {&pipeline, &response.headers}) {
         for (const Header &h : *list)
             bound += h.first.size() + h.second.size() + 4;
     }
-    QByteArray out(bound, Qt::Uninitialized);
+    out.resize(bound);
     Writer w(out.data());
 
     w.add("HTTP/1.1 ").number(status).add(' ').add(reason).add("\r\n");
@@ -128,10 +130,25 @@ QByteArray serializeAnswer(const HttpResponse &response, const AnswerContext &co
             .number(response.bodyLength >= 0 ? response.bodyLength : response.body.size())
             .add("\r\n");
     w.add("\r\n");
-    if (withBody)
+    if (withBody && withBodyInOut)
         w.add(response.body);
     out.truncate(w.end() - out.constData());
+    return withBody ? QByteArrayView(response.body) : QByteArrayView();
+}
+
+} // namespace
+
+QByteArray serializeAnswer(const HttpResponse &response, const AnswerContext &context)
+{
+    QByteArray out;
+    writeAnswer(out, response, context, true);
     return out;
+}
+
+QByteArrayView serializeAnswerHead(
+    QByteArray &head, const HttpResponse &response, const AnswerContext &context)
+{
+    return writeAnswer(head, response, context, false);
 }
 
 } // namespace marquee
