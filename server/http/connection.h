@@ -64,6 +64,9 @@ public:
     bool isIdle() const { return m_inFlight == 0 && !m_scanner.inRequest() && !m_file; }
     // Bytes of a streamed body kept queued in the socket at most.
     static constexpr qint64 kStreamChunk = 64 * 1024;
+    // The block QAbstractSocket's write buffer allocates and keeps between writes (Qt 6.4's
+    // QABSTRACTSOCKET_BUFFERSIZE); an answer up to this size is copied into it (deliver()).
+    static constexpr qint64 kSocketBlock = 32 * 1024;
 
 private:
     friend class ConnectionGuard; // reads the byte stream into this state
