@@ -72,7 +72,7 @@ HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request)
 QByteArray HttpRequest::header(QByteArrayView name) const
 {
     for (const auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (sameName(h.first, name))
             return h.second;
     }
     return {};

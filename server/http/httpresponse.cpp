@@ -11,7 +11,7 @@ namespace marquee {
 void HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
 {
     for (auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
+        if (sameName(h.first, name)) {
             h.second = value;
             return;
         }
@@ -22,7 +22,7 @@ void HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
 QByteArray HttpResponse::header(QByteArrayView name) const
 {
     for (const auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (sameName(h.first, name))
             return h.second;
     }
     return {};

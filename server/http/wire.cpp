@@ -10,13 +10,13 @@ namespace {
 
 bool isVary(const Header &h)
 {
-    return h.first == "Vary";
+    return h.first == QByteArrayView("Vary");
 }
 
 bool hasHeader(const QList<Header> &headers, QByteArrayView name)
 {
     return std::any_of(headers.begin(), headers.end(),
-        [name](const Header &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
+        [name](const Header &h) { return sameName(h.first, name); });
 }
 
 // Writes into a buffer sized beforehand for everything it will be given (serializeAnswer adds
