@@ -13,7 +13,7 @@ LogBuffer::LogBuffer(int capacity, QObject *parent)
     qRegisterMetaType<marquee::LogEntry>();
 }
 
-bool LogBuffer::lineAddedConnected() const
+bool LogBuffer::hasListeners() const
 {
     static const QMetaMethod signal = QMetaMethod::fromSignal(&LogBuffer::lineAdded);
     return isSignalConnected(signal);
@@ -32,32 +32,47 @@ LogBuffer::Item &LogBuffer::push()
 
 void LogBuffer::append(LogEntry entry)
 {
-    {
-        QMutexLocker lock(&m_mutex);
-        entry.id = m_nextId++;
-        Item &item = push();
-        item.entry = entry;
-        item.access.reset();
-    }
+    entry.id = store(entry);
+    announce(entry);
+}
+
+quint64 LogBuffer::store(const LogEntry &entry)
+{
+    QMutexLocker lock(&m_mutex);
+    Item &item = push();
+    item.entry = entry;
+    item.entry.id = m_nextId++;
+    item.access.reset();
+    return item.entry.id;
+}
+
+void LogBuffer::announce(const LogEntry &entry)
+{
     emit lineAdded(entry);
 }
 
-void LogBuffer::appendAccess(const AccessRecord &record, qint64 msSinceEpoch)
+quint64 LogBuffer::storeAccess(const std::vector<AccessLine> &lines)
 {
-    quint64 id;
-    {
-        QMutexLocker lock(&m_mutex);
-        id = m_nextId++;
+    QMutexLocker lock(&m_mutex);
+    const quint64 first = m_nextId;
+    for (const AccessLine &line : lines) {
         Item &item = push();
-        item.entry.id = id;
-        item.access = record;
-        item.accessMs = msSinceEpoch;
+        item.entry.id = m_nextId++;
+        item.access = line.record;
+        item.accessMs = line.ms;
     }
-    if (lineAddedConnected()) {
-        Item item;
-        item.entry.id = id;
-        item.access = record;
-        item.accessMs = msSinceEpoch;
+    return first;
+}
+
+void LogBuffer::announceAccess(quint64 firstId, const std::vector<AccessLine> &lines)
+{
+    if (lines.empty() || !hasListeners())
+        return;
+    Item item;
+    for (const AccessLine &line : lines) {
+        item.entry.id = firstId++;
+        item.access = line.record;
+        item.accessMs = line.ms;
         emit lineAdded(entryOf(item));
     }
 }
@@ -77,6 +92,8 @@ LogEntry LogBuffer::entryOf(const Item &item) const
 
 QList<LogEntry> LogBuffer::entriesAfter(quint64 lastKnownId) const
 {
+    if (m_beforeRead)
+        m_beforeRead();
     QMutexLocker lock(&m_mutex);
     QList<LogEntry> out;
     for (size_t n = 0; n < m_items.size(); ++n) {

@@ -2,7 +2,6 @@
 
 #include "categories.h"
 
-#include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QReadWriteLock>
 
@@ -33,65 +32,112 @@ Logger::Logger(LogFormat format)
     m_formatter.setFormat(format);
     m_buffer.setAccessDescriber(
         [this](const AccessRecord &record) { return m_formatter.accessRecord(record).message; });
-    m_pending.reserve(kMaxPendingAccess);
-    // Access lines are written in batches (one write per ~100 ms under load, not one per request).
-    m_flushTimer.setInterval(100);
-    QObject::connect(&m_flushTimer, &QTimer::timeout, [this] { flush(); });
-    if (QCoreApplication::instance())
-        m_flushTimer.start();
+    // A viewer reading the buffer sees the access lines still waiting for the writer too.
+    m_buffer.setBeforeRead([this] { drain(); });
+    m_pending.reserve(kWakeWriterAt * 2);
+    m_writer = std::thread([this] { writerLoop(); });
 }
 
 Logger::~Logger()
 {
+    {
+        std::lock_guard<std::mutex> lock(m_pendingMutex);
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    m_writer.join();
+    m_buffer.setBeforeRead({});
     flush();
+}
+
+void Logger::writerLoop()
+{
+    using namespace std::chrono_literals;
+    std::unique_lock<std::mutex> lock(m_pendingMutex);
+    while (!m_stopping) {
+        // Woken by a full batch: formats it; else, every 100 ms, writes everything out.
+        const bool full = m_wake.wait_for(
+            lock, 100ms, [this] { return m_stopping || m_pending.size() >= kWakeWriterAt; });
+        lock.unlock();
+        if (full)
+            drain();
+        else
+            flush();
+        lock.lock();
+    }
 }
 
 void Logger::setFormat(LogFormat format)
 {
     QMutexLocker lock(&m_writeMutex);
-    formatPendingLocked();
+    std::vector<AccessLine> announce;
+    quint64 first = 0;
+    drainLocked(&announce, &first); // logged meanwhile
     m_formatter.setFormat(format);
+    lock.unlock();
+    m_buffer.announceAccess(first, announce);
 }
 
 void Logger::setOutput(FILE *out)
 {
     QMutexLocker lock(&m_writeMutex);
-    formatPendingLocked();
+    std::vector<AccessLine> announce;
+    quint64 first = 0;
+    drainLocked(&announce, &first);
     m_sink.setOutput(out);
+    lock.unlock();
+    m_buffer.announceAccess(first, announce);
 }
 
 void Logger::flush()
 {
-    QMutexLocker lock(&m_writeMutex);
-    formatPendingLocked();
+    drain();
     m_sink.flush();
 }
 
-void Logger::formatPendingLocked()
+void Logger::drainLocked(std::vector<AccessLine> *announce, quint64 *firstId)
 {
     {
-        QMutexLocker lock(&m_pendingMutex);
+        std::lock_guard<std::mutex> lock(m_pendingMutex);
         if (m_pending.empty())
             return;
-        m_formatting.swap(m_pending);
-        m_pending.reserve(kMaxPendingAccess);
+        m_draining.swap(m_pending); // both keep their capacity: no allocation per batch
     }
     QByteArray lines;
-    lines.reserve(qsizetype(m_formatting.size()) * 128);
-    for (const PendingAccess &p : m_formatting)
-        m_formatter.appendAccessLine(lines, p.record, p.ms);
-    m_formatting.clear();
+    lines.reserve(qsizetype(m_draining.size()) * 128);
+    for (const AccessLine &a : m_draining)
+        m_formatter.appendAccessLine(lines, a.record, a.ms);
     m_sink.write(std::move(lines), true);
+    *firstId = m_buffer.storeAccess(m_draining);
+    if (m_buffer.hasListeners())
+        *announce = m_draining;
+    m_draining.clear();
+}
+
+void Logger::drain()
+{
+    std::vector<AccessLine> announce;
+    quint64 first = 0;
+    {
+        QMutexLocker lock(&m_writeMutex);
+        drainLocked(&announce, &first);
+    }
+    m_buffer.announceAccess(first, announce);
 }
 
 void Logger::write(const LogRecord &record)
 {
+    std::vector<AccessLine> announce;
+    quint64 first = 0;
+    LogEntry entry {0, record.time, record.level, record.category, record.message};
     {
         QMutexLocker lock(&m_writeMutex);
-        formatPendingLocked(); // the access lines logged before go out before this one
+        drainLocked(&announce, &first); // the access lines logged before go out before this one
         m_sink.write(m_formatter.format(record), false);
+        entry.id = m_buffer.store(entry);
     }
-    m_buffer.append(LogEntry {0, record.time, record.level, record.category, record.message});
+    m_buffer.announceAccess(first, announce);
+    m_buffer.announce(entry);
 }
 
 void Logger::logMessage(const QString &level, const QString &category, const QString &message)
@@ -106,17 +152,16 @@ void Logger::logAccess(const AccessRecord &record)
     if (!lcAccess().isInfoEnabled())
         return;
     const qint64 ms = QDateTime::currentMSecsSinceEpoch();
-    m_buffer.appendAccess(record, ms);
-    bool full;
+    size_t waiting;
     {
-        QMutexLocker lock(&m_pendingMutex);
-        m_pending.push_back(PendingAccess {record, ms});
-        full = m_pending.size() >= kMaxPendingAccess;
+        std::lock_guard<std::mutex> lock(m_pendingMutex);
+        m_pending.push_back(AccessLine {record, ms});
+        waiting = m_pending.size();
     }
-    if (full) {
-        QMutexLocker lock(&m_writeMutex);
-        formatPendingLocked();
-    }
+    if (waiting == kWakeWriterAt)
+        m_wake.notify_one();
+    else if (waiting >= kMaxPendingAccess)
+        drain(); // the writer is behind: this thread formats
 }
 
 // ---- LogInstallation -------------------------------------------------------------------------
