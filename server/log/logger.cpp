@@ -35,7 +35,9 @@ Logger::Logger(LogFormat format)
     // A viewer reading the buffer sees the access lines still waiting for the writer too.
     m_buffer.setBeforeRead([this] { drain(); });
     m_pending.reserve(kWakeWriterAt * 2);
-    m_writer = std::thread([this] { writerLoop(); });
+    m_writer.reset(QThread::create([this] { writerLoop(); }));
+    m_writer->setObjectName(QStringLiteral("marquee-log"));
+    m_writer->start();
 }
 
 Logger::~Logger()
@@ -45,7 +47,7 @@ Logger::~Logger()
         m_stopping = true;
     }
     m_wake.notify_one();
-    m_writer.join();
+    m_writer->wait();
     m_buffer.setBeforeRead({});
     flush();
 }

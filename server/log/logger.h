@@ -8,14 +8,15 @@
 
 #include <QMutex>
 #include <QString>
+#include <QThread>
 #include <QtMessageHandler>
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 namespace marquee {
@@ -87,7 +88,7 @@ private:
     std::condition_variable m_wake;
     std::vector<AccessLine> m_pending;
     bool m_stopping = false;
-    std::thread m_writer; // last: started once everything above exists
+    std::unique_ptr<QThread> m_writer; // "marquee-log"; last: started once all above exists
 };
 
 // Qt's message handler is one per process; this is the one place that installs ours. While it
