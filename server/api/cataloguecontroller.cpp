@@ -18,6 +18,37 @@ QString mediaPath(bool movie)
     return movie ? QStringLiteral("movie") : QStringLiteral("tv");
 }
 
+// "/trending/<type>/<window>" in one allocation (arg() parses its pattern on every request).
+QString trendingPath(const QString &type, const QString &window)
+{
+    QString path;
+    path.reserve(11 + type.size() + window.size());
+    path.append(QLatin1String("/trending/")).append(type).append(QLatin1Char('/')).append(window);
+    return path;
+}
+
+// Cache-Control of a catalogue answer: "public, max-age=N", or private for a signed-in user.
+// The text is kept per thread for the last N of each kind, since many answers in a row share it
+// (the same entry within one second).
+Header cacheControl(bool personal, qint64 maxAgeSeconds)
+{
+    struct Last
+    {
+        qint64 maxAge = -1;
+        QByteArray text;
+    };
+    static const QByteArray name = QByteArrayLiteral("Cache-Control");
+    thread_local Last last[2];
+    Last &l = last[personal ? 1 : 0];
+    if (l.maxAge != maxAgeSeconds) {
+        l.maxAge = maxAgeSeconds;
+        l.text = (personal ? QByteArrayLiteral("private, max-age=")
+                           : QByteArrayLiteral("public, max-age="))
+            + QByteArray::number(maxAgeSeconds);
+    }
+    return Header {name, l.text};
+}
+
 } // namespace
 
 static QStringList names(std::initializer_list<const char *> list)
@@ -132,25 +163,34 @@ void CatalogueController::serve(const ExchangePtr &ex, const UpstreamRequest &re
                     e.headers.append(Header {"X-Marquee-Catalogue", "demo"});
                 throw e;
             }
+            // Every header's text is static or shared with the cache entry: a hit allocates
+            // nothing here but the list.
+            static const QByteArray etag = QByteArrayLiteral("ETag");
+            static const QByteArray vary = QByteArrayLiteral("Vary");
+            static const QByteArray authorization = QByteArrayLiteral("Authorization");
+            static const QByteArray xCache = QByteArrayLiteral("X-Cache");
+            static const QByteArray hit = QByteArrayLiteral("HIT");
+            static const QByteArray miss = QByteArrayLiteral("MISS");
+            static const QByteArray stale = QByteArrayLiteral("STALE");
+            static const Header demo {
+                QByteArrayLiteral("X-Marquee-Catalogue"), QByteArrayLiteral("demo")};
             HttpResponse r;
             r.body = transform         ? HttpResponse::okRaw(transform(a.data)).body
                 : a.envelope.isEmpty() ? HttpResponse::okRaw(a.data).body
                                        : a.envelope;
-            r.setHeader("ETag", a.etag);
+            r.headers.reserve(5);
+            r.headers.append(Header {etag, a.etag});
             // An answer for a signed-in user may carry their saved language, region or adult
             // setting: a shared cache must not hand it to someone else. The anonymous answer
             // varies by Authorization too, or a shared cache would serve it to signed-in users.
-            const bool personal = ex->principal.isAuthenticated();
-            r.setHeader("Cache-Control",
-                (personal ? "private, max-age=" : "public, max-age=")
-                    + QByteArray::number(a.maxAgeSeconds));
-            r.setHeader("Vary", "Authorization");
-            r.setHeader("X-Cache",
-                a.source == CatalogueAnswer::Source::Hit        ? "HIT"
-                    : a.source == CatalogueAnswer::Source::Miss ? "MISS"
-                                                                : "STALE");
+            r.headers.append(cacheControl(ex->principal.isAuthenticated(), a.maxAgeSeconds));
+            r.headers.append(Header {vary, authorization});
+            r.headers.append(Header {xCache,
+                a.source == CatalogueAnswer::Source::Hit        ? hit
+                    : a.source == CatalogueAnswer::Source::Miss ? miss
+                                                                : stale});
             if (a.demo)
-                r.setHeader("X-Marquee-Catalogue", "demo");
+                r.headers.append(demo);
             ex->respond(std::move(r));
         });
     };
@@ -185,7 +225,9 @@ void CatalogueController::list(
     const ExchangePtr &ex, const QString &upstream, CacheCategory category, bool withRegion)
 {
     CatalogueParams p(*ex, upstream);
-    p.allow(withRegion ? names({"page", "language", "region"}) : names({"page", "language"}));
+    static const QStringList regional = names({"page", "language", "region"});
+    static const QStringList plain = names({"page", "language"});
+    p.allow(withRegion ? regional : plain);
     p.page();
     p.language();
     if (withRegion)
@@ -197,33 +239,42 @@ void CatalogueController::trending(const ExchangePtr &ex, Media media)
 {
     // TMDB's spec gives /trending no page parameter, so neither do we.
     CatalogueParams p(*ex, QString());
-    p.allow(names({"timeWindow", "time_window", "language"}));
+    static const QStringList allowed = names({"timeWindow", "time_window", "language"});
+    static const QStringList windows = names({"day", "week"});
+    p.allow(allowed);
     const QString window = p.aliased(QStringLiteral("timeWindow"), QStringLiteral("time_window"),
-        names({"day", "week"}), QStringLiteral("week"));
+        windows, QStringLiteral("week"));
     p.language();
     UpstreamRequest r = p.finish();
-    r.path = QStringLiteral("/trending/%1/%2").arg(mediaPath(media == Media::Movie), window);
+    r.path = trendingPath(mediaPath(media == Media::Movie), window);
     serve(ex, r, CacheCategory::Trending);
 }
 
 void CatalogueController::allTrending(const ExchangePtr &ex)
 {
     CatalogueParams p(*ex, QString());
-    p.allow(names({"media_type", "mediaType", "time_window", "timeWindow", "language"}));
-    const QString type = p.aliased(QStringLiteral("media_type"), QStringLiteral("mediaType"),
-        names({"all", "movie", "tv", "person"}), QStringLiteral("all"));
+    static const QStringList allowed
+        = names({"media_type", "mediaType", "time_window", "timeWindow", "language"});
+    static const QStringList types = names({"all", "movie", "tv", "person"});
+    static const QStringList windows = names({"day", "week"});
+    p.allow(allowed);
+    const QString type = p.aliased(
+        QStringLiteral("media_type"), QStringLiteral("mediaType"), types, QStringLiteral("all"));
     const QString window = p.aliased(QStringLiteral("time_window"), QStringLiteral("timeWindow"),
-        names({"day", "week"}), QStringLiteral("week"));
+        windows, QStringLiteral("week"));
     p.language();
     UpstreamRequest r = p.finish();
-    r.path = QStringLiteral("/trending/%1/%2").arg(type, window);
+    r.path = trendingPath(type, window);
     serve(ex, r, CacheCategory::Trending);
 }
 
 void CatalogueController::genres(const ExchangePtr &ex, Media media)
 {
-    CatalogueParams p(*ex, QStringLiteral("/genre/%1/list").arg(mediaPath(media == Media::Movie)));
-    p.allow(names({"language"}));
+    CatalogueParams p(*ex,
+        media == Media::Movie ? QStringLiteral("/genre/movie/list")
+                              : QStringLiteral("/genre/tv/list"));
+    static const QStringList allowed = names({"language"});
+    p.allow(allowed);
     p.language();
     serve(ex, p.finish(), CacheCategory::Reference);
 }
@@ -320,12 +371,14 @@ void CatalogueController::details(const ExchangePtr &ex, Media media)
     const bool movie = media == Media::Movie;
     const qint64 id = pathId(ex->request(), QStringLiteral("id"));
     CatalogueParams p(*ex, QStringLiteral("/%1/%2").arg(mediaPath(movie)).arg(id));
-    p.allow(names({"language", "append"}));
+    static const QStringList allowed = names({"language", "append"});
+    static const QStringList movieParts = names({"videos", "credits", "images", "recommendations",
+        "similar", "release_dates", "watch/providers"});
+    static const QStringList tvParts = names({"videos", "credits", "images", "recommendations",
+        "similar", "content_ratings", "watch/providers"});
+    p.allow(allowed);
     p.language();
-    p.append(movie ? names({"videos", "credits", "images", "recommendations", "similar",
-                 "release_dates", "watch/providers"})
-                   : names({"videos", "credits", "images", "recommendations", "similar",
-                       "content_ratings", "watch/providers"}));
+    p.append(movie ? movieParts : tvParts);
     serve(ex, p.finish(), CacheCategory::Details);
 }
 
@@ -341,7 +394,9 @@ void CatalogueController::related(const ExchangePtr &ex, Media media, const QStr
             .arg(upstreamWhat));
     const bool paged = what == QLatin1String("recommendations") || what == QLatin1String("similar");
     const bool localised = what != QLatin1String("watch-providers");
-    p.allow(paged ? names({"page", "language"}) : localised ? names({"language"}) : QStringList());
+    static const QStringList pagedParams = names({"page", "language"});
+    static const QStringList localisedParams = names({"language"});
+    p.allow(paged ? pagedParams : localised ? localisedParams : QStringList());
     if (paged)
         p.page();
     if (localised)
@@ -364,7 +419,8 @@ void CatalogueController::season(const ExchangePtr &ex)
     const qint64 id = pathId(ex->request(), QStringLiteral("id"));
     const qint64 s = pathNumber(ex->request(), QStringLiteral("season"), 1000);
     CatalogueParams p(*ex, QStringLiteral("/tv/%1/season/%2").arg(id).arg(s));
-    p.allow(names({"language"}));
+    static const QStringList allowed = names({"language"});
+    p.allow(allowed);
     p.language();
     serve(ex, p.finish(), CacheCategory::Details);
 }
@@ -375,7 +431,8 @@ void CatalogueController::episode(const ExchangePtr &ex)
     const qint64 s = pathNumber(ex->request(), QStringLiteral("season"), 1000);
     const qint64 e = pathNumber(ex->request(), QStringLiteral("episode"), 100000);
     CatalogueParams p(*ex, QStringLiteral("/tv/%1/season/%2/episode/%3").arg(id).arg(s).arg(e));
-    p.allow(names({"language"}));
+    static const QStringList allowed = names({"language"});
+    p.allow(allowed);
     p.language();
     serve(ex, p.finish(), CacheCategory::Details);
 }
@@ -384,7 +441,8 @@ void CatalogueController::person(const ExchangePtr &ex)
 {
     const qint64 id = pathId(ex->request(), QStringLiteral("id"));
     CatalogueParams p(*ex, QStringLiteral("/person/%1").arg(id));
-    p.allow(names({"language"}));
+    static const QStringList allowed = names({"language"});
+    p.allow(allowed);
     p.language();
     p.fixed(QStringLiteral("append_to_response"), QStringLiteral("combined_credits"));
     serve(ex, p.finish(), CacheCategory::Details);

@@ -29,9 +29,41 @@ quint64 Connection::requestStarted()
     return m_nextSequence++;
 }
 
-void Connection::deliver(
-    quint64 sequence, QByteArray bytes, bool close, const QString &file, qint64 fileLength)
+void Connection::deliver(quint64 sequence, QByteArrayView head, QByteArrayView body, bool close,
+    const QString &file, qint64 fileLength)
 {
+    if (sequence == m_nextToWrite && m_answers.empty() && !m_file && file.isEmpty()) {
+        // Its turn, and nothing waits before it (the usual case): copied into the socket's write
+        // buffer at once, without parking it. Head and body are copied as bytes (not handed over
+        // as a QByteArray) so that they land in the buffer's one block, which the socket keeps
+        // between answers: one write(2), and no allocation (QAbstractSocket writes one block per
+        // write(2)). Not flushed: the socket writes it
+        // when the event loop next finds it writable, after the other connections' requests of
+        // this turn were read, as Qt's own server does. Flushing each answer here cost a fifth
+        // more CPU per cached hit (the client is woken once per answer, the write notifier
+        // switched on and off); docs/performance.md, "Hot path profile". A closing answer is
+        // flushed (closeAfterAnswer: at shutdown every answer closes, and the loop may end right
+        // after).
+        ++m_nextToWrite;
+        if (head.size() + body.size() <= kSocketBlock && m_socket->bytesToWrite() == 0) {
+            m_socket->write(head.data(), head.size());
+            if (!body.isEmpty())
+                m_socket->write(body.data(), body.size());
+        } else {
+            // Larger than the socket's block, or behind unsent bytes: as one QByteArray, which
+            // the socket keeps as a block of its own (one write(2) still).
+            QByteArray bytes;
+            bytes.reserve(head.size() + body.size());
+            m_socket->write(bytes.append(head).append(body));
+        }
+        if (close)
+            closeAfterAnswer();
+        resumeIfDrained();
+        return;
+    }
+    QByteArray bytes;
+    bytes.reserve(head.size() + body.size());
+    bytes.append(head).append(body);
     park(sequence, std::move(bytes), close);
     m_answers[sequence].file = file;
     m_answers[sequence].fileLength = fileLength;

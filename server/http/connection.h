@@ -28,7 +28,8 @@ namespace marquee {
 //     Connection *c = guard->connection(socket);
 //     const quint64 n = c->requestStarted();
 //     ...                                            // the route answers, maybe later
-//     c->deliver(n, serializeAnswer(response, context), c->closesAfter(n));
+//     const QByteArrayView body = serializeAnswerHead(head, response, context);
+//     c->deliver(n, head, body, c->closesAfter(n));
 //     c->requestFinished();
 class Connection : public QObject
 {
@@ -55,18 +56,21 @@ public:
     {
         return m_closeRequested && sequence == m_closeIndex;
     }
-    // The answer of request `sequence`, written when its turn comes; close: the connection closes
-    // after it.
-    // file: a body streamed from that file after `bytes` (its first fileLength bytes); the answers
+    // The answer of request `sequence` (head, then body; both are copied), written when its turn
+    // comes; close: the connection closes after it.
+    // file: a body streamed from that file after them (its first fileLength bytes); the answers
     // after it wait until it is sent.
-    void deliver(quint64 sequence, QByteArray bytes, bool close, const QString &file = {},
-        qint64 fileLength = 0);
+    void deliver(quint64 sequence, QByteArrayView head, QByteArrayView body, bool close,
+        const QString &file = {}, qint64 fileLength = 0);
     // The request's answer was delivered, or its client went away.
     void requestFinished();
     // No request is in flight or on its way in: the connection may be closed as idle.
     bool isIdle() const { return m_inFlight == 0 && !m_scanner.inRequest() && !m_file; }
     // Bytes of a streamed body kept queued in the socket at most.
     static constexpr qint64 kStreamChunk = 64 * 1024;
+    // The block QAbstractSocket's write buffer allocates and keeps between writes (Qt 6.4's
+    // QABSTRACTSOCKET_BUFFERSIZE); an answer up to this size is copied into it (deliver()).
+    static constexpr qint64 kSocketBlock = 32 * 1024;
 
 private:
     friend class ConnectionGuard; // reads the byte stream into this state

@@ -356,8 +356,12 @@ bool ConnectionGuard::scanNewBytes(Connection *c, qint64 available)
     if (fresh <= 0)
         return true;
     // Only bytes never seen before are scanned: each byte once, however often Qt re-emits
-    // readyRead for a buffer of pipelined requests.
-    const QByteArray data = socket->peek(available);
+    // readyRead for a buffer of pipelined requests. Peeked into a buffer kept per thread, not a
+    // new one every read.
+    thread_local QByteArray peeked;
+    peeked.resize(available);
+    const QByteArrayView data(
+        peeked.constData(), qMax<qint64>(0, socket->peek(peeked.data(), available)));
     const quint64 before = c->m_scanner.completeRequests();
     scan(c, data, data.size() - fresh);
     if (c->m_refused && !c->m_refusalPending)
@@ -392,10 +396,10 @@ void ConnectionGuard::afterParser(Connection *c)
     c->m_unreadAfterParser = c->socket()->bytesAvailable();
 }
 
-void ConnectionGuard::scan(Connection *c, const QByteArray &data, qint64 pos)
+void ConnectionGuard::scan(Connection *c, QByteArrayView data, qint64 pos)
 {
     const bool wasInRequest = c->m_scanner.inRequest();
-    const FramingScanner::Result r = c->m_scanner.feed(QByteArrayView(data).sliced(pos));
+    const FramingScanner::Result r = c->m_scanner.feed(data.sliced(pos));
     if (c->m_scanner.inRequest() && (!wasInRequest || r.completed > 0))
         c->m_requestStartedMs = m_clock.elapsed();
     for (const quint64 index : r.continues)

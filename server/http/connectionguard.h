@@ -90,7 +90,7 @@ private:
     bool scanNewBytes(Connection *c, qint64 available);
     void holdBackIfOverloaded(Connection *c, qint64 available);
     void afterParser(Connection *c);
-    void scan(Connection *c, const QByteArray &data, qint64 pos);
+    void scan(Connection *c, QByteArrayView data, qint64 pos);
     void closeExpired();
     bool cutIfExpired(Connection *c, qint64 now);
     void refuse(Connection *c, const FramingScanner::Refusal &refusal);

@@ -44,6 +44,7 @@ Exchange::Exchange(
     , m_requestId(std::move(requestId))
 {
     m_timer.start();
+    m_extraHeaders.reserve(8); // CORS and rate limit: one allocation, not one per header
 }
 
 Exchange::~Exchange()

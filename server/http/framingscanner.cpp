@@ -39,7 +39,7 @@ bool isHexDigit(char c)
 
 // Index of the empty line that ends a header block ("\n\n" or "\n\r\n", as Qt's parser reads it),
 // or -1; *length is the terminator's size.
-qint64 headerEnd(const QByteArray &head, qint64 from, qint64 *length)
+qint64 headerEnd(QByteArrayView head, qint64 from, qint64 *length)
 {
     for (qint64 i = head.indexOf('\n', from); i >= 0; i = head.indexOf('\n', i + 1)) {
         if (i + 1 < head.size() && head.at(i + 1) == '\n') {
@@ -56,7 +56,7 @@ qint64 headerEnd(const QByteArray &head, qint64 from, qint64 *length)
 
 // METHOD SP target SP HTTP/1.x, exactly: what Qt's parser reads less strictly. head holds at
 // least the request line's LF.
-bool requestLineOk(const QByteArray &head)
+bool requestLineOk(QByteArrayView head)
 {
     QByteArrayView line(head.constData(), head.indexOf('\n'));
     if (line.endsWith('\r'))
@@ -72,31 +72,35 @@ bool requestLineOk(const QByteArray &head)
 }
 
 // The value of the request's Origin header in a (possibly partial) header block.
-QByteArray originIn(const QByteArray &head)
+QByteArray originIn(QByteArrayView head)
 {
     for (qsizetype at = head.indexOf('\n'); at >= 0 && at + 1 < head.size();
          at = head.indexOf('\n', at + 1)) {
-        if (head.size() - at > 8 && qstrnicmp(head.constData() + at + 1, "origin:", 7) == 0) {
+        if (head.size() - at > 8 && qstrnicmp(head.data() + at + 1, "origin:", 7) == 0) {
             const qsizetype end = head.indexOf('\n', at + 1);
-            return head.mid(at + 8, end < 0 ? -1 : end - at - 8).trimmed();
+            return head.sliced(at + 8, end < 0 ? head.size() - at - 8 : end - at - 8)
+                .trimmed()
+                .toByteArray();
         }
     }
     return {};
 }
 
 // What a refused request is logged as: nothing a client sent reaches a log line unchecked.
-QByteArray methodForLog(const QByteArray &head)
+QByteArray methodForLog(QByteArrayView head)
 {
-    const QByteArray method = head.left(head.indexOf(' '));
+    const qsizetype sp = head.indexOf(' ');
+    const QByteArray method = (sp < 0 ? head : head.first(sp)).toByteArray();
     return isToken(method) && method.size() <= 32 ? method : QByteArrayLiteral("OTHER");
 }
 
-QString pathForLog(const QByteArray &head)
+QString pathForLog(QByteArrayView head)
 {
     const qsizetype sp = head.indexOf(' ');
     if (sp < 0)
         return QStringLiteral("-");
-    QByteArray target = head.mid(sp + 1, 512);
+    QByteArray target
+        = head.sliced(sp + 1, qMin<qsizetype>(512, head.size() - sp - 1)).toByteArray();
     target = target.left(target.indexOf(' ')).left(200);
     target = target.left(target.indexOf('?'));
     if (!target.startsWith('/'))
@@ -125,7 +129,7 @@ struct HeadFields
     bool websocket = false;
     bool connectionClose = false;
     bool keepAlive = false;
-    QByteArray origin;
+    QByteArrayView origin; // in the header block being read
 };
 
 namespace {
@@ -150,31 +154,45 @@ QString fieldLineProblem(QByteArrayView line, int fields)
     return {};
 }
 
-// Notes what one well-formed field says about framing; why it cannot be accepted, or empty.
-QString noteField(const QByteArray &name, const QByteArray &value, HeadFields *f)
+bool sameNoCase(QByteArrayView a, QByteArrayView b)
 {
-    if (name == "content-length") {
+    return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
+bool containsNoCase(QByteArrayView text, QByteArrayView word)
+{
+    for (qsizetype i = 0; i + word.size() <= text.size(); ++i) {
+        if (qstrnicmp(text.data() + i, word.size(), word.data(), word.size()) == 0)
+            return true;
+    }
+    return false;
+}
+
+// Notes what one well-formed field says about framing; why it cannot be accepted, or empty.
+// Compared in place, in any case: nothing is copied for the fields of every request.
+QString noteField(QByteArrayView name, QByteArrayView value, HeadFields *f)
+{
+    if (sameNoCase(name, "content-length")) {
         bool digits = !value.isEmpty() && value.size() <= 18;
         for (char c : value)
             digits = digits && c >= '0' && c <= '9';
         if (!digits || ++f->lengths > 1)
             return QStringLiteral("Content-Length must be one number");
         f->length = value.toLongLong();
-    } else if (name == "transfer-encoding") {
-        if (++f->encodings > 1 || value.toLower() != "chunked")
+    } else if (sameNoCase(name, "transfer-encoding")) {
+        if (++f->encodings > 1 || !sameNoCase(value, "chunked"))
             return QStringLiteral("Transfer-Encoding must be exactly one \"chunked\"");
         f->chunked = true;
-    } else if (name == "expect") {
-        f->expectContinue = value.toLower() == "100-continue";
-    } else if (name == "connection") {
-        const QByteArray v = value.toLower();
-        f->upgradeConnection = f->upgradeConnection || v.contains("upgrade");
-        f->connectionClose = f->connectionClose || v.contains("close");
-        f->keepAlive = f->keepAlive || v.contains("keep-alive");
-    } else if (name == "origin") {
+    } else if (sameNoCase(name, "expect")) {
+        f->expectContinue = sameNoCase(value, "100-continue");
+    } else if (sameNoCase(name, "connection")) {
+        f->upgradeConnection = f->upgradeConnection || containsNoCase(value, "upgrade");
+        f->connectionClose = f->connectionClose || containsNoCase(value, "close");
+        f->keepAlive = f->keepAlive || containsNoCase(value, "keep-alive");
+    } else if (sameNoCase(name, "origin")) {
         f->origin = value;
-    } else if (name == "upgrade") {
-        f->websocket = f->websocket || value.toLower() == "websocket";
+    } else if (sameNoCase(name, "upgrade")) {
+        f->websocket = f->websocket || sameNoCase(value, "websocket");
     }
     return {};
 }
@@ -194,8 +212,7 @@ QString readFields(QByteArrayView rest, HeadFields *f)
         QString why = fieldLineProblem(line, ++f->fields);
         if (why.isEmpty()) {
             const qsizetype colon = line.indexOf(':');
-            why = noteField(line.first(colon).toByteArray().toLower(),
-                line.sliced(colon + 1).trimmed().toByteArray(), f);
+            why = noteField(line.first(colon), line.sliced(colon + 1).trimmed(), f);
         }
         if (!why.isEmpty())
             return why;
@@ -220,9 +237,11 @@ void FramingScanner::fail(int status, const QString &message)
     Refusal r;
     r.status = status;
     r.message = message;
-    r.method = methodForLog(m_head);
-    r.path = pathForLog(m_head);
-    r.origin = m_origin.isEmpty() ? originIn(m_head) : m_origin;
+    // The header block being read: collected in m_head, or still where it arrived (readHead).
+    const QByteArrayView head = m_reading.isNull() ? QByteArrayView(m_head) : m_reading;
+    r.method = methodForLog(head);
+    r.path = pathForLog(head);
+    r.origin = m_origin.isEmpty() ? originIn(head) : m_origin;
     m_result.refusal = std::move(r);
     m_phase = Phase::Refused;
     m_head.clear();
@@ -279,6 +298,16 @@ bool FramingScanner::readHead(QByteArrayView data, qint64 &pos)
         if (pos >= n)
             return true;
         m_inRequest = true;
+        // The usual case: the whole header block is in these bytes, with a well-formed request
+        // line. It is read where it is, not collected (anything else goes the long way below,
+        // which refuses what it must).
+        const QByteArrayView head = data.sliced(pos, qMin(m_limits.maxHeaderBytes + 4, n - pos));
+        qint64 terminator = 0;
+        const qint64 end = head.indexOf('\n') < 0 ? -1 : headerEnd(head, 0, &terminator);
+        if (end >= 0 && end + terminator <= m_limits.maxHeaderBytes + 4 && requestLineOk(head)) {
+            pos += end + terminator;
+            return headComplete(head.first(end + 1));
+        }
     }
     const qint64 oldSize = m_head.size();
     const qint64 room = m_limits.maxHeaderBytes + 4 - oldSize;
@@ -298,7 +327,7 @@ bool FramingScanner::readHead(QByteArrayView data, qint64 &pos)
         return true;
     }
     pos += end + terminator - oldSize;
-    return headComplete(end);
+    return headComplete(QByteArrayView(m_head).first(end + 1));
 }
 
 // Qt's parser reads the request line as soon as its LF arrives and drops the connection, with
@@ -416,26 +445,28 @@ bool FramingScanner::readChunkEnd(QByteArrayView data, qint64 &pos)
     return true;
 }
 
-// The header block of one request has arrived whole (m_head up to end). Checks it the way Qt's
-// parser will read it; false when the request was refused.
-bool FramingScanner::headComplete(qint64 end)
+// The header block of one request has arrived whole: head is its request line and fields, each
+// with its '\n' (in m_head, or where it arrived). Checks it the way Qt's parser will read it;
+// false when the request was refused.
+bool FramingScanner::headComplete(QByteArrayView head)
 {
-    const QByteArray head = m_head.left(end + 1); // request line + fields, each with '\n'
+    m_reading = head;
     const qsizetype lineEnd = head.indexOf('\n');
-    QByteArrayView requestLine(head.constData(), lineEnd);
+    QByteArrayView requestLine = head.first(lineEnd);
     if (requestLine.endsWith('\r'))
         requestLine.chop(1);
     HeadFields f;
     f.http10 = requestLine.endsWith("HTTP/1.0");
-    const QString why = readFields(QByteArrayView(head).sliced(lineEnd + 1), &f);
-    if (!why.isEmpty()) {
+    const QString why = readFields(head.sliced(lineEnd + 1), &f);
+    bool accepted = why.isEmpty();
+    if (!accepted)
         fail(400, QStringLiteral("Malformed request headers: ") + why);
-        return false;
-    }
-    if (!framingAccepted(f))
-        return false;
-    startBody(f);
-    return true;
+    else
+        accepted = framingAccepted(f);
+    if (accepted)
+        startBody(f);
+    m_reading = {};
+    return accepted;
 }
 
 bool FramingScanner::framingAccepted(const HeadFields &f)
@@ -462,11 +493,13 @@ bool FramingScanner::framingAccepted(const HeadFields &f)
 // The head was accepted: what comes next is its body (or the next request).
 void FramingScanner::startBody(const HeadFields &f)
 {
+    // A refusal during the body carries the request's origin (fail()); without a body, the
+    // request ends here and nothing is kept.
+    m_origin = f.chunked || f.length > 0 ? f.origin.toByteArray() : QByteArray();
     m_head.clear();
     m_lineChecked = false;
     m_bodySoFar = 0;
     m_bodyWire = 0;
-    m_origin = f.origin;
     if (f.connectionClose || (f.http10 && !f.keepAlive)) {
         m_closeAt = m_complete;
         m_result.closeAt = m_complete;

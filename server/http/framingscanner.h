@@ -61,7 +61,7 @@ private:
     // false when the request was refused (nothing more is read).
     bool readHead(QByteArrayView data, qint64 &pos);
     bool checkRequestLine();
-    bool headComplete(qint64 end);
+    bool headComplete(QByteArrayView head);
     bool framingAccepted(const HeadFields &fields);
     void startBody(const HeadFields &fields);
     void readData(QByteArrayView data, qint64 &pos);
@@ -75,6 +75,7 @@ private:
     Limits m_limits;
     Phase m_phase = Phase::Head;
     QByteArray m_head; // header block or chunk-size line being collected (bounded)
+    QByteArrayView m_reading; // within headComplete(): the header block it checks
     qint64 m_remaining = 0;
     qint64 m_bodySoFar = 0;
     qint64 m_bodyWire = 0; // bytes of the chunked body on the wire, framing included

@@ -21,7 +21,7 @@ QByteArray formatHttpDate(qint64 secondsSinceEpoch)
     return QByteArray(buf, n);
 }
 
-QByteArray httpDate()
+const QByteArray &httpDate()
 {
     thread_local qint64 second = -1;
     thread_local QByteArray value;

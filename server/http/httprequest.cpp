@@ -8,23 +8,23 @@ QByteArray methodName(HttpMethod method)
 {
     switch (method) {
     case HttpMethod::Get:
-        return "GET";
+        return QByteArrayLiteral("GET");
     case HttpMethod::Head:
-        return "HEAD";
+        return QByteArrayLiteral("HEAD");
     case HttpMethod::Post:
-        return "POST";
+        return QByteArrayLiteral("POST");
     case HttpMethod::Put:
-        return "PUT";
+        return QByteArrayLiteral("PUT");
     case HttpMethod::Patch:
-        return "PATCH";
+        return QByteArrayLiteral("PATCH");
     case HttpMethod::Delete:
-        return "DELETE";
+        return QByteArrayLiteral("DELETE");
     case HttpMethod::Options:
-        return "OPTIONS";
+        return QByteArrayLiteral("OPTIONS");
     case HttpMethod::Other:
         break;
     }
-    return "OTHER";
+    return QByteArrayLiteral("OTHER");
 }
 
 static HttpMethod fromQtMethod(QHttpServerRequest::Method m)
@@ -54,7 +54,7 @@ HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request)
 {
     HttpRequest r;
     r.method = fromQtMethod(request.method());
-    r.rawMethod = r.method == HttpMethod::Other ? QByteArray("OTHER") : methodName(r.method);
+    r.rawMethod = methodName(r.method); // static text: no allocation
     const QUrl url = request.url();
     r.path = url.path(QUrl::FullyDecoded);
     if (r.path.isEmpty())
@@ -63,19 +63,16 @@ HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request)
     // plus arrives as %2B and stays one.
     r.query
         = QUrlQuery(url.query(QUrl::FullyEncoded).replace(QLatin1Char('+'), QLatin1String("%20")));
-    const auto headers = request.headers();
-    r.headers.reserve(headers.size());
-    for (const auto &h : headers)
-        r.headers.append({h.first, h.second});
+    r.headers = request.headers(); // QPair is std::pair: the parser's list, shared
     r.body = request.body();
     r.remoteAddress = request.remoteAddress();
     return r;
 }
 
-QByteArray HttpRequest::header(const QByteArray &name) const
+QByteArray HttpRequest::header(QByteArrayView name) const
 {
     for (const auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (sameName(h.first, name))
             return h.second;
     }
     return {};

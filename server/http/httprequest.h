@@ -34,7 +34,7 @@ struct HttpRequest
 
     static HttpRequest fromQt(const QHttpServerRequest &request);
 
-    QByteArray header(const QByteArray &name) const; // case-insensitive, first match
+    QByteArray header(QByteArrayView name) const; // case-insensitive, first match
     bool hasQuery(const QString &key) const { return query.hasQueryItem(key); }
     std::optional<QString> queryValue(const QString &key) const;
     QString param(const QString &name) const { return params.value(name); }

@@ -11,7 +11,7 @@ namespace marquee {
 void HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
 {
     for (auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
+        if (sameName(h.first, name)) {
             h.second = value;
             return;
         }
@@ -19,10 +19,10 @@ void HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
     headers.append({name, value});
 }
 
-QByteArray HttpResponse::header(const QByteArray &name) const
+QByteArray HttpResponse::header(QByteArrayView name) const
 {
     for (const auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (sameName(h.first, name))
             return h.second;
     }
     return {};
@@ -100,53 +100,53 @@ QByteArray reasonPhrase(int status)
 {
     switch (status) {
     case 100:
-        return "Continue";
+        return QByteArrayLiteral("Continue");
     case 200:
-        return "OK";
+        return QByteArrayLiteral("OK");
     case 201:
-        return "Created";
+        return QByteArrayLiteral("Created");
     case 202:
-        return "Accepted";
+        return QByteArrayLiteral("Accepted");
     case 204:
-        return "No Content";
+        return QByteArrayLiteral("No Content");
     case 304:
-        return "Not Modified";
+        return QByteArrayLiteral("Not Modified");
     case 400:
-        return "Bad Request";
+        return QByteArrayLiteral("Bad Request");
     case 401:
-        return "Unauthorized";
+        return QByteArrayLiteral("Unauthorized");
     case 403:
-        return "Forbidden";
+        return QByteArrayLiteral("Forbidden");
     case 404:
-        return "Not Found";
+        return QByteArrayLiteral("Not Found");
     case 405:
-        return "Method Not Allowed";
+        return QByteArrayLiteral("Method Not Allowed");
     case 408:
-        return "Request Timeout";
+        return QByteArrayLiteral("Request Timeout");
     case 409:
-        return "Conflict";
+        return QByteArrayLiteral("Conflict");
     case 411:
-        return "Length Required";
+        return QByteArrayLiteral("Length Required");
     case 413:
-        return "Payload Too Large";
+        return QByteArrayLiteral("Payload Too Large");
     case 415:
-        return "Unsupported Media Type";
+        return QByteArrayLiteral("Unsupported Media Type");
     case 429:
-        return "Too Many Requests";
+        return QByteArrayLiteral("Too Many Requests");
     case 431:
-        return "Request Header Fields Too Large";
+        return QByteArrayLiteral("Request Header Fields Too Large");
     case 500:
-        return "Internal Server Error";
+        return QByteArrayLiteral("Internal Server Error");
     case 501:
-        return "Not Implemented";
+        return QByteArrayLiteral("Not Implemented");
     case 502:
-        return "Bad Gateway";
+        return QByteArrayLiteral("Bad Gateway");
     case 503:
-        return "Service Unavailable";
+        return QByteArrayLiteral("Service Unavailable");
     case 504:
-        return "Gateway Timeout";
+        return QByteArrayLiteral("Gateway Timeout");
     default:
-        return "Unknown";
+        return QByteArrayLiteral("Unknown");
     }
 }
 

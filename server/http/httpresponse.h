@@ -15,7 +15,7 @@ class ApiError;
 struct HttpResponse
 {
     int status = 200;
-    QByteArray contentType = "application/json; charset=utf-8";
+    QByteArray contentType = QByteArrayLiteral("application/json; charset=utf-8");
     QByteArray body;
     // A body streamed from a file rather than held in memory (an image of the cache): the file's
     // first `bodyLength` bytes, read in small pieces as the client takes them (Connection).
@@ -26,7 +26,7 @@ struct HttpResponse
     QList<Header> headers;
 
     void setHeader(const QByteArray &name, const QByteArray &value);
-    QByteArray header(const QByteArray &name) const;
+    QByteArray header(QByteArrayView name) const;
 
     // {"success":true,"data":<data>} (+ "meta" when given)
     static HttpResponse ok(const QJsonValue &data, int status = 200);
@@ -41,6 +41,6 @@ struct HttpResponse
 };
 
 QByteArray compactJson(const QJsonValue &value);
-QByteArray reasonPhrase(int status);
+QByteArray reasonPhrase(int status); // static text: no allocation
 
 } // namespace marquee

@@ -245,6 +245,16 @@ static bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
     return false;
 }
 
+// "close" in a Connection header, in any case.
+static bool asksToClose(const QByteArray &connection)
+{
+    for (qsizetype i = 0; i + 5 <= connection.size(); ++i) {
+        if (qstrnicmp(connection.constData() + i, 5, "close", 5) == 0)
+            return true;
+    }
+    return false;
+}
+
 void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
 {
     const HttpRequest &req = ex.request();
@@ -268,17 +278,21 @@ void HttpServer::finishExchange(Exchange &ex, HttpResponse response)
         AnswerContext context;
         context.requestId = ex.requestId();
         context.pipelineHeaders = ex.m_extraHeaders;
-        context.close = m_shuttingDown || req.header("Connection").toLower().contains("close")
+        context.close = m_shuttingDown || asksToClose(req.header("Connection"))
             || (connection && connection->closesAfter(ex.m_sequence));
         context.withBody = !isHead;
-        // One buffer, one write(2): QAbstractSocket sends each buffered chunk with its own
-        // syscall, which costs more than copying the body once.
-        QByteArray bytes = serializeAnswer(response, context);
         const QString file = isHead ? QString() : response.bodyFile;
         if (connection) {
+            // The head is written into a buffer kept per thread; the connection copies it and
+            // the body into the socket's write buffer (one block, one write(2)).
+            thread_local QByteArray head;
+            const QByteArrayView body = serializeAnswerHead(head, response, context);
             connection->deliver(
-                ex.m_sequence, std::move(bytes), context.close, file, response.bodyLength);
+                ex.m_sequence, head, body, context.close, file, response.bodyLength);
         } else {
+            // One buffer, one write(2): QAbstractSocket sends each buffered chunk with its own
+            // syscall, which costs more than copying the body once.
+            QByteArray bytes = serializeAnswer(response, context);
             if (!file.isEmpty()) { // no connection state to stream with: read it whole
                 QFile f(file);
                 if (f.open(QIODevice::ReadOnly))

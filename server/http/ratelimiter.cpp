@@ -107,6 +107,8 @@ TieredRateLimiter::TieredRateLimiter(
         std::max(0, sensitivePerMinute)}
     , m_maxClients(std::max(1, maxClients))
 {
+    for (int i = 0; i < 3; ++i)
+        m_limitTexts[i] = QByteArray::number(m_limits[i]);
     m_clock.start();
     m_now = [this] { return m_clock.elapsed(); };
 }
@@ -138,12 +140,12 @@ void TieredRateLimiter::check(Exchange &exchange, RateTier tier)
         return;
     const Verdict v = consume(RateLimitKey::forExchange(exchange), tier);
     if (v.allowed) { // the hot path: no list in between
-        exchange.addResponseHeader(
-            QByteArrayLiteral("RateLimit-Limit"), QByteArray::number(v.limit));
-        exchange.addResponseHeader(
-            QByteArrayLiteral("RateLimit-Remaining"), QByteArray::number(v.remaining));
-        exchange.addResponseHeader(
-            QByteArrayLiteral("RateLimit-Reset"), QByteArray::number(v.resetSeconds));
+        static const QByteArray limitName = QByteArrayLiteral("RateLimit-Limit");
+        static const QByteArray remainingName = QByteArrayLiteral("RateLimit-Remaining");
+        static const QByteArray resetName = QByteArrayLiteral("RateLimit-Reset");
+        exchange.addResponseHeader(limitName, m_limitTexts[tierIndex(tier)]);
+        exchange.addResponseHeader(remainingName, QByteArray::number(v.remaining));
+        exchange.addResponseHeader(resetName, QByteArray::number(v.resetSeconds));
         return;
     }
     ApiError e(ApiError::Code::RateLimited,

@@ -108,6 +108,7 @@ private:
     static Verdict count(Window &w, int limit, qint64 now);
 
     const int m_limits[3];
+    QByteArray m_limitTexts[3]; // m_limits as text, for every answer's RateLimit-Limit
     const int m_maxClients;
     std::function<qint64()> m_now;
     QElapsedTimer m_clock;

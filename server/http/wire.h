@@ -24,5 +24,11 @@ struct AnswerContext
 // (Content-Length; none on 1xx, 204 and 304, RFC 9110 §8.6). One buffer, so the answer goes out in
 // one write, and no list of headers built on the way: this runs for every request.
 QByteArray serializeAnswer(const HttpResponse &response, const AnswerContext &context);
+// The same answer in two parts: its head (status line and headers) written into `head`, whose
+// allocation is reused, and the body that follows it, returned (empty: none; a view of
+// response.body). The pipeline's way out: Connection::deliver() copies both into the socket's
+// write buffer, whose block is itself reused, so an answer allocates nothing on its way out.
+QByteArrayView serializeAnswerHead(
+    QByteArray &head, const HttpResponse &response, const AnswerContext &context);
 
 } // namespace marquee

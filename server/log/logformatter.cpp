@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 namespace marquee {
@@ -65,9 +67,14 @@ QString LogFormatter::accessPath(const QString &path) const
             QStringLiteral("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]*)?"));
         clean.replace(jwt, QStringLiteral("[REDACTED]"));
     }
-    for (QChar &c : clean) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            c = QLatin1Char('?'); // a decoded %0A must not forge a log line
+    const auto isControl = [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; };
+    // Looked for before writing: iterating for writing would copy every path, the usual one
+    // without control characters too.
+    if (std::any_of(clean.cbegin(), clean.cend(), isControl)) {
+        for (QChar &c : clean) {
+            if (isControl(c))
+                c = QLatin1Char('?'); // a decoded %0A must not forge a log line
+        }
     }
     return clean;
 }
@@ -101,6 +108,65 @@ LogRecord LogFormatter::accessRecord(const AccessRecord &r) const
     if (r.clientGone)
         message.append(QLatin1String(" client-gone"));
     return LogRecord {QDateTime::currentDateTimeUtc(), info, category, message, std::move(clean)};
+}
+
+namespace {
+
+// A QString as UTF-8, without a temporary for the usual all-ASCII text.
+void appendUtf8(QByteArray &out, const QString &text)
+{
+    const qsizetype start = out.size();
+    out.resize(start + text.size());
+    char *to = out.data() + start;
+    for (const QChar c : text) {
+        if (c.unicode() >= 0x80) {
+            out.resize(start);
+            out.append(text.toUtf8());
+            return;
+        }
+        *to++ = char(c.unicode());
+    }
+}
+
+template<typename T> void appendNumber(QByteArray &out, T value)
+{
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, value);
+    out.append(buf, r.ptr - buf);
+}
+
+} // namespace
+
+void LogFormatter::appendAccessLine(QByteArray &out, const AccessRecord &r, qint64 ms) const
+{
+    char stamp[24];
+    if (format() == LogFormat::Json || !isoUtcInto(stamp, ms)) {
+        LogRecord record = accessRecord(r);
+        record.time = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+        out.append(format(record));
+        return;
+    }
+    // What format(accessRecord(r)) writes in the text format, byte for byte: the method and the
+    // request id are ASCII tokens, "%.2f" is what std::to_chars writes with precision 2.
+    static const QByteArray prefix
+        = QByteArrayLiteral(" INFO    ") + lcAccess().categoryName() + ' ';
+    out.append(stamp, sizeof stamp).append(prefix).append(r.method).append(' ');
+    appendUtf8(out, accessPath(r.path));
+    out.append(' ');
+    appendNumber(out, r.status);
+    out.append(' ');
+    char buf[64];
+    const auto d = std::to_chars(buf, buf + sizeof buf, r.durationMs, std::chars_format::fixed, 2);
+    out.append(buf, d.ec == std::errc() ? d.ptr - buf : 0).append("ms ");
+    appendNumber(out, static_cast<long long>(r.bytes));
+    out.append("B rid=").append(r.requestId);
+    if (r.userId > 0) {
+        out.append(" user=");
+        appendNumber(out, r.userId);
+    }
+    if (r.clientGone)
+        out.append(" client-gone");
+    out.append('\n');
 }
 
 // "INFO   ": the text format's level column (the known levels without a conversion per line).

@@ -46,6 +46,10 @@ public:
     LogRecord qtRecord(const QString &level, const QString &category, const QString &message) const;
     LogRecord accessRecord(const AccessRecord &record) const;
     QByteArray format(const LogRecord &record) const;
+    // Appends the line of an access record logged at `msSinceEpoch`: the bytes
+    // format(accessRecord(record)) gives with that time, without the QString round trips (access
+    // lines are formatted in batches, off the request path: Logger).
+    void appendAccessLine(QByteArray &out, const AccessRecord &record, qint64 msSinceEpoch) const;
 
 private:
     QString redactSecrets(QString text) const;

@@ -2,7 +2,6 @@
 
 #include "categories.h"
 
-#include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QReadWriteLock>
 
@@ -31,27 +30,121 @@ void setLogLevel(LogLevel level)
 Logger::Logger(LogFormat format)
 {
     m_formatter.setFormat(format);
-    // Access lines are written in batches (one write per ~100 ms under load, not one per request).
-    m_flushTimer.setInterval(100);
-    QObject::connect(&m_flushTimer, &QTimer::timeout, [this] { m_sink.flush(); });
-    if (QCoreApplication::instance())
-        m_flushTimer.start();
+    m_buffer.setAccessDescriber(
+        [this](const AccessRecord &record) { return m_formatter.accessRecord(record).message; });
+    // A viewer reading the buffer sees the access lines still waiting for the writer too.
+    m_buffer.setBeforeRead([this] { drain(); });
+    m_pending.reserve(kWakeWriterAt * 2);
+    m_writer.reset(QThread::create([this] { writerLoop(); }));
+    m_writer->setObjectName(QStringLiteral("marquee-log"));
+    m_writer->start();
 }
 
 Logger::~Logger()
 {
+    {
+        std::lock_guard<std::mutex> lock(m_pendingMutex);
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    m_writer->wait();
+    m_buffer.setBeforeRead({});
+    flush();
+}
+
+void Logger::writerLoop()
+{
+    using namespace std::chrono_literals;
+    std::unique_lock<std::mutex> lock(m_pendingMutex);
+    while (!m_stopping) {
+        // Woken by a full batch: formats it; else, every 100 ms, writes everything out.
+        const bool full = m_wake.wait_for(
+            lock, 100ms, [this] { return m_stopping || m_pending.size() >= kWakeWriterAt; });
+        lock.unlock();
+        if (full)
+            drain();
+        else
+            flush();
+        lock.lock();
+    }
+}
+
+void Logger::setFormat(LogFormat format)
+{
+    QMutexLocker lock(&m_writeMutex);
+    std::vector<AccessLine> announce;
+    quint64 first = 0;
+    drainLocked(&announce, &first); // logged meanwhile
+    m_formatter.setFormat(format);
+    lock.unlock();
+    m_buffer.announceAccess(first, announce);
+}
+
+void Logger::setOutput(FILE *out)
+{
+    QMutexLocker lock(&m_writeMutex);
+    std::vector<AccessLine> announce;
+    quint64 first = 0;
+    drainLocked(&announce, &first);
+    m_sink.setOutput(out);
+    lock.unlock();
+    m_buffer.announceAccess(first, announce);
+}
+
+void Logger::flush()
+{
+    drain();
     m_sink.flush();
 }
 
-void Logger::write(const LogRecord &record, bool batched)
+void Logger::drainLocked(std::vector<AccessLine> *announce, quint64 *firstId)
 {
-    m_sink.write(m_formatter.format(record), batched);
-    m_buffer.append(LogEntry {0, record.time, record.level, record.category, record.message});
+    {
+        std::lock_guard<std::mutex> lock(m_pendingMutex);
+        if (m_pending.empty())
+            return;
+        m_draining.swap(m_pending); // both keep their capacity: no allocation per batch
+    }
+    QByteArray lines;
+    lines.reserve(qsizetype(m_draining.size()) * 128);
+    for (const AccessLine &a : m_draining)
+        m_formatter.appendAccessLine(lines, a.record, a.ms);
+    m_sink.write(std::move(lines), true);
+    *firstId = m_buffer.storeAccess(m_draining);
+    if (m_buffer.hasListeners())
+        *announce = m_draining;
+    m_draining.clear();
+}
+
+void Logger::drain()
+{
+    std::vector<AccessLine> announce;
+    quint64 first = 0;
+    {
+        QMutexLocker lock(&m_writeMutex);
+        drainLocked(&announce, &first);
+    }
+    m_buffer.announceAccess(first, announce);
+}
+
+void Logger::write(const LogRecord &record)
+{
+    std::vector<AccessLine> announce;
+    quint64 first = 0;
+    LogEntry entry {0, record.time, record.level, record.category, record.message};
+    {
+        QMutexLocker lock(&m_writeMutex);
+        drainLocked(&announce, &first); // the access lines logged before go out before this one
+        m_sink.write(m_formatter.format(record), false);
+        entry.id = m_buffer.store(entry);
+    }
+    m_buffer.announceAccess(first, announce);
+    m_buffer.announce(entry);
 }
 
 void Logger::logMessage(const QString &level, const QString &category, const QString &message)
 {
-    write(m_formatter.qtRecord(level, category, message), false);
+    write(m_formatter.qtRecord(level, category, message));
     if (m_messageHook)
         m_messageHook(level, category, message);
 }
@@ -60,7 +153,17 @@ void Logger::logAccess(const AccessRecord &record)
 {
     if (!lcAccess().isInfoEnabled())
         return;
-    write(m_formatter.accessRecord(record), true);
+    const qint64 ms = QDateTime::currentMSecsSinceEpoch();
+    size_t waiting;
+    {
+        std::lock_guard<std::mutex> lock(m_pendingMutex);
+        m_pending.push_back(AccessLine {record, ms});
+        waiting = m_pending.size();
+    }
+    if (waiting == kWakeWriterAt)
+        m_wake.notify_one();
+    else if (waiting >= kMaxPendingAccess)
+        drain(); // the writer is behind: this thread formats
 }
 
 // ---- LogInstallation -------------------------------------------------------------------------
