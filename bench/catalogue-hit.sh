@@ -167,10 +167,10 @@ NGINX
     done
   done
   echo "$W $(rss_kb "$mpid") $(rss_kb "$bpid") $(rss_kb "${npids[@]}") $(threads_of "$mpid")" >> "$work/rss"
-  if grep -qi 'worker' "$work/marquee-$W.log"; then
-    echo "Marquee's log on workers:"; grep -i 'worker' "$work/marquee-$W.log" | head -3 | sed 's/^/  /'
+  if grep -qi 'event loop' "$work/marquee-$W.log"; then
+    echo "Marquee's log on its event loops:"; grep -i 'event loop' "$work/marquee-$W.log" | head -3 | sed 's/^/  /'
   else
-    echo "Marquee's log says nothing about workers (MARQUEE_WORKERS not implemented in this build?)"
+    echo "Marquee's log says nothing about its event loops (MARQUEE_WORKERS not in this build?)"
   fi
   stop_servers
 done

@@ -219,8 +219,8 @@ bench_one() {
   local locked
   locked=$(grep -ci 'database is locked' "$work/marquee-$backend-$w.log" || true)
   [ "$locked" -eq 0 ] || echo "\"database is locked\" in Marquee's log: $locked lines"
-  grep -qi 'worker' "$work/marquee-$backend-$w.log" \
-    || echo "(Marquee's log says nothing about workers: MARQUEE_WORKERS not implemented in this build?)"
+  grep -qi 'event loop' "$work/marquee-$backend-$w.log" \
+    || echo "(Marquee's log says nothing about its event loops: MARQUEE_WORKERS not in this build?)"
   marquee_stop
   [ "$backend" = sqlite ] || pg_stop
   echo "$backend $w ${reads% *} ${writes% *}" >> "$work/figures"
