@@ -67,14 +67,14 @@ run() {
   local pids=()
   while [ "$1" != -- ]; do pids+=("$1"); shift; done
   shift
-  local t="$1" url="$2" before after m0 m1
-  before=$(cpu_ticks "${pids[@]}"); m0=$(machine_ticks)
+  local t="$1" url="$2" before after m0 m1 t0 t1
+  before=$(cpu_ticks "${pids[@]}"); m0=$(machine_ticks); t0=$(now_ms)
   watch_busy timed_wrk -t"$t" -c"$conns" -d"${secs}s" --latency -H "Origin: $origin" "$url"
-  after=$(cpu_ticks "${pids[@]}"); m1=$(machine_ticks)
+  after=$(cpu_ticks "${pids[@]}"); m1=$(machine_ticks); t1=$(now_ms)
   local wcpu
   wcpu=$(awk '{print $1 + $2}' "$work/wrk.time" | tail -1)
   echo "$(wrk_figures "$work/wrk.out") $(awk -v a="$before" -v b="$after" -v m0="$m0" -v m1="$m1" -v w="$wcpu" \
-    -v h="$clk_tck" -v s="$secs" -v busy="$([ -f "$work/busy" ] && echo 1 || echo 0)" 'BEGIN {
+    -v h="$clk_tck" -v s="$(( t1 - t0 ))e-3" -v busy="$([ -f "$work/busy" ] && echo 1 || echo 0)" 'BEGIN {
       others = ((m1 - m0) - (b - a)) / h / s - w / s; if (others < 0) others = 0
       printf "%.2f %.2f %d %.2f", (b - a) / h / s, w / s, (busy || others > 0.2), others }')"
 }
