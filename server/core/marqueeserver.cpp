@@ -39,7 +39,7 @@ MarqueeServer::MarqueeServer(Config config, AccessLog *accessLog, QObject *paren
     });
     m_drainPoll.setInterval(10);
     connect(&m_drainPoll, &QTimer::timeout, this, [this] {
-        if (inFlight() == 0)
+        if (inFlight() == 0 && flushPendingOutput() == 0)
             finishShutdown();
     });
 }
@@ -192,6 +192,18 @@ void MarqueeServer::stopLoops()
     m_loops.clear();
 }
 
+int MarqueeServer::flushPendingOutput()
+{
+    int pending = m_http ? m_http->flushPendingOutput() : 0;
+    for (const auto &l : m_loops) {
+        int loopPending = 0;
+        l->mailbox->call(
+            [&loopPending, http = l->http] { loopPending = http->flushPendingOutput(); });
+        pending += loopPending;
+    }
+    return pending;
+}
+
 int MarqueeServer::inFlight() const
 {
     int n = m_http ? m_http->inFlight() : 0;
@@ -274,15 +286,12 @@ void MarqueeServer::shutdown()
             http->closeIdleConnections();
         });
     }
-    if (inFlight() == 0) {
+    if (inFlight() == 0 && flushPendingOutput() == 0) {
         finishShutdown();
         return;
     }
-    // Every loop drains: the primary's last answer, or a poll of the others' counts.
-    connect(m_http, &HttpServer::drained, this, [this] {
-        if (inFlight() == 0)
-            finishShutdown();
-    });
+    // Every loop drains: no request in flight and no answer still in a socket (an answer is
+    // counted out when it is handed to its socket, before its bytes are sent).
     m_drainPoll.start();
     m_graceTimer.start(m_config.shutdownGraceMs);
 }

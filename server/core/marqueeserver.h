@@ -56,6 +56,8 @@ public:
     int eventLoops() const { return 1 + int(m_loops.size()); }
     // Over every event loop; any thread.
     int inFlight() const;
+    // Connections of every loop with output not yet sent (pushing it on); the primary's thread.
+    int flushPendingOutput();
     quint64 requestsServed() const;
     Router &router() { return m_router; }
     CatalogueService *catalogue() override { return m_catalogue.get(); }

@@ -248,6 +248,23 @@ bool ConnectionGuard::cutIfExpired(Connection *c, qint64 now)
     return false;
 }
 
+int ConnectionGuard::flushPendingOutput()
+{
+    int pending = 0;
+    const auto connections = m_connections;
+    for (Connection *c : connections) {
+        QTcpSocket *socket = c->socket();
+        if (socket->state() != QAbstractSocket::ConnectedState
+            && socket->state() != QAbstractSocket::ClosingState)
+            continue;
+        if (socket->bytesToWrite() > 0)
+            socket->flush();
+        if (socket->bytesToWrite() > 0 || c->m_file)
+            ++pending;
+    }
+    return pending;
+}
+
 void ConnectionGuard::closeIdleConnections()
 {
     const auto connections = m_connections;

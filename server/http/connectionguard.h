@@ -74,6 +74,10 @@ public:
     Connection *connection(QTcpSocket *socket) const { return m_connections.value(socket); }
     // Closes every connection that has no request in flight (used at shutdown).
     void closeIdleConnections();
+    // Pushes what sockets hold to the kernel and says how many connections still have output
+    // (bytes not yet written, or a body file being streamed): shutdown waits for none, since
+    // deleting a connected socket discards what it has not sent.
+    int flushPendingOutput();
 
 signals:
     // A request was refused before it reached the router. method is a valid token or "OTHER";

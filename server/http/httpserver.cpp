@@ -68,6 +68,11 @@ void HttpServer::stopListening()
         m_guard->close();
 }
 
+int HttpServer::flushPendingOutput()
+{
+    return m_guard ? m_guard->flushPendingOutput() : 0;
+}
+
 void HttpServer::closeIdleConnections()
 {
     if (m_guard)
@@ -132,6 +137,8 @@ void HttpServer::dispatch(const ExchangePtr &ex)
             fallback && !match.pathKnown()) {
             if (m_primary) { // a fallback's handler is the primary loop's, like a route's
                 HttpServer *primary = m_primary;
+                if (ex->m_connection)
+                    ex->m_clientClosed = ex->m_connection->closedFlag();
                 primary->m_mailbox->post([ex, fallback] {
                     ex->runHandler([&] {
                         (*fallback)(ex);

@@ -57,6 +57,7 @@ public:
     // See ConnectionGuard::listenersSharingThePort(); -1 when not listening.
     int listenersSharingThePort() const;
     void closeIdleConnections();
+    int flushPendingOutput(); // ConnectionGuard::flushPendingOutput(); this loop's thread
     void setShuttingDown(bool on) { m_shuttingDown = on; }
     bool isShuttingDown() const { return m_shuttingDown; }
 
