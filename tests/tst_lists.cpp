@@ -1146,6 +1146,82 @@ private slots:
         QCOMPARE(rows(list), 2); // Alice's show and Bob's film
     }
 
+    // ---- several event loops (MARQUEE_WORKERS)
+
+    // Every loop reads the lists on its own database connection (and writes there on
+    // PostgreSQL); a token the primary loop has verified is admitted from memory. Whatever loop a
+    // client's connection landed on, it reads what any other loop acknowledged: every loop's
+    // page of the list is read (and, on SQLite, kept) before each write, and read again after it.
+    void everyEventLoopSeesEveryWrite()
+    {
+        m_ts.reset();
+        m_ts = std::make_unique<TestServer>();
+        m_ts->config.clerkJwtKey = QString::fromLatin1(m_key.publicPem());
+        m_ts->config.http.allowedOrigins = {QString::fromLatin1(kOrigin)};
+        m_ts->config.workers = 4;
+        m_ts->config.rateLimitGeneral = 0; // some 800 requests of one user
+        QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
+        MarqueeServer &server = m_ts->server();
+        QCOMPARE(get("/api/watchlist").status, 200); // the token is verified once, on the primary
+
+        constexpr int kClients = 16;
+        std::vector<std::unique_ptr<HttpClient>> clients;
+        for (int i = 0; i < kClients; ++i)
+            clients.push_back(std::make_unique<HttpClient>(m_ts->port()));
+        const QList<std::pair<QByteArray, QByteArray>> auth {
+            {"Authorization", "Bearer " + m_alice}};
+        const auto total = [](const HttpReply &r) {
+            return r.json().value("meta").toObject().value("total").toInt(-1);
+        };
+        const quint64 servedBefore = server.requestsServed();
+        const quint64 forwardedBefore = server.requestsForwarded();
+        quint64 reads = 0;
+        quint64 writes = 0;
+        for (int i = 0; i < kClients; ++i) {
+            for (const auto &c : clients) {
+                const HttpReply r = c->get("/api/watchlist", auth);
+                QCOMPARE(r.status, 200);
+                QCOMPARE(total(r), i);
+                ++reads;
+            }
+            const HttpReply added = clients[i]->request("POST", "/api/watchlist",
+                auth
+                    + QList<std::pair<QByteArray, QByteArray>> {{"Content-Type",
+                        "application/json"}},
+                compact(movie(i + 1, QStringLiteral("Title %1").arg(i + 1))));
+            QCOMPARE(added.status, 201);
+            ++writes;
+        }
+        for (int i = 0; i < kClients; ++i) {
+            const HttpReply removed = clients[kClients - 1 - i]->request(
+                "DELETE", "/api/watchlist/movie/" + QByteArray::number(i + 1), auth);
+            QCOMPARE(removed.status, 200);
+            ++writes;
+            for (const auto &c : clients) {
+                const HttpReply r = c->get("/api/watchlist/check?tmdbId="
+                        + QByteArray::number(i + 1) + "&contentType=movie",
+                    auth);
+                QCOMPARE(r.status, 200);
+                QCOMPARE(r.json().value("inWatchlist").toBool(), false);
+                QCOMPARE(total(c->get("/api/watchlist", auth)), kClients - 1 - i);
+                reads += 2;
+            }
+        }
+        QTRY_COMPARE(server.requestsServed(), servedBefore + reads + writes);
+        // SQLite: writes go to the one writer, the primary loop; reads never. PostgreSQL: both
+        // stay where they arrived, but for the user and session read again every second.
+        const quint64 forwarded = server.requestsForwarded() - forwardedBefore;
+        const bool sqlite = server.database().dialect() == SqlDialect::Sqlite;
+        QVERIFY2(forwarded <= (sqlite ? writes : 0) + 16,
+            qPrintable(
+                QStringLiteral("%1 of %2 reads and %3 writes were handed to the primary loop")
+                    .arg(forwarded)
+                    .arg(reads)
+                    .arg(writes)));
+        clients.clear();
+        QCOMPARE(rows(QStringLiteral("watchlist")), 0);
+    }
+
     // ---- durability: a 201 survives kill -9 right after it
 
     void acknowledgedWritesSurviveKill9()

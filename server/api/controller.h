@@ -34,6 +34,9 @@ class Controller
 public:
     virtual ~Controller() = default;
     virtual void registerRoutes(Router &router) = 0;
+    // A secondary event loop ends: what the controller holds for the calling thread (prepared
+    // statements of its database connection) goes.
+    virtual void releaseThread() { }
 };
 
 } // namespace marquee

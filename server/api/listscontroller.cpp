@@ -144,14 +144,26 @@ void ListsController::registerRoutes(Router &router)
 {
     registerList(router, ListKind::Watchlist);
     registerList(router, ListKind::Favorites);
-    router
-        .patch(QStringLiteral("/api/watchlist/{contentType}/{tmdbId}"),
-            [this](const ExchangePtr &ex) {
-                m_pages.forgetUser(ex->principal.userId);
-                answer(
-                    ex, [&] { return patchWatchlist(ex); }, true);
-            })
-        .withAccess(Access::User);
+    Route &patch = router
+                       .patch(QStringLiteral("/api/watchlist/{contentType}/{tmdbId}"),
+                           [this](const ExchangePtr &ex) {
+                               m_pages.forgetUser(ex->principal.userId);
+                               answer(
+                                   ex, [&] { return patchWatchlist(ex); }, true);
+                           })
+                       .withAccess(Access::User);
+    if (writesOnAnyLoop())
+        patch.onAnyEventLoop();
+}
+
+void ListsController::releaseThread()
+{
+    m_store.releaseThread(); // the server closes the thread's connection next
+}
+
+bool ListsController::writesOnAnyLoop() const
+{
+    return m_db.dialect() == SqlDialect::Postgres;
 }
 
 void ListsController::registerList(Router &router, ListKind kind)
@@ -169,15 +181,27 @@ void ListsController::registerList(Router &router, ListKind kind)
                 ex, [&] { return (this->*action)(ex, kind); }, write);
         };
     };
-    router.get(base, route(&ListsController::list)).withAccess(Access::User);
-    router.post(base, route(&ListsController::add)).withAccess(Access::User);
-    router.get(base + QStringLiteral("/check"), route(&ListsController::check))
-        .withAccess(Access::User);
-    router.del(base + QStringLiteral("/{id}"), route(&ListsController::removeById))
-        .withAccess(Access::User);
-    router
-        .del(base + QStringLiteral("/{contentType}/{tmdbId}"), route(&ListsController::removeByKey))
-        .withAccess(Access::User);
+    // Reads run on the event loop that received them, each loop on its own connection. Writes
+    // too on PostgreSQL (each commits on its own); on SQLite they go to the primary loop, the one
+    // writer, whose group commit makes many writes one transaction.
+    const auto anyLoop = [](Route &r, bool yes) {
+        if (yes)
+            r.onAnyEventLoop();
+    };
+    const bool writes = writesOnAnyLoop();
+    anyLoop(router.get(base, route(&ListsController::list)).withAccess(Access::User), true);
+    anyLoop(router.post(base, route(&ListsController::add)).withAccess(Access::User), writes);
+    anyLoop(router.get(base + QStringLiteral("/check"), route(&ListsController::check))
+                .withAccess(Access::User),
+        true);
+    anyLoop(router.del(base + QStringLiteral("/{id}"), route(&ListsController::removeById))
+                .withAccess(Access::User),
+        writes);
+    anyLoop(router
+                .del(base + QStringLiteral("/{contentType}/{tmdbId}"),
+                    route(&ListsController::removeByKey))
+                .withAccess(Access::User),
+        writes);
 }
 
 void ListsController::answer(
@@ -194,6 +218,8 @@ void ListsController::answer(
         // A write is answered once the group it joined is committed: a 2xx means durable.
         m_db.afterGroupCommit([this, ex, response = std::move(response)](bool committed) mutable {
             if (committed) {
+                // Again: a page another loop read before the commit is not kept (ListPageCache).
+                m_pages.forgetUser(ex->principal.userId);
                 ex->respond(std::move(response));
                 return;
             }
@@ -223,12 +249,14 @@ HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
     query.sort = sortFrom(q.oneOf(QStringLiteral("sort"), false, kSorts).value_or(QString()));
     q.finish();
 
-    if (auto page = m_pages.find(kind, query)) {
+    quint64 ticket = 0;
+    if (auto page = m_pages.find(kind, query, &ticket)) {
         HttpResponse cached;
         cached.body = std::move(*page);
         return cached;
     }
     const ListPage rows = m_store.list(kind, query);
+    const ImageUrls images(m_images); // the catalogue's thread may change the original
     const qint64 totalPages = (rows.total + query.limit - 1) / query.limit;
     // Written straight to bytes: building QJsonObjects dominated the cost of a list read.
     HttpResponse r;
@@ -236,11 +264,11 @@ HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
     JsonWriter w(&r.body);
     w.beginObject().field("success", true).key("data").beginArray();
     for (const ListItem &item : rows.items)
-        writeListItem(w, item, kind, &m_images);
+        writeListItem(w, item, kind, &images);
     w.endArray().key("meta").beginObject();
     w.field("page", query.page).field("limit", query.limit).field("total", rows.total);
     w.field("totalPages", totalPages).endObject().endObject();
-    m_pages.store(kind, query, r.body);
+    m_pages.store(kind, query, r.body, ticket);
     return r;
 }
 
@@ -289,7 +317,8 @@ HttpResponse ListsController::add(const ExchangePtr &ex, ListKind kind)
         .field("success", true)
         .field("message", QStringLiteral("Added to %1").arg(listName(kind)));
     w.key("data");
-    writeListItem(w, result.item, kind, &m_images);
+    const ImageUrls images(m_images);
+    writeListItem(w, result.item, kind, &images);
     w.endObject();
     return r;
 }
@@ -353,7 +382,8 @@ QJsonObject ListsController::toJson(const ListItem &item, ListKind kind) const
 {
     QByteArray bytes;
     JsonWriter w(&bytes);
-    writeListItem(w, item, kind, &m_images);
+    const ImageUrls images(m_images);
+    writeListItem(w, item, kind, &images);
     return QJsonDocument::fromJson(bytes).object();
 }
 

@@ -22,8 +22,11 @@ class ListsController : public Controller
 public:
     ListsController(Database &db, const ImageUrls &images, int maxItems);
     void registerRoutes(Router &router) override;
+    void releaseThread() override;
 
 private:
+    // PostgreSQL: writes run on every event loop too (SQLite: on the primary's group commit).
+    bool writesOnAnyLoop() const;
     void registerList(Router &router, ListKind kind);
 
     HttpResponse list(const ExchangePtr &ex, ListKind kind);

@@ -82,6 +82,7 @@ void ClerkAuthenticator::authenticate(
             admit(ex, *it, access, proceed);
             return;
         }
+        std::lock_guard lock(m_cacheMutex);
         m_tokens.remove(key);
     }
     verify(ex, token, access, std::move(proceed));
@@ -128,9 +129,12 @@ void ClerkAuthenticator::verified(const ExchangePtr &ex, const QByteArray &token
         reject(ex, access, QStringLiteral("Invalid token: %1").arg(result.message), proceed);
         return;
     }
-    if (m_tokens.size() >= kMaxCachedTokens)
-        m_tokens.clear(); // bounded; the next requests re-verify once
-    m_tokens.insert(token, *result.token);
+    {
+        std::lock_guard lock(m_cacheMutex);
+        if (m_tokens.size() >= kMaxCachedTokens)
+            m_tokens.clear(); // bounded; the next requests re-verify once
+        m_tokens.insert(token, *result.token);
+    }
     admit(ex, *result.token, access, proceed);
 }
 
@@ -178,6 +182,7 @@ ClerkAuthenticator::CachedUser *ClerkAuthenticator::userFor(
     u.loadedMs = nowMs;
     if (it != m_userCache.end() && it->id != u.id)
         forgetUser(clerkId); // deleted and made again by another server: its sessions go too
+    std::lock_guard lock(m_cacheMutex);
     return &m_userCache.insert(clerkId, u).value();
 }
 
@@ -204,10 +209,14 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
         } catch (const StoreError &) {
             // Logged by the store; a last-seen time is not worth refusing the request for.
         }
+        std::lock_guard lock(m_cacheMutex);
         user->lastTouchMs = now;
     }
     if (m_clerk.canFetchProfiles() && now - user->profileSyncedAt >= kProfileMaxAgeMs) {
-        user->profileSyncedAt = now; // one attempt per day, success or not
+        {
+            std::lock_guard lock(m_cacheMutex);
+            user->profileSyncedAt = now; // one attempt per day, success or not
+        }
         syncProfile(token.subject, {});
     }
 
@@ -235,6 +244,7 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
             cs.userId = s ? s->userId : 0;
             cs.revoked = !s || s->revokedAt > 0;
             cs.lastTouchMs = now;
+            std::lock_guard lock(m_cacheMutex);
             it = m_sessionCache.insert(token.sessionId, cs);
         }
         if (it->revoked || it->userId != user->id) {
@@ -266,8 +276,48 @@ bool ClerkAuthenticator::verifiesTokens() const
     return m_clerk.canVerify();
 }
 
+// The same judgement as authenticate() and admit() make from their caches, for a request that
+// needs nothing else: no verification, no database read or write (last seen, session touch,
+// shared-database refresh), no profile sync. Whatever is due, or refused, is left to them.
+bool ClerkAuthenticator::admitFromMemory(Exchange &ex, Access access) const
+{
+    if (access != Access::User && access != Access::OptionalUser)
+        return false;
+    bool wellFormed = false;
+    const QByteArray token = bearerToken(ex.request().header("Authorization"), &wellFormed);
+    if (!wellFormed || !m_clerk.canVerify())
+        return false;
+    const qint64 now = nowMs();
+    std::lock_guard lock(m_cacheMutex);
+    const auto t = m_tokens.constFind(token);
+    if (t == m_tokens.constEnd() || t->expiresAt + m_policy.clockSkewSeconds <= now / 1000)
+        return false;
+    const auto u = m_userCache.constFind(t->subject);
+    if (u == m_userCache.constEnd() || (m_sharedDatabase && now - u->loadedMs >= kSharedCacheMs)
+        || now - u->lastTouchMs >= kTouchIntervalMs
+        || (m_clerk.canFetchProfiles() && now - u->profileSyncedAt >= kProfileMaxAgeMs))
+        return false;
+    if (!t->sessionId.isEmpty()) {
+        const auto s = m_sessionCache.constFind(t->sessionId);
+        const qint64 sessionMaxAge = m_sharedDatabase ? kSharedCacheMs : kTouchIntervalMs;
+        if (s == m_sessionCache.constEnd() || now - s->lastTouchMs >= sessionMaxAge || s->revoked
+            || s->userId != u->id)
+            return false;
+    }
+    Principal &p = ex.principal;
+    p.userId = u->id;
+    p.clerkId = t->subject;
+    p.sessionId = t->sessionId;
+    p.admin = m_admins.contains(t->subject);
+    p.language = u->language;
+    p.region = u->region;
+    p.includeAdult = u->includeAdult;
+    return true;
+}
+
 void ClerkAuthenticator::forgetUser(const QString &clerkId)
 {
+    std::lock_guard lock(m_cacheMutex);
     const auto it = m_userCache.constFind(clerkId);
     if (it != m_userCache.constEnd()) {
         const qint64 id = it->id;
@@ -279,12 +329,14 @@ void ClerkAuthenticator::forgetUser(const QString &clerkId)
 
 void ClerkAuthenticator::forgetSession(const QString &sid)
 {
+    std::lock_guard lock(m_cacheMutex);
     m_sessionCache.remove(sid);
 }
 
 void ClerkAuthenticator::forgetDeletedUser(const QString &clerkId)
 {
     forgetUser(clerkId);
+    std::lock_guard lock(m_cacheMutex);
     m_tokens.removeIf([&clerkId](QHash<QByteArray, VerifiedToken>::iterator it) {
         return it->subject == clerkId;
     });
@@ -293,6 +345,7 @@ void ClerkAuthenticator::forgetDeletedUser(const QString &clerkId)
 void ClerkAuthenticator::forgetEndedSession(const QString &sid)
 {
     forgetSession(sid);
+    std::lock_guard lock(m_cacheMutex);
     m_tokens.removeIf(
         [&sid](QHash<QByteArray, VerifiedToken>::iterator it) { return it->sessionId == sid; });
 }

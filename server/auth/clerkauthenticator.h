@@ -10,6 +10,7 @@
 #include <QSet>
 
 #include <functional>
+#include <mutex>
 
 namespace marquee {
 
@@ -37,6 +38,7 @@ public:
     void authenticate(
         const ExchangePtr &exchange, Access access, std::function<void()> proceed) override;
     bool verifiesTokens() const override;
+    bool admitFromMemory(Exchange &exchange, Access access) const override;
 
     // Called when users or sessions change outside a request (deletion, revocation, webhook).
     void forgetUser(const QString &clerkId);
@@ -94,6 +96,10 @@ private:
     ClerkClient &m_clerk;
     JwtPolicy m_policy;
     QSet<QString> m_admins;
+    // The three caches below are written on the owner's thread only (the primary event loop),
+    // always under m_cacheMutex; other loops read them under it (admitFromMemory()), the owner
+    // without it.
+    mutable std::mutex m_cacheMutex;
     QHash<QByteArray, VerifiedToken> m_tokens; // token -> verified claims (bounded)
     QHash<QString, CachedUser> m_userCache; // clerk id -> user
     QHash<QString, CachedSession> m_sessionCache;

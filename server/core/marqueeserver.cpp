@@ -177,9 +177,13 @@ void MarqueeServer::stopLoops()
 {
     for (const auto &l : m_loops) {
         if (l->thread.isRunning()) {
-            l->mailbox->call([l = l.get()] {
+            l->mailbox->call([this, l = l.get()] {
                 delete l->http;
                 l->http = nullptr;
+                // The loop's database connection (list routes), and what was prepared on it.
+                for (auto &c : m_controllers)
+                    c->releaseThread();
+                m_db->closeThreadConnection();
             });
             l->mailbox->deleteLater(); // on its thread, as that thread finishes
             l->thread.quit();
@@ -217,6 +221,14 @@ quint64 MarqueeServer::requestsServed() const
     quint64 n = m_http ? m_http->requestsServed() : 0;
     for (const auto &l : m_loops)
         n += l->http ? l->http->requestsServed() : 0;
+    return n;
+}
+
+quint64 MarqueeServer::requestsForwarded() const
+{
+    quint64 n = 0;
+    for (const auto &l : m_loops)
+        n += l->http ? l->http->requestsForwarded() : 0;
     return n;
 }
 

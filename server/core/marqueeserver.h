@@ -59,6 +59,7 @@ public:
     // Connections of every loop with output not yet sent (pushing it on); the primary's thread.
     int flushPendingOutput();
     quint64 requestsServed() const;
+    quint64 requestsForwarded() const; // handed by a secondary loop to the primary
     Router &router() { return m_router; }
     CatalogueService *catalogue() override { return m_catalogue.get(); }
     ImageCache *imageCache() override { return m_images; }

@@ -137,6 +137,7 @@ void HttpServer::dispatch(const ExchangePtr &ex)
             fallback && !match.pathKnown()) {
             if (m_primary) { // a fallback's handler is the primary loop's, like a route's
                 HttpServer *primary = m_primary;
+                m_forwarded.fetch_add(1, std::memory_order_relaxed);
                 if (ex->m_connection)
                     ex->m_clientClosed = ex->m_connection->closedFlag();
                 primary->m_mailbox->post([ex, fallback] {
@@ -165,27 +166,42 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     }
     ex->route = match.route;
     ex->request().params = std::move(match.params);
-    if (m_primary && !servesHere(*ex)) {
-        forwardToPrimary(ex);
-        return;
+    if (m_primary) {
+        switch (servesHere(*ex)) {
+        case Here::No:
+            forwardToPrimary(ex);
+            return;
+        case Here::Admitted: // the principal is known: no authentication step here
+            runRoute(ex);
+            return;
+        case Here::Yes:
+            break;
+        }
     }
     authenticateAndRun(ex);
 }
 
-bool HttpServer::servesHere(const Exchange &ex) const
+HttpServer::Here HttpServer::servesHere(Exchange &ex) const
 {
     if (!ex.route->onAnyLoop)
-        return false;
+        return Here::No;
     const Access access = ex.route->access;
     // Without an authenticator a token means nothing, and the route runs anonymously anywhere.
-    return access == Access::Public
+    if (access == Access::Public
         || (access == Access::OptionalUser
-            && (!m_primaryVerifiesTokens || ex.request().header("Authorization").isEmpty()));
+            && (!m_primaryVerifiesTokens || ex.request().header("Authorization").isEmpty())))
+        return Here::Yes;
+    // A token known to the primary's authenticator, with nothing due for its user or session.
+    if ((access == Access::User || access == Access::OptionalUser) && m_primaryVerifiesTokens
+        && m_primary->m_authenticator->admitFromMemory(ex, access))
+        return Here::Admitted;
+    return Here::No;
 }
 
 void HttpServer::forwardToPrimary(const ExchangePtr &ex)
 {
     HttpServer *primary = m_primary;
+    m_forwarded.fetch_add(1, std::memory_order_relaxed);
     if (ex->m_connection)
         ex->m_clientClosed = ex->m_connection->closedFlag();
     // Admitted here already (shutdown was checked on arrival): the primary serves it.

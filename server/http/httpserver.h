@@ -44,9 +44,10 @@ public:
         m_budget = std::move(budget);
     }
     // Makes this a secondary event loop of `primary` (which must outlive it): a request whose
-    // route may run on any loop (Route::onAnyLoop) and needs no authentication work is served
-    // here; every other one is handed to the primary, where authentication, rate limit and
-    // handler run, and its answer comes back here to be written.
+    // route may run on any loop (Route::onAnyLoop) and needs no authentication work (no token, or
+    // one the primary's authenticator admits from memory) is served here; every other one is handed
+    // to the primary, where authentication, rate limit and handler run, and its answer comes back
+    // here to be written.
     void setPrimary(HttpServer *primary)
     {
         m_primary = primary;
@@ -69,6 +70,8 @@ public:
     // Readable from any thread.
     int inFlight() const { return m_inFlight.load(std::memory_order_relaxed); }
     quint64 requestsServed() const { return m_served.load(std::memory_order_relaxed); }
+    // Requests this (secondary) loop handed to the primary loop to be served there.
+    quint64 requestsForwarded() const { return m_forwarded.load(std::memory_order_relaxed); }
     const HttpOptions &options() const { return m_options; }
 
     void finishExchange(Exchange &exchange, HttpResponse response);
@@ -83,7 +86,10 @@ protected:
 
 private:
     void dispatch(const ExchangePtr &ex);
-    bool servesHere(const Exchange &ex) const;
+    enum class Here { No, Yes, Admitted };
+    // Whether a secondary loop serves the request itself (Admitted: and its principal is known
+    // already) or hands it to the primary.
+    Here servesHere(Exchange &ex) const;
     void forwardToPrimary(const ExchangePtr &ex);
     void authenticateAndRun(const ExchangePtr &ex);
     void runRoute(const ExchangePtr &ex);
@@ -103,6 +109,7 @@ private:
     std::shared_ptr<EventLoopHome> m_home;
     std::atomic<int> m_inFlight {0};
     std::atomic<quint64> m_served {0};
+    std::atomic<quint64> m_forwarded {0};
     bool m_shuttingDown = false;
 };
 

@@ -26,6 +26,10 @@ public:
     // False when no token can ever be verified (nothing configured): an optional token is then
     // ignored without asking. Constant once the server runs.
     virtual bool verifiesTokens() const { return true; }
+    // Any thread: admits the request from what is remembered of its token, user and session
+    // (filling exchange.principal) when that alone settles it, with nothing to write or fetch;
+    // false when authenticate() must run (on the primary event loop). Never answers.
+    virtual bool admitFromMemory(Exchange & /*exchange*/, Access /*access*/) const { return false; }
 };
 
 // Counts the request against its tier; adds RateLimit-* headers; throws ApiError(RateLimited).

@@ -34,7 +34,8 @@ struct Route
     // The handler may run on any of the server's event loops (MARQUEE_WORKERS), not only the
     // primary one: it touches nothing but thread-safe services (docs/architecture.md, "Event
     // loops"). Such a route is served where its request arrived unless it needs authentication
-    // work, which is the primary loop's.
+    // work beyond what the authenticator remembers (Authenticator::admitFromMemory), which is the
+    // primary loop's.
     bool onAnyLoop = false;
     int literalSegments = 0;
 

@@ -105,18 +105,18 @@ constexpr int kDiagSeverityNonLocalized = 'V'; // "NOTICE" (servers since 9.6)
 // Connections on which the server announced its end (FATAL or PANIC while idle: "terminating
 // connection due to administrator command" on a restart). libpq hands that over as a notice and
 // only calls the connection bad once it reads the close, maybe a read later.
-QMutex g_endedMutex;
+std::mutex g_endedMutex;
 QSet<const void *> g_ended;
 
 bool announcedEnd(const void *conn)
 {
-    QMutexLocker lock(&g_endedMutex);
+    std::lock_guard lock(g_endedMutex);
     return g_ended.contains(conn);
 }
 
 void forgetEnd(const void *conn)
 {
-    QMutexLocker lock(&g_endedMutex);
+    std::lock_guard lock(g_endedMutex);
     g_ended.remove(conn);
 }
 
@@ -139,7 +139,7 @@ void receiveNotice(void *conn, const void *result)
     else
         qCWarning(lcStore).noquote() << text;
     if (conn && severity && (qstrcmp(severity, "FATAL") == 0 || qstrcmp(severity, "PANIC") == 0)) {
-        QMutexLocker lock(&g_endedMutex);
+        std::lock_guard lock(g_endedMutex);
         g_ended.insert(conn);
     }
 }
@@ -366,7 +366,7 @@ void Database::openConnection(const QString &name)
             throw;
         }
     }
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard lock(m_mutex);
     m_connectionNames.append(name);
 }
 
@@ -387,7 +387,7 @@ QSqlDatabase Database::connection()
         db.close();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard lock(m_mutex);
         m_connectionNames.removeAll(name);
         m_failedAttempts.insert(name, QDateTime::currentMSecsSinceEpoch());
     } else if (m_closed || !reconnectDue(name) || !hostAnswers()) {
@@ -396,13 +396,13 @@ QSqlDatabase Database::connection()
     }
     try {
         openConnection(name);
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard lock(m_mutex);
         if (m_failedAttempts.remove(name))
             qCInfo(lcStore).noquote()
                 << QStringLiteral("connected to %1 again").arg(m_url.describe());
     } catch (const StoreError &e) {
         qCCritical(lcStore).noquote() << e.message(); // the caller finds the connection closed
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard lock(m_mutex);
         m_failedAttempts.insert(name, QDateTime::currentMSecsSinceEpoch());
     }
     return QSqlDatabase::database(name, false);
@@ -444,7 +444,7 @@ bool Database::hostAnswers()
 
 bool Database::reconnectDue(const QString &name)
 {
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard lock(m_mutex);
     const auto it = m_failedAttempts.constFind(name);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     return it == m_failedAttempts.constEnd() || now - it.value() >= kReconnectIntervalMs;
@@ -502,7 +502,7 @@ void Database::closeThreadConnection()
             db.close();
     }
     QSqlDatabase::removeDatabase(name);
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard lock(m_mutex);
     m_connectionNames.removeAll(name);
 }
 
@@ -511,7 +511,7 @@ void Database::close()
     commitGroup();
     m_groupTimerContext.reset();
     stopBackgroundCheckpoints();
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard lock(m_mutex);
     m_closed = true;
     for (const QString &name : std::as_const(m_connectionNames)) {
         {
@@ -558,7 +558,7 @@ void Database::beginGroup()
 {
     // PostgreSQL aborts a whole transaction on one failed statement (a duplicate key would undo
     // the group), and several servers may share it: there every write commits on its own.
-    if (m_groupOpen || m_url.dialect != SqlDialect::Sqlite)
+    if (m_groupOpen || m_url.dialect != SqlDialect::Sqlite || !onOwnerThread())
         return;
     QSqlDatabase db = connection();
     if (!db.transaction()) {
@@ -573,7 +573,7 @@ void Database::beginGroup()
 
 void Database::afterGroupCommit(std::function<void(bool)> done)
 {
-    if (!m_groupOpen) {
+    if (!onOwnerThread() || !m_groupOpen) {
         done(true);
         return;
     }
@@ -584,7 +584,7 @@ void Database::afterGroupCommit(std::function<void(bool)> done)
 
 void Database::commitGroup()
 {
-    if (!m_groupOpen)
+    if (!onOwnerThread() || !m_groupOpen)
         return;
     m_groupOpen = false;
     QSqlDatabase db = connection();

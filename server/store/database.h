@@ -4,7 +4,6 @@
 #include "storeerror.h"
 
 #include <QHash>
-#include <QMutex>
 #include <QSqlDatabase>
 #include <QStringList>
 #include <QThread>
@@ -14,6 +13,7 @@ class QTcpSocket;
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 namespace marquee {
 
@@ -58,12 +58,14 @@ public:
     // Group commit: writes made while a group is open share one transaction, committed when the
     // event loop next turns (or once 256 writers wait); each writer answers its client from
     // afterGroupCommit(), i.e. only once its row is durable. One commit for many requests is
-    // what lets one event loop sustain high write rates on SQLite. Event-loop thread only.
+    // what lets one event loop sustain high write rates on SQLite. Groups are the owner's (the
+    // primary event loop's): on any other thread beginGroup() and commitGroup() do nothing and
+    // afterGroupCommit() calls back at once, every write there committing on its own.
     void beginGroup();
     void afterGroupCommit(
         std::function<void(bool committed)> done); // at once when no group is open
     void commitGroup();
-    bool inGroup() const { return m_groupOpen; }
+    bool inGroup() const { return onOwnerThread() && m_groupOpen; }
 
     // Runs fn inside a transaction; commits when it returns true (and returns true), rolls back
     // and returns false when it returns false, rolls back and rethrows when it throws. A
@@ -75,6 +77,7 @@ public:
     void closeThreadConnection();
 
 private:
+    bool onOwnerThread() const { return QThread::currentThread() == m_ownerThread; }
     void openConnection(const QString &name); // throws StoreError (Unavailable)
     // A (re)connection may be tried for this thread's connection now: not within
     // kReconnectIntervalMs of the last attempt that failed or found the connection lost.
@@ -86,7 +89,7 @@ private:
     static constexpr qint64 kReconnectIntervalMs = 1000;
 
     DatabaseUrl m_url;
-    QMutex m_mutex;
+    std::mutex m_mutex;
     QStringList m_connectionNames;
     QHash<QString, qint64> m_failedAttempts; // connection name -> when (ms); guarded by m_mutex
     std::atomic<bool> m_closed {false}; // read by every thread's connection()

@@ -5,13 +5,14 @@
 
 #include <QDateTime>
 #include <QHash>
-#include <QMutex>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QStringList>
 #include <QThread>
 #include <QVariant>
+
+#include <mutex>
 
 namespace marquee {
 
@@ -103,7 +104,7 @@ public:
     std::shared_ptr<QSqlQuery> get(const QString &sql)
     {
         QSqlDatabase connection = m_db.requireConnection();
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard lock(m_mutex);
         std::shared_ptr<QSqlQuery> &slot = m_byThread[QThread::currentThreadId()][sql];
         // A statement of a connection that has since been closed (or replaced) is useless.
         if (slot && slot->driver() == connection.driver())
@@ -120,9 +121,16 @@ public:
         return slot;
     }
 
+    // The calling thread's statements go (before its connection closes).
+    void forgetThread()
+    {
+        std::lock_guard lock(m_mutex);
+        m_byThread.remove(QThread::currentThreadId());
+    }
+
 private:
     Database &m_db;
-    QMutex m_mutex;
+    std::mutex m_mutex;
     QHash<Qt::HANDLE, QHash<QString, std::shared_ptr<QSqlQuery>>> m_byThread;
 };
 
@@ -152,6 +160,11 @@ ListStore::ListStore(Database &db)
 { }
 
 ListStore::~ListStore() = default;
+
+void ListStore::releaseThread()
+{
+    m_statements->forgetThread();
+}
 
 static QString whereOwner(const std::optional<QString> &contentType)
 {

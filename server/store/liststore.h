@@ -72,6 +72,10 @@ public:
     ~ListStore();
     Q_DISABLE_COPY_MOVE(ListStore)
 
+    // Any thread may use the store (each on its own connection, Database::connection()); a thread
+    // other than the owner's calls this before it closes its connection and ends.
+    void releaseThread();
+
     ListPage list(ListKind kind, const ListQuery &query);
     // Up to `limit` of the user's items in the order they were added (addedAt, then id), after
     // the item (afterAddedAt, afterId); (0, 0) starts at the oldest. Keyset paging: an item

@@ -52,6 +52,17 @@ ImageUrls::ImageUrls()
     setConfiguration(builtInConfiguration());
 }
 
+ImageUrls::ImageUrls(const ImageUrls &other)
+{
+    std::lock_guard lock(other.m_mutex);
+    m_base = other.m_base;
+    m_proxy = other.m_proxy;
+    m_proxyBase = other.m_proxyBase;
+    for (int i = 0; i < int(std::size(m_sizes)); ++i)
+        m_sizes[i] = other.m_sizes[i];
+    m_images = other.m_images;
+}
+
 void ImageUrls::setConfiguration(const QJsonObject &images)
 {
     QString base = images.value("secure_base_url").toString();
@@ -59,21 +70,26 @@ void ImageUrls::setConfiguration(const QJsonObject &images)
         return; // keep what we have rather than serve insecure or broken URLs
     if (!base.endsWith(QLatin1Char('/')))
         base += QLatin1Char('/');
-    m_base = base;
-    m_images = images;
+    QString sizes[std::size(kFields)];
     for (const Field &f : kFields) {
-        const QJsonArray sizes = images.value(QLatin1String(f.sizesKey)).toArray();
+        const QJsonArray offered = images.value(QLatin1String(f.sizesKey)).toArray();
         QString chosen = QStringLiteral("original");
-        for (const auto &s : sizes) {
+        for (const auto &s : offered) {
             if (s.toString() == QLatin1String(f.preferred))
                 chosen = s.toString();
         }
-        m_sizes[int(f.kind)] = chosen;
+        sizes[int(f.kind)] = chosen;
     }
+    std::lock_guard lock(m_mutex);
+    m_base = base;
+    m_images = images;
+    for (int i = 0; i < int(std::size(m_sizes)); ++i)
+        m_sizes[i] = sizes[i];
 }
 
 void ImageUrls::setProxy(const QString &prefix)
 {
+    std::lock_guard lock(m_mutex);
     m_proxy = true;
     m_proxyBase = prefix + QStringLiteral("/api/images/");
 }

@@ -5,6 +5,8 @@
 #include <QJsonValue>
 #include <QString>
 
+#include <mutex>
+
 namespace marquee {
 
 // Absolute image URLs from TMDB's relative paths (docs/api.md, "Catalogue routes"): every object
@@ -15,6 +17,11 @@ class ImageUrls
 {
 public:
     ImageUrls();
+    // A copy, safe to take on any thread while the owner's thread may set the configuration
+    // (the setters lock; the owner's own readers need not): list routes on other event loops
+    // read their image URLs from a copy.
+    ImageUrls(const ImageUrls &other);
+    ImageUrls &operator=(const ImageUrls &) = delete;
 
     void setConfiguration(const QJsonObject &images); // the "images" object of /configuration
     QJsonObject configuration() const { return m_images; }
@@ -36,6 +43,7 @@ private:
     QString m_proxyBase;
     QString m_sizes[5];
     QJsonObject m_images;
+    mutable std::mutex m_mutex; // held by the setters and by a copy's reads of the original
 };
 
 } // namespace marquee
