@@ -24,6 +24,10 @@ private slots:
         QTest::newRow("unicode") << QString::fromUtf8("Amélie — 千と千尋 🎬");
         QTest::newRow("slash") << "</script>";
         QTest::newRow("empty") << "";
+        QTest::newRow("escapes at both ends") << "\"quoted\\";
+        QTest::newRow("only escapes") << "\n\"\\";
+        QTest::newRow("ascii, then one accent") << QString::fromUtf8("Les Misérables");
+        QTest::newRow("delete and latin-1") << QString::fromUtf8("a\x7f b \xc3\xbf");
     }
     void stringsRoundTrip()
     {

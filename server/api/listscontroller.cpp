@@ -37,11 +37,6 @@ ListSort sortFrom(const QString &s)
     return ListSort::AddedDesc;
 }
 
-QJsonValue jsonOrNull(const std::optional<QString> &s)
-{
-    return s ? QJsonValue(*s) : QJsonValue(QJsonValue::Null);
-}
-
 // Absent or JSON null -> nullopt (stored as NULL); "" stays an empty, non-null string.
 std::optional<QString> nullableString(JsonFields &f, const char *name, int maxLength)
 {
@@ -360,12 +355,12 @@ void writeListItem(JsonWriter &w, const ListItem &item, ListKind kind, const Ima
         .field("title", item.title)
         .field("posterPath", item.posterPath);
     if (images)
-        w.field("posterUrl",
-            images->url(ImageUrls::Kind::Poster, jsonOrNull(item.posterPath)).toString());
+        w.field(
+            "posterUrl", images->url(ImageUrls::Kind::Poster, item.posterPath.value_or(QString())));
     w.field("backdropPath", item.backdropPath);
     if (images)
         w.field("backdropUrl",
-            images->url(ImageUrls::Kind::Backdrop, jsonOrNull(item.backdropPath)).toString());
+            images->url(ImageUrls::Kind::Backdrop, item.backdropPath.value_or(QString())));
     w.field("overview", item.overview)
         .field("releaseDate", item.releaseDate)
         .field("voteAverage", item.voteAverage)

@@ -41,45 +41,76 @@ JsonWriter &JsonWriter::key(const char *name)
     return *this;
 }
 
+namespace {
+
+// The escape of a byte that needs one ('"', '\\', a control character), or nullptr.
+const char *escapeOf(unsigned char c, char (&buf)[8])
+{
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    case '\b':
+        return "\\b";
+    case '\f':
+        return "\\f";
+    default:
+        if (c < 0x20) {
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            return buf;
+        }
+        return nullptr;
+    }
+}
+
+// UTF-8 bytes, escaped: the runs between escapes are appended whole.
+void appendEscaped(QByteArray *out, const char *p, qsizetype n)
+{
+    const char *run = p;
+    const char *end = p + n;
+    char buf[8];
+    for (; p < end; ++p) {
+        if (const char *e = escapeOf(static_cast<unsigned char>(*p), buf)) {
+            out->append(run, p - run);
+            out->append(e);
+            run = p + 1;
+        }
+    }
+    out->append(run, end - run);
+}
+
+} // namespace
+
 void JsonWriter::appendString(QByteArray *out, const QString &s)
 {
+    // Most strings here (titles, paths, URLs, dates) are plain ASCII: copied straight from UTF-16,
+    // with no UTF-8 copy in between.
+    const qsizetype n = s.size();
+    const ushort *u = s.utf16(); // Qt 6.4: ushort, not char16_t
+    bool plain = true;
+    for (qsizetype i = 0; i < n && plain; ++i)
+        plain = u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\';
+    if (plain) {
+        const qsizetype at = out->size();
+        out->resize(at + n + 2);
+        char *d = out->data() + at;
+        *d++ = '"';
+        for (qsizetype i = 0; i < n; ++i)
+            *d++ = char(u[i]);
+        *d = '"';
+        return;
+    }
     const QByteArray utf8 = s.toUtf8();
     out->reserve(out->size() + utf8.size() + 2);
     out->append('"');
-    for (const char ch : utf8) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"':
-            out->append("\\\"");
-            break;
-        case '\\':
-            out->append("\\\\");
-            break;
-        case '\n':
-            out->append("\\n");
-            break;
-        case '\r':
-            out->append("\\r");
-            break;
-        case '\t':
-            out->append("\\t");
-            break;
-        case '\b':
-            out->append("\\b");
-            break;
-        case '\f':
-            out->append("\\f");
-            break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out->append(buf);
-            } else {
-                out->append(ch);
-            }
-        }
-    }
+    appendEscaped(out, utf8.constData(), utf8.size());
     out->append('"');
 }
 

@@ -49,7 +49,10 @@ void digits(char *out, int value, int count)
 
 QString isoUtc(qint64 ms)
 {
-    const CivilTime t = civil(ms);
+    char stamp[24];
+    if (isoUtcInto(stamp, ms))
+        return QString::fromLatin1(stamp, sizeof stamp);
+    const CivilTime t = civil(ms); // years outside 0..9999
     char buf[40];
     const int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
         static_cast<long long>(t.year), t.month, t.day, t.hour, t.minute, t.second, t.milli);

@@ -252,6 +252,13 @@ void checkSession(QSqlDatabase &db)
     if (!q.exec(QStringLiteral("SET statement_timeout = 10000")))
         throw StoreError::unavailable(QStringLiteral("cannot set statement_timeout: %1")
                                           .arg(q.lastError().text().simplified()));
+    // Every statement is prepared once per connection and keyed by indexed columns (a user's id,
+    // a key): one generic plan fits every execution. Left to choose, the server kept planning a
+    // list read afresh each time (its LIMIT and OFFSET parameters make the generic plan look
+    // dearer), a quarter of its work per read (docs/performance.md). Servers before 12 lack the
+    // setting and keep their own choice.
+    if (!q.exec(QStringLiteral("SET plan_cache_mode = force_generic_plan")))
+        qCDebug(lcStore) << "cannot set plan_cache_mode:" << q.lastError().text().simplified();
 }
 
 // ?schema=NAME (Prisma's parameter): the connection works in that schema, made when missing.

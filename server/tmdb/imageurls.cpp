@@ -96,9 +96,14 @@ void ImageUrls::setProxy(const QString &prefix)
 
 QJsonValue ImageUrls::url(Kind kind, const QJsonValue &path) const
 {
-    const QString p = path.toString();
-    if (!path.isString() || p.isEmpty())
-        return QJsonValue::Null;
+    const QString u = path.isString() ? url(kind, path.toString()) : QString();
+    return u.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(u);
+}
+
+QString ImageUrls::url(Kind kind, const QString &p) const
+{
+    if (p.isEmpty())
+        return {};
     return (m_proxy ? m_proxyBase : m_base) + m_sizes[int(kind)]
         + (p.startsWith(QLatin1Char('/')) ? p : QLatin1Char('/') + p);
 }

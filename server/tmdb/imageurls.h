@@ -34,6 +34,7 @@ public:
 
     enum class Kind { Poster, Backdrop, Profile, Still, Logo };
     QJsonValue url(Kind kind, const QJsonValue &path) const; // null when the path is null/empty
+    QString url(Kind kind, const QString &path) const; // a null QString when the path is empty
 
     static QJsonObject builtInConfiguration();
 
