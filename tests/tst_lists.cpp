@@ -10,6 +10,7 @@
 #include "support/testserver.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -1174,7 +1175,10 @@ private slots:
             return r.json().value("meta").toObject().value("total").toInt(-1);
         };
         const quint64 servedBefore = server.requestsServed();
+        const quint64 primaryBefore = server.http().requestsServed();
         const quint64 forwardedBefore = server.requestsForwarded();
+        QElapsedTimer clock;
+        clock.start();
         quint64 reads = 0;
         quint64 writes = 0;
         for (int i = 0; i < kClients; ++i) {
@@ -1208,11 +1212,14 @@ private slots:
             }
         }
         QTRY_COMPARE(server.requestsServed(), servedBefore + reads + writes);
+        // Answered by other loops than the primary (the kernel spread the connections).
+        QVERIFY(server.http().requestsServed() - primaryBefore < reads + writes);
         // SQLite: writes go to the one writer, the primary loop; reads never. PostgreSQL: both
         // stay where they arrived, but for the user and session read again every second.
         const quint64 forwarded = server.requestsForwarded() - forwardedBefore;
         const bool sqlite = server.database().dialect() == SqlDialect::Sqlite;
-        QVERIFY2(forwarded <= (sqlite ? writes : 0) + 16,
+        const quint64 rereads = sqlite ? 0 : 2 * quint64(clock.elapsed() / 1000 + 1);
+        QVERIFY2(forwarded <= (sqlite ? writes : 0) + rereads + 8,
             qPrintable(
                 QStringLiteral("%1 of %2 reads and %3 writes were handed to the primary loop")
                     .arg(forwarded)

@@ -142,7 +142,7 @@ void ListsController::registerRoutes(Router &router)
     Route &patch = router
                        .patch(QStringLiteral("/api/watchlist/{contentType}/{tmdbId}"),
                            [this](const ExchangePtr &ex) {
-                               m_pages.forgetUser(ex->principal.userId);
+                               beginWrite(ex);
                                answer(
                                    ex, [&] { return patchWatchlist(ex); }, true);
                            })
@@ -167,11 +167,10 @@ void ListsController::registerList(Router &router, ListKind kind)
     using Action = HttpResponse (ListsController::*)(const ExchangePtr &, ListKind);
     auto route = [this, kind](Action action) {
         return [this, kind, action](const ExchangePtr &ex) {
-            const bool write = ex->request().method != HttpMethod::Get;
-            if (write) {
-                m_pages.forgetUser(ex->principal.userId); // a write: cached pages of this user go
-                m_db.beginGroup();
-            }
+            const HttpMethod method = ex->request().method;
+            const bool write = method != HttpMethod::Get && method != HttpMethod::Head;
+            if (write)
+                beginWrite(ex);
             answer(
                 ex, [&] { return (this->*action)(ex, kind); }, write);
         };
@@ -197,6 +196,18 @@ void ListsController::registerList(Router &router, ListKind kind)
                     route(&ListsController::removeByKey))
                 .withAccess(Access::User),
         writes);
+}
+
+void ListsController::beginWrite(const ExchangePtr &ex)
+{
+    // The user's cached pages go now, and again once the write is committed, whatever the action
+    // does (it may change rows and then fail): a page another loop read before the commit is not
+    // kept (ListPageCache). Queued before the action's answer, so it runs before the answer.
+    const qint64 user = ex->principal.userId;
+    m_pages.forgetUser(user);
+    m_db.beginGroup();
+    if (m_db.inGroup())
+        m_db.afterGroupCommit([this, user](bool) { m_pages.forgetUser(user); });
 }
 
 void ListsController::answer(
@@ -263,7 +274,10 @@ HttpResponse ListsController::list(const ExchangePtr &ex, ListKind kind)
     w.endArray().key("meta").beginObject();
     w.field("page", query.page).field("limit", query.limit).field("total", rows.total);
     w.field("totalPages", totalPages).endObject().endObject();
-    m_pages.store(kind, query, r.body, ticket);
+    // Read inside an open write group (the primary loop), the rows may include writes not yet
+    // committed: not for other loops to find.
+    if (!m_db.inGroup())
+        m_pages.store(kind, query, r.body, ticket);
     return r;
 }
 

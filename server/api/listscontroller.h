@@ -36,6 +36,8 @@ private:
     HttpResponse removeByKey(const ExchangePtr &ex, ListKind kind);
     HttpResponse patchWatchlist(const ExchangePtr &ex);
 
+    // A write is about to run: forgets the user's cached pages and joins the write group.
+    void beginWrite(const ExchangePtr &ex);
     // Runs an action and answers with its response or its error, both marked private/no-store.
     void answer(
         const ExchangePtr &ex, const std::function<HttpResponse()> &action, bool durable = false);

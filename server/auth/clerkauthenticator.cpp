@@ -287,8 +287,8 @@ bool ClerkAuthenticator::admitFromMemory(Exchange &ex, Access access) const
     const QByteArray token = bearerToken(ex.request().header("Authorization"), &wellFormed);
     if (!wellFormed || !m_clerk.canVerify())
         return false;
-    const qint64 now = nowMs();
     std::lock_guard lock(m_cacheMutex);
+    const qint64 now = nowMs(); // under the lock: a test may set the clock meanwhile
     const auto t = m_tokens.constFind(token);
     if (t == m_tokens.constEnd() || t->expiresAt + m_policy.clockSkewSeconds <= now / 1000)
         return false;

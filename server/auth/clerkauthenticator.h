@@ -52,7 +52,12 @@ public:
 
     // The time tokens are judged by (ms since the epoch: exp, nbf, iat, the verified-token
     // cache) and users and sessions are touched at: the real time unless a test sets a clock.
-    void setClock(std::function<qint64()> nowMs) { m_clock = std::move(nowMs); }
+    // Set on the owner's thread (other loops read it under the cache lock).
+    void setClock(std::function<qint64()> nowMs)
+    {
+        std::lock_guard lock(m_cacheMutex);
+        m_clock = std::move(nowMs);
+    }
 
     static constexpr int kMaxCachedTokens = 10000;
     static constexpr qint64 kTouchIntervalMs = 60 * 1000;

@@ -394,23 +394,32 @@ QSqlDatabase Database::connection()
         db.close();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
-        std::lock_guard lock(m_mutex);
-        m_connectionNames.removeAll(name);
-        m_failedAttempts.insert(name, QDateTime::currentMSecsSinceEpoch());
+        {
+            std::lock_guard lock(m_mutex);
+            m_connectionNames.removeAll(name);
+            m_failedAttempts.insert(name, QDateTime::currentMSecsSinceEpoch());
+        }
+        // A restarted server answers at once: the owner reconnects here. Another event loop does
+        // too, unless an attempt has failed since the host last answered (hostAnswers()).
+        if (!onOwnerThread() && !hostAnswers())
+            return QSqlDatabase();
     } else if (m_closed || !reconnectDue(name) || !hostAnswers()) {
         // The last attempt failed: the next blocking one waits until the host answers at all.
         return QSqlDatabase();
     }
     try {
         openConnection(name);
+        m_attemptFailedAtMs = 0;
         std::lock_guard lock(m_mutex);
         if (m_failedAttempts.remove(name))
             qCInfo(lcStore).noquote()
                 << QStringLiteral("connected to %1 again").arg(m_url.describe());
     } catch (const StoreError &e) {
         qCCritical(lcStore).noquote() << e.message(); // the caller finds the connection closed
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        m_attemptFailedAtMs = now;
         std::lock_guard lock(m_mutex);
-        m_failedAttempts.insert(name, QDateTime::currentMSecsSinceEpoch());
+        m_failedAttempts.insert(name, now);
     }
     return QSqlDatabase::database(name, false);
 }
@@ -420,10 +429,16 @@ bool Database::hostAnswers()
     // SQLite, a Unix socket (connecting to one never hangs), or a thread without an event loop
     // (a command, the admin reader): the attempt itself is the test.
     if (m_url.dialect != SqlDialect::Postgres || m_url.host.startsWith(QLatin1Char('/'))
-        || QThread::currentThread() != m_ownerThread
         || !QAbstractEventDispatcher::instance(QThread::currentThread()))
         return true;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!onOwnerThread()) {
+        // Another event loop (list routes): it tries (and may wait connect_timeout) only while
+        // no attempt has failed since the owner's probe last found the host answering; the owner
+        // probes on its own next use. A last blocking try every 30 s, should nobody probe.
+        const qint64 failed = m_attemptFailedAtMs;
+        return failed == 0 || m_hostAnsweredAtMs >= failed || now - failed >= 30000;
+    }
     if (now - m_hostAnsweredAtMs < 3000)
         return true;
     if (!m_probe) {
@@ -505,6 +520,7 @@ void Database::closeThreadConnection()
     const QString name = connectionNameFor(this);
     {
         QSqlDatabase db = QSqlDatabase::database(name, false);
+        forgetEnd(pgConnection(db)); // a later connection may be given the same address
         if (db.isOpen())
             db.close();
     }
@@ -565,7 +581,7 @@ void Database::beginGroup()
 {
     // PostgreSQL aborts a whole transaction on one failed statement (a duplicate key would undo
     // the group), and several servers may share it: there every write commits on its own.
-    if (m_groupOpen || m_url.dialect != SqlDialect::Sqlite || !onOwnerThread())
+    if (!onOwnerThread() || m_groupOpen || m_url.dialect != SqlDialect::Sqlite)
         return;
     QSqlDatabase db = connection();
     if (!db.transaction()) {

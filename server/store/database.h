@@ -76,8 +76,10 @@ public:
     // ends. (After close() no connection is opened again: late callbacks at shutdown.)
     void closeThreadConnection();
 
-private:
+    // The thread that made this object (the server's primary event loop): write groups are its.
     bool onOwnerThread() const { return QThread::currentThread() == m_ownerThread; }
+
+private:
     void openConnection(const QString &name); // throws StoreError (Unavailable)
     // A (re)connection may be tried for this thread's connection now: not within
     // kReconnectIntervalMs of the last attempt that failed or found the connection lost.
@@ -95,7 +97,8 @@ private:
     std::atomic<bool> m_closed {false}; // read by every thread's connection()
     QThread *m_ownerThread; // the thread that made this object (the server's event loop)
     QTcpSocket *m_probe = nullptr; // hostAnswers()' TCP connect in flight
-    qint64 m_hostAnsweredAtMs = 0;
+    std::atomic<qint64> m_hostAnsweredAtMs {0}; // the owner's probe; read by every thread
+    std::atomic<qint64> m_attemptFailedAtMs {0}; // any thread's last failed attempt; 0: none since
     QThread *m_checkpointThread = nullptr;
     bool m_groupOpen = false;
     QList<std::function<void(bool)>> m_groupWaiters;

@@ -104,28 +104,43 @@ public:
     std::shared_ptr<QSqlQuery> get(const QString &sql)
     {
         QSqlDatabase connection = m_db.requireConnection();
-        std::lock_guard lock(m_mutex);
-        std::shared_ptr<QSqlQuery> &slot = m_byThread[QThread::currentThreadId()][sql];
-        // A statement of a connection that has since been closed (or replaced) is useless.
-        if (slot && slot->driver() == connection.driver())
-            return slot;
+        const Qt::HANDLE thread = QThread::currentThreadId();
+        {
+            // Held for the lookup only: a PREPARE (a round trip on PostgreSQL) on one event loop
+            // never holds up another's statements.
+            std::lock_guard lock(m_mutex);
+            const std::shared_ptr<QSqlQuery> slot = m_byThread.value(thread).value(sql);
+            // A statement of a connection that has since been closed (or replaced) is useless.
+            if (slot && slot->driver() == connection.driver())
+                return slot;
+        }
         auto q = std::make_shared<QSqlQuery>(connection);
         // QPSQL fetches a forward-only result one row per round of PQgetResult (single-row
         // mode); a list page is small, and whole is quicker.
         q->setForwardOnly(m_db.dialect() != SqlDialect::Postgres);
-        if (!q->prepare(sql)) {
-            slot.reset();
-            fail(*q, "prepare");
+        const bool prepared = q->prepare(sql);
+        {
+            std::lock_guard lock(m_mutex);
+            auto &mine = m_byThread[thread];
+            if (prepared)
+                mine.insert(sql, q);
+            else
+                mine.remove(sql);
         }
-        slot = q;
-        return slot;
+        if (!prepared)
+            fail(*q, "prepare");
+        return q;
     }
 
     // The calling thread's statements go (before its connection closes).
     void forgetThread()
     {
-        std::lock_guard lock(m_mutex);
-        m_byThread.remove(QThread::currentThreadId());
+        QHash<QString, std::shared_ptr<QSqlQuery>> mine;
+        {
+            std::lock_guard lock(m_mutex);
+            mine = m_byThread.take(QThread::currentThreadId());
+        }
+        // Destroyed here, outside the lock (PostgreSQL deallocates each: a round trip).
     }
 
 private:
@@ -150,6 +165,33 @@ public:
 
 private:
     std::shared_ptr<QSqlQuery> m_q;
+};
+
+// SQLite, away from the writer's thread: the reads inside see one snapshot (a commit of the
+// writer, the primary event loop, may land between two autocommitted reads of another loop).
+// Elsewhere nothing: the writer's own thread sees no commit between its reads, and PostgreSQL
+// reads the page and its total in one statement.
+class ReadSnapshot
+{
+public:
+    explicit ReadSnapshot(Database &db)
+    {
+        if (db.dialect() != SqlDialect::Sqlite || db.onOwnerThread())
+            return;
+        m_db = db.requireConnection();
+        // BEGIN (deferred) takes no lock: the first read takes the snapshot.
+        m_open = m_db.transaction();
+    }
+    ~ReadSnapshot()
+    {
+        if (m_open && !m_db.commit())
+            m_db.rollback();
+    }
+    Q_DISABLE_COPY_MOVE(ReadSnapshot)
+
+private:
+    QSqlDatabase m_db;
+    bool m_open = false;
 };
 
 } // namespace
@@ -185,6 +227,7 @@ ListPage ListStore::list(ListKind kind, const ListQuery &query)
     // PostgreSQL: the total rides along with the page (one round trip, where the event loop
     // waits for each); SQLite answers the count apart, and only when the page cannot tell it.
     const bool postgres = m_db.dialect() == SqlDialect::Postgres;
+    const ReadSnapshot snapshot(m_db); // the page and its count agree
     Statement st(m_statements->get(QLatin1String("SELECT ") + columns(kind)
         + (postgres ? QLatin1String(", COUNT(*) OVER ()") : QLatin1String())
         + QLatin1String(" FROM ") + table(kind) + whereOwner(query.contentType)
