@@ -5,6 +5,7 @@
 #include "http/validation.h"
 #include "log/timeformat.h"
 #include "store/database.h"
+#include "store/databaseworkers.h"
 #include "store/listrules.h"
 #include "storeerrors.h"
 #include "tmdb/imageurls.h"
@@ -127,12 +128,14 @@ ApiError notInList(ListKind kind)
 
 } // namespace
 
-ListsController::ListsController(Database &db, const ImageUrls &images, int maxItems)
+ListsController::ListsController(
+    Database &db, const ImageUrls &images, int maxItems, DatabaseWorkers *writers)
     : m_db(db)
     , m_store(db)
     , m_images(images)
     , m_maxItems(maxItems)
     , m_pages(db.dialect() == SqlDialect::Sqlite)
+    , m_writers(writers)
 { }
 
 void ListsController::registerRoutes(Router &router)
@@ -142,9 +145,7 @@ void ListsController::registerRoutes(Router &router)
     Route &patch = router
                        .patch(QStringLiteral("/api/watchlist/{contentType}/{tmdbId}"),
                            [this](const ExchangePtr &ex) {
-                               beginWrite(ex);
-                               answer(
-                                   ex, [&] { return patchWatchlist(ex); }, true);
+                               write(ex, [this, ex] { return patchWatchlist(ex); });
                            })
                        .withAccess(Access::User);
     if (writesOnAnyLoop())
@@ -168,11 +169,10 @@ void ListsController::registerList(Router &router, ListKind kind)
     auto route = [this, kind](Action action) {
         return [this, kind, action](const ExchangePtr &ex) {
             const HttpMethod method = ex->request().method;
-            const bool write = method != HttpMethod::Get && method != HttpMethod::Head;
-            if (write)
-                beginWrite(ex);
-            answer(
-                ex, [&] { return (this->*action)(ex, kind); }, write);
+            if (method == HttpMethod::Get || method == HttpMethod::Head)
+                answer(ex, [&] { return (this->*action)(ex, kind); });
+            else
+                write(ex, [this, ex, kind, action] { return (this->*action)(ex, kind); });
         };
     };
     // Reads run on the event loop that received them, each loop on its own connection. Writes
@@ -196,6 +196,18 @@ void ListsController::registerList(Router &router, ListKind kind)
                     route(&ListsController::removeByKey))
                 .withAccess(Access::User),
         writes);
+}
+
+void ListsController::write(const ExchangePtr &ex, std::function<HttpResponse()> action)
+{
+    auto run = [this, ex, action = std::move(action)] {
+        beginWrite(ex);
+        answer(ex, action, true);
+    };
+    if (m_writers)
+        m_writers->post(std::move(run)); // answered from there, written on the request's loop
+    else
+        run();
 }
 
 void ListsController::beginWrite(const ExchangePtr &ex)

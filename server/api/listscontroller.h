@@ -13,6 +13,7 @@ namespace marquee {
 class JsonWriter;
 
 class Database;
+class DatabaseWorkers;
 class ImageUrls;
 
 // The watchlist and favorites (docs/api.md, "User routes"; docs/lists.md): one route table for both
@@ -20,7 +21,9 @@ class ImageUrls;
 class ListsController : public Controller
 {
 public:
-    ListsController(Database &db, const ImageUrls &images, int maxItems);
+    // writers: where writes run (PostgreSQL; DatabaseWorkers), or null: on the event loop.
+    ListsController(
+        Database &db, const ImageUrls &images, int maxItems, DatabaseWorkers *writers = nullptr);
     void registerRoutes(Router &router) override;
     void releaseThread() override;
 
@@ -36,6 +39,9 @@ private:
     HttpResponse removeByKey(const ExchangePtr &ex, ListKind kind);
     HttpResponse patchWatchlist(const ExchangePtr &ex);
 
+    // Runs a write and answers it durable: on a database worker when there are writers, else
+    // here.
+    void write(const ExchangePtr &ex, std::function<HttpResponse()> action);
     // A write is about to run: forgets the user's cached pages and joins the write group.
     void beginWrite(const ExchangePtr &ex);
     // Runs an action and answers with its response or its error, both marked private/no-store.
@@ -49,6 +55,7 @@ private:
     const ImageUrls &m_images;
     const int m_maxItems; // per user and list
     ListPageCache m_pages; // enabled on SQLite only
+    DatabaseWorkers *const m_writers;
 };
 
 // One list item as JSON, the one shape of both lists: with its image URLs when images is given

@@ -15,6 +15,7 @@
 #include "http/connectionguard.h"
 #include "http/ratelimiter.h"
 #include "log/categories.h"
+#include "store/databaseworkers.h"
 #include "store/migrations.h"
 #include "store/userstore.h"
 #include "tmdb/catalogueservice.h"
@@ -46,6 +47,8 @@ MarqueeServer::MarqueeServer(Config config, AccessLog *accessLog, QObject *paren
 
 MarqueeServer::~MarqueeServer()
 {
+    if (m_dbWorkers)
+        m_dbWorkers->stop(); // they answer requests of the loops, and use the controllers
     stopLoops(); // they hand work to the primary loop's parts
     delete m_http; // before the database and the controllers it calls into
     m_http = nullptr;
@@ -92,6 +95,14 @@ bool MarqueeServer::start(QString *error)
         m_config.rateLimitGeneral, m_config.rateLimitSearch, m_config.rateLimitSensitive);
     m_http->setRateLimiter(m_rateLimiter.get());
     m_adminActions = std::make_unique<AdminActions>(*m_users, *m_auth, m_catalogue.get());
+    if (m_config.database.dialect == SqlDialect::Postgres) {
+        // List writes on PostgreSQL (DatabaseWorkers): a few commits in flight per core.
+        const int writers = qBound(2, 3 * m_config.resolvedWorkers(), 16);
+        m_dbWorkers = std::make_unique<DatabaseWorkers>(*m_db, writers, [this] {
+            for (auto &c : m_controllers)
+                c->releaseThread();
+        });
+    }
     registerRoutes();
 
     QHostAddress address;
@@ -239,8 +250,8 @@ void MarqueeServer::registerRoutes()
     m_controllers.push_back(std::make_unique<UserController>(*m_users, *m_auth));
     m_controllers.push_back(
         std::make_unique<ImageController>(*m_catalogue, *m_images, m_rateLimiter.get()));
-    m_controllers.push_back(
-        std::make_unique<ListsController>(*m_db, m_catalogue->images(), m_config.listMaxItems));
+    m_controllers.push_back(std::make_unique<ListsController>(
+        *m_db, m_catalogue->images(), m_config.listMaxItems, m_dbWorkers.get()));
     m_controllers.push_back(std::make_unique<WebhookController>(
         m_config.clerkWebhookSecret, *m_users, *m_auth, m_rateLimiter.get()));
     m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users, *m_adminActions));
@@ -315,6 +326,8 @@ void MarqueeServer::finishShutdown()
     m_stopped = true;
     m_graceTimer.stop();
     m_drainPoll.stop();
+    if (m_dbWorkers)
+        m_dbWorkers->stop(); // what they still hold is answered on the loops, still running
     stopLoops();
     if (m_http)
         m_http->closeIdleConnections();

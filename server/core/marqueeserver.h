@@ -22,6 +22,7 @@ class ConnectionBudget;
 class Mailbox;
 class AdminActions;
 class CatalogueService;
+class DatabaseWorkers;
 class ClerkAuthenticator;
 class ClerkClient;
 class UserStore;
@@ -106,6 +107,8 @@ private:
     std::vector<std::unique_ptr<Loop>> m_loops;
     QTimer m_drainPoll;
     std::vector<std::unique_ptr<Controller>> m_controllers;
+    // PostgreSQL's list writes (after the controllers: stopped and gone before them).
+    std::unique_ptr<DatabaseWorkers> m_dbWorkers;
     QElapsedTimer m_uptime;
     // The database ping behind /health, at most once a second: a monitor (or a flood of
     // pipelined /health requests) must not cost a query each.
