@@ -353,6 +353,28 @@ private slots:
         QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
     }
 
+    // A session signed out through A is refused by B within the moment B remembers it
+    // (ClerkAuthenticator::kSharedCacheMs): B reads the session again, on whichever of its event
+    // loops the request lands, even though its last-seen time is not due to be written.
+    void signOutThroughOneIsSeenByTheOther()
+    {
+        auto [a, b] = twoServers();
+        QVERIFY(a && b);
+        const QString clerkId = QStringLiteral("user_2out");
+        const QByteArray phone = m_tokens->token(clerkId, QStringLiteral("sess_phone"), 600);
+        const QByteArray laptop = m_tokens->token(clerkId, QStringLiteral("sess_laptop"), 600);
+        QCOMPARE(send({b->port(), "GET", "/api/watchlist", phone}).status, 200); // B remembers it
+        QCOMPARE(send({a->port(), "GET", "/api/watchlist", laptop}).status, 200);
+        const Answer out = send({a->port(), "DELETE", "/api/user/sessions/sess_phone", laptop});
+        QVERIFY2(out.status == 200 || out.status == 204, out.body);
+        QElapsedTimer clock;
+        clock.start();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            send({b->port(), "GET", "/api/watchlist", phone}).status, 403, 5000);
+        QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(send({b->port(), "GET", "/api/watchlist", laptop}).status, 200);
+    }
+
     // Svix delivers the same event to both servers (a retry landing on the other one): it is
     // applied once.
     void webhookDeliveredToBothAppliesOnce()

@@ -222,13 +222,18 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
 
     if (!token.sessionId.isEmpty()) {
         auto it = m_sessionCache.find(token.sessionId);
-        const qint64 sessionMaxAge = m_sharedDatabase ? kSharedCacheMs : kTouchIntervalMs;
-        if (it == m_sessionCache.end() || now - it->lastTouchMs >= sessionMaxAge) {
+        if (it == m_sessionCache.end() || !sessionFresh(*it, now)) {
+            // Last seen is written once a minute; in between, a shared database's session is
+            // only read again (revoked by another server?), which writes and flushes nothing.
+            const bool touch = it == m_sessionCache.end()
+                || now - it->lastTouchMs >= kTouchIntervalMs || it->userId != user->id;
+            const qint64 lastTouchMs = touch ? now : it->lastTouchMs;
             std::optional<SessionRecord> s;
             try {
-                s = m_users.touchSession(token.sessionId, user->id,
-                    QString::fromUtf8(ex->request().header("User-Agent")),
-                    ex->request().remoteAddress.toString(), now);
+                s = touch ? m_users.touchSession(token.sessionId, user->id,
+                        QString::fromUtf8(ex->request().header("User-Agent")),
+                        ex->request().remoteAddress.toString(), now)
+                          : m_users.findSession(token.sessionId);
             } catch (const StoreError &) {
                 // Logged by the store. The database failed, the session did not: nothing is
                 // remembered of it (a cached "revoked" would refuse the user for a minute after
@@ -243,7 +248,8 @@ void ClerkAuthenticator::admit(const ExchangePtr &ex, const VerifiedToken &token
             CachedSession cs;
             cs.userId = s ? s->userId : 0;
             cs.revoked = !s || s->revokedAt > 0;
-            cs.lastTouchMs = now;
+            cs.lastTouchMs = lastTouchMs;
+            cs.loadedMs = now;
             std::lock_guard lock(m_cacheMutex);
             it = m_sessionCache.insert(token.sessionId, cs);
         }
@@ -299,8 +305,7 @@ bool ClerkAuthenticator::admitFromMemory(Exchange &ex, Access access) const
         return false;
     if (!t->sessionId.isEmpty()) {
         const auto s = m_sessionCache.constFind(t->sessionId);
-        const qint64 sessionMaxAge = m_sharedDatabase ? kSharedCacheMs : kTouchIntervalMs;
-        if (s == m_sessionCache.constEnd() || now - s->lastTouchMs >= sessionMaxAge || s->revoked
+        if (s == m_sessionCache.constEnd() || !sessionFresh(*s, now) || s->revoked
             || s->userId != u->id)
             return false;
     }

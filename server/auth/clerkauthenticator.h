@@ -81,8 +81,16 @@ private:
     {
         qint64 userId = 0;
         bool revoked = false;
-        qint64 lastTouchMs = 0;
+        qint64 lastTouchMs = 0; // when last seen was written (every kTouchIntervalMs)
+        qint64 loadedMs = 0; // when read (shared database: again after kSharedCacheMs)
     };
+    // Whether what is remembered of the session still stands at `now`, with nothing to write
+    // (its last-seen touch) or read again (a shared database's other servers).
+    bool sessionFresh(const CachedSession &s, qint64 now) const
+    {
+        return now - s.lastTouchMs < kTouchIntervalMs
+            && (!m_sharedDatabase || now - s.loadedMs < kSharedCacheMs);
+    }
 
     void verify(const ExchangePtr &ex, const QByteArray &token, Access access,
         std::function<void()> proceed);

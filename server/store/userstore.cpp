@@ -473,6 +473,13 @@ std::optional<SessionRecord> UserStore::touchSession(
     q.addBindValue(userAgent.left(500));
     q.addBindValue(ip);
     exec(q, "session update");
+    q.finish();
+    return findSession(sid);
+}
+
+std::optional<SessionRecord> UserStore::findSession(const QString &sid)
+{
+    QSqlQuery q(m_db.requireConnection());
     prepare(q,
         QStringLiteral(
             "SELECT id, user_id, created_at, last_seen_at, user_agent, ip_address, revoked_at "

@@ -137,6 +137,7 @@ public:
     // Records the session (first/last seen, agent, address); returns the stored record.
     std::optional<SessionRecord> touchSession(const QString &sid, qint64 userId,
         const QString &userAgent, const QString &ip, qint64 nowMs);
+    std::optional<SessionRecord> findSession(const QString &sid); // reads only
     QList<SessionRecord> sessions(qint64 userId);
     bool revokeSession(
         qint64 userId, const QString &sid, qint64 nowMs); // false: no such session of theirs
