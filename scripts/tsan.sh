@@ -25,7 +25,14 @@ for t in "${tests[@]}"; do
   echo "tsan: $t (4 event loops)"
   MARQUEE_TEST_WORKERS=4 "$build/tests/$t" -silent
 done
-echo "tsan: ${#tests[@]} test program(s) clean"
+# PostgreSQL (a throwaway cluster, as the *_postgresql tests make): list reads on every loop's
+# own connection, list writes on the database workers, a shared database's session re-reads.
+pg_tests=(tst_lists tst_auth)
+for t in "${pg_tests[@]}"; do
+  echo "tsan: $t (4 event loops, PostgreSQL)"
+  MARQUEE_TEST_WORKERS=4 MARQUEE_TEST_DATABASE=postgresql "$build/tests/$t" -silent
+done
+echo "tsan: ${#tests[@]} test program(s) clean, ${#pg_tests[@]} of them on PostgreSQL too"
 
 # This folder is also the headless build (-DMARQUEE_BUILD_UI=OFF): `marquee` built without the
 # window's module, started with a display in its environment, says it runs headless, serves, and
