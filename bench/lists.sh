@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Authenticated watchlist reads and writes on SQLite and on PostgreSQL, with 1 and 2 workers
-# (MARQUEE_WORKERS: event loops on one port; list routes run on the primary one, which holds the
-# database connection, and the others parse, answer and log; 1 is the single event loop of before).
+# (MARQUEE_WORKERS: event loops on one port; list reads run on the loop that took the connection,
+# each loop on its own database connection; writes go to the primary loop's group commit on
+# SQLite and to the database workers on PostgreSQL; 1 is the single event loop of before).
 # Targets: SQLite (issue 5) >= 15k reads/s, >= 10k writes/s; PostgreSQL (issue 13) >= 8k reads/s,
 # >= 4k writes/s, p99 under 20 ms, one server; issue 15 asks for the figures with 1 and 2 workers.
 # A key pair is generated here, Marquee verifies the tokens with CLERK_JWT_KEY (no network); reads

@@ -1229,6 +1229,52 @@ private slots:
         QCOMPARE(rows(QStringLiteral("watchlist")), 0);
     }
 
+    // Pipelined on one connection, a user's writes take effect in their order and a read behind
+    // a write sees it, whatever loop took the connection and wherever the writes run (the
+    // user's write lane: the primary loop on SQLite, one database worker on PostgreSQL).
+    void pipelinedWritesAndReadsKeepTheirOrder()
+    {
+        m_ts.reset();
+        m_ts = std::make_unique<TestServer>();
+        m_ts->config.clerkJwtKey = QString::fromLatin1(m_key.publicPem());
+        m_ts->config.http.allowedOrigins = {QString::fromLatin1(kOrigin)};
+        m_ts->config.workers = 4;
+        m_ts->config.rateLimitGeneral = 0;
+        QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
+        QCOMPARE(get("/api/watchlist").status, 200); // the token is known to every loop now
+        const QByteArray auth = "Authorization: Bearer " + m_alice + "\r\n";
+        const auto post = [&](int id) {
+            const QByteArray body = compact(movie(id, QStringLiteral("Title %1").arg(id)));
+            return "POST /api/watchlist HTTP/1.1\r\nHost: x\r\n" + auth
+                + "Content-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        };
+        const auto del = [&](int id) {
+            return "DELETE /api/watchlist/movie/" + QByteArray::number(id)
+                + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n";
+        };
+        const auto check = [&](int id) {
+            return "GET /api/watchlist/check?tmdbId=" + QByteArray::number(id)
+                + "&contentType=movie HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n";
+        };
+        for (int round = 0; round < 12; ++round) {
+            HttpClient c(m_ts->port());
+            QVERIFY(c.connectToServer());
+            const int id = 100 + round;
+            // add, check, remove, check, add again, check: all at once.
+            c.socket()->write(post(id) + check(id) + del(id) + check(id) + post(id) + check(id));
+            const QList<int> statuses {201, 200, 200, 200, 201, 200};
+            const QList<bool> inList {false, true, false, false, false, true};
+            for (int i = 0; i < statuses.size(); ++i) {
+                const HttpReply r = c.readReply();
+                QCOMPARE(r.status, statuses[i]);
+                if (i % 2 == 1)
+                    QCOMPARE(r.json().value("inWatchlist").toBool(), inList[i]);
+            }
+        }
+        QCOMPARE(get("/api/watchlist").json().value("meta").toObject().value("total").toInt(), 12);
+    }
+
     // ---- durability: a 201 survives kill -9 right after it
 
     void acknowledgedWritesSurviveKill9()

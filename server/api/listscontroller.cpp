@@ -5,7 +5,6 @@
 #include "http/validation.h"
 #include "log/timeformat.h"
 #include "store/database.h"
-#include "store/databaseworkers.h"
 #include "store/listrules.h"
 #include "storeerrors.h"
 #include "tmdb/imageurls.h"
@@ -129,37 +128,29 @@ ApiError notInList(ListKind kind)
 } // namespace
 
 ListsController::ListsController(
-    Database &db, const ImageUrls &images, int maxItems, DatabaseWorkers *writers)
+    Database &db, const ImageUrls &images, int maxItems, WriteLane lane)
     : m_db(db)
     , m_store(db)
     , m_images(images)
     , m_maxItems(maxItems)
     , m_pages(db.dialect() == SqlDialect::Sqlite)
-    , m_writers(writers)
+    , m_lane(std::move(lane))
 { }
 
 void ListsController::registerRoutes(Router &router)
 {
     registerList(router, ListKind::Watchlist);
     registerList(router, ListKind::Favorites);
-    Route &patch = router
-                       .patch(QStringLiteral("/api/watchlist/{contentType}/{tmdbId}"),
-                           [this](const ExchangePtr &ex) {
-                               write(ex, [this, ex] { return patchWatchlist(ex); });
-                           })
-                       .withAccess(Access::User);
-    if (writesOnAnyLoop())
-        patch.onAnyEventLoop();
+    router
+        .patch(QStringLiteral("/api/watchlist/{contentType}/{tmdbId}"),
+            [this](const ExchangePtr &ex) { write(ex, [this, ex] { return patchWatchlist(ex); }); })
+        .withAccess(Access::User)
+        .onAnyEventLoop();
 }
 
 void ListsController::releaseThread()
 {
     m_store.releaseThread(); // the server closes the thread's connection next
-}
-
-bool ListsController::writesOnAnyLoop() const
-{
-    return m_db.dialect() == SqlDialect::Postgres;
 }
 
 void ListsController::registerList(Router &router, ListKind kind)
@@ -170,44 +161,82 @@ void ListsController::registerList(Router &router, ListKind kind)
         return [this, kind, action](const ExchangePtr &ex) {
             const HttpMethod method = ex->request().method;
             if (method == HttpMethod::Get || method == HttpMethod::Head)
-                answer(ex, [&] { return (this->*action)(ex, kind); });
+                read(ex, [this, ex, kind, action] { return (this->*action)(ex, kind); });
             else
                 write(ex, [this, ex, kind, action] { return (this->*action)(ex, kind); });
         };
     };
-    // Reads run on the event loop that received them, each loop on its own connection. Writes
-    // too on PostgreSQL (each commits on its own); on SQLite they go to the primary loop, the one
-    // writer, whose group commit makes many writes one transaction.
-    const auto anyLoop = [](Route &r, bool yes) {
-        if (yes)
-            r.onAnyEventLoop();
-    };
-    const bool writes = writesOnAnyLoop();
-    anyLoop(router.get(base, route(&ListsController::list)).withAccess(Access::User), true);
-    anyLoop(router.post(base, route(&ListsController::add)).withAccess(Access::User), writes);
-    anyLoop(router.get(base + QStringLiteral("/check"), route(&ListsController::check))
-                .withAccess(Access::User),
-        true);
-    anyLoop(router.del(base + QStringLiteral("/{id}"), route(&ListsController::removeById))
-                .withAccess(Access::User),
-        writes);
-    anyLoop(router
-                .del(base + QStringLiteral("/{contentType}/{tmdbId}"),
-                    route(&ListsController::removeByKey))
-                .withAccess(Access::User),
-        writes);
+    // Every list route runs on the event loop that received it (a read on that loop's own
+    // connection), or in the user's write lane (write(), read()).
+    router.get(base, route(&ListsController::list)).withAccess(Access::User).onAnyEventLoop();
+    router.post(base, route(&ListsController::add)).withAccess(Access::User).onAnyEventLoop();
+    router.get(base + QStringLiteral("/check"), route(&ListsController::check))
+        .withAccess(Access::User)
+        .onAnyEventLoop();
+    router.del(base + QStringLiteral("/{id}"), route(&ListsController::removeById))
+        .withAccess(Access::User)
+        .onAnyEventLoop();
+    router
+        .del(base + QStringLiteral("/{contentType}/{tmdbId}"), route(&ListsController::removeByKey))
+        .withAccess(Access::User)
+        .onAnyEventLoop();
 }
 
 void ListsController::write(const ExchangePtr &ex, std::function<HttpResponse()> action)
 {
-    auto run = [this, ex, action = std::move(action)] {
+    const qint64 user = ex->principal.userId;
+    auto run = [this, ex, user, action = std::move(action)] {
         beginWrite(ex);
         answer(ex, action, true);
+        // Out of flight once committed: with its group (SQLite), else now.
+        m_db.afterGroupCommit([this, user](bool) { countWrite(user, -1); });
     };
-    if (m_writers)
-        m_writers->post(std::move(run)); // answered from there, written on the request's loop
-    else
+    countWrite(user, +1); // before it is handed over: a read behind it follows it into the lane
+    if (!m_lane) {
         run();
+        return;
+    }
+    if (!m_lane(user, std::move(run))) {
+        countWrite(user, -1);
+        refuseAtShutdown(ex);
+    }
+}
+
+void ListsController::read(const ExchangePtr &ex, std::function<HttpResponse()> action)
+{
+    const qint64 user = ex->principal.userId;
+    // A write of this user still in flight (pipelined before this read on the same connection,
+    // say): the read waits behind it in its lane and sees it.
+    if (m_lane && writesInFlight(user) > 0) {
+        auto run = [this, ex, action = std::move(action)] { answer(ex, action); };
+        if (!m_lane(user, std::move(run)))
+            refuseAtShutdown(ex);
+        return;
+    }
+    answer(ex, action);
+}
+
+void ListsController::countWrite(qint64 user, int delta)
+{
+    std::lock_guard lock(m_writesMutex);
+    int &n = m_writesInFlight[user];
+    n += delta;
+    if (n <= 0)
+        m_writesInFlight.remove(user);
+}
+
+int ListsController::writesInFlight(qint64 user) const
+{
+    std::lock_guard lock(m_writesMutex);
+    return m_writesInFlight.value(user);
+}
+
+void ListsController::refuseAtShutdown(const ExchangePtr &ex)
+{
+    ex->addResponseHeader("Cache-Control", kNoStore);
+    ex->addResponseHeader("Connection", "close");
+    ex->fail(
+        ApiError(ApiError::Code::ServiceUnavailable, QStringLiteral("Server is shutting down")));
 }
 
 void ListsController::beginWrite(const ExchangePtr &ex)

@@ -4,16 +4,17 @@
 #include "listpagecache.h"
 #include "store/liststore.h"
 
+#include <QHash>
 #include <QJsonObject>
 
 #include <functional>
+#include <mutex>
 
 namespace marquee {
 
 class JsonWriter;
 
 class Database;
-class DatabaseWorkers;
 class ImageUrls;
 
 // The watchlist and favorites (docs/api.md, "User routes"; docs/lists.md): one route table for both
@@ -21,15 +22,15 @@ class ImageUrls;
 class ListsController : public Controller
 {
 public:
-    // writers: where writes run (PostgreSQL; DatabaseWorkers), or null: on the event loop.
-    ListsController(
-        Database &db, const ImageUrls &images, int maxItems, DatabaseWorkers *writers = nullptr);
+    // Where a user's writes run, one after another in the order they were handed over: the
+    // database workers (PostgreSQL), the primary event loop (SQLite: its group commit); false
+    // when it takes no more work (shutting down). Empty: right where the request is served.
+    using WriteLane = std::function<bool(qint64 userId, std::function<void()> work)>;
+    ListsController(Database &db, const ImageUrls &images, int maxItems, WriteLane lane = {});
     void registerRoutes(Router &router) override;
     void releaseThread() override;
 
 private:
-    // PostgreSQL: writes run on every event loop too (SQLite: on the primary's group commit).
-    bool writesOnAnyLoop() const;
     void registerList(Router &router, ListKind kind);
 
     HttpResponse list(const ExchangePtr &ex, ListKind kind);
@@ -39,9 +40,13 @@ private:
     HttpResponse removeByKey(const ExchangePtr &ex, ListKind kind);
     HttpResponse patchWatchlist(const ExchangePtr &ex);
 
-    // Runs a write and answers it durable: on a database worker when there are writers, else
-    // here.
+    // Runs a write in the user's lane and answers it once durable.
     void write(const ExchangePtr &ex, std::function<HttpResponse()> action);
+    // Runs a read here, or in the user's lane behind a write of theirs still in flight.
+    void read(const ExchangePtr &ex, std::function<HttpResponse()> action);
+    void countWrite(qint64 user, int delta);
+    int writesInFlight(qint64 user) const;
+    void refuseAtShutdown(const ExchangePtr &ex); // the lane takes no more work
     // A write is about to run: forgets the user's cached pages and joins the write group.
     void beginWrite(const ExchangePtr &ex);
     // Runs an action and answers with its response or its error, both marked private/no-store.
@@ -55,7 +60,9 @@ private:
     const ImageUrls &m_images;
     const int m_maxItems; // per user and list
     ListPageCache m_pages; // enabled on SQLite only
-    DatabaseWorkers *const m_writers;
+    const WriteLane m_lane;
+    mutable std::mutex m_writesMutex;
+    QHash<qint64, int> m_writesInFlight; // user -> writes handed over, not yet committed
 };
 
 // One list item as JSON, the one shape of both lists: with its image URLs when images is given

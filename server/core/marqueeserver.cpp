@@ -250,8 +250,20 @@ void MarqueeServer::registerRoutes()
     m_controllers.push_back(std::make_unique<UserController>(*m_users, *m_auth));
     m_controllers.push_back(
         std::make_unique<ImageController>(*m_catalogue, *m_images, m_rateLimiter.get()));
+    // A user's list writes, in order: PostgreSQL's on that user's database worker, SQLite's on
+    // the primary loop (the one writer, with its group commit).
+    ListsController::WriteLane lane;
+    if (m_dbWorkers)
+        lane = [workers = m_dbWorkers.get()](qint64 user, std::function<void()> work) {
+            return workers->post(quint64(user), std::move(work));
+        };
+    else
+        lane = [http = m_http](qint64, std::function<void()> work) {
+            http->runOnLoop(std::move(work));
+            return true;
+        };
     m_controllers.push_back(std::make_unique<ListsController>(
-        *m_db, m_catalogue->images(), m_config.listMaxItems, m_dbWorkers.get()));
+        *m_db, m_catalogue->images(), m_config.listMaxItems, std::move(lane)));
     m_controllers.push_back(std::make_unique<WebhookController>(
         m_config.clerkWebhookSecret, *m_users, *m_auth, m_rateLimiter.get()));
     m_controllers.push_back(std::make_unique<AdminController>(*this, *m_users, *m_adminActions));

@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QHttpServerRequest>
 #include <QTcpSocket>
+#include <QThread>
 
 namespace marquee {
 
@@ -196,6 +197,14 @@ HttpServer::Here HttpServer::servesHere(Exchange &ex) const
         && m_primary->m_authenticator->admitFromMemory(ex, access))
         return Here::Admitted;
     return Here::No;
+}
+
+void HttpServer::runOnLoop(std::function<void()> fn)
+{
+    if (QThread::currentThread() == thread())
+        fn();
+    else
+        m_mailbox->post(std::move(fn));
 }
 
 void HttpServer::forwardToPrimary(const ExchangePtr &ex)

@@ -75,6 +75,9 @@ public:
     const HttpOptions &options() const { return m_options; }
 
     void finishExchange(Exchange &exchange, HttpResponse response);
+    // Any thread: fn runs on this server's loop, now when called there, else later (in the order
+    // posted).
+    void runOnLoop(std::function<void()> fn);
 
 signals:
     void drained(); // the last in-flight request was answered

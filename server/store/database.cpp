@@ -20,6 +20,10 @@
 
 namespace marquee {
 
+namespace {
+thread_local bool t_mayWaitToReconnect = false; // Database::mayWaitToReconnect()
+}
+
 Database::Database(DatabaseUrl url)
     : m_url(std::move(url))
     , m_ownerThread(QThread::currentThread())
@@ -407,9 +411,12 @@ QSqlDatabase Database::connection()
         // The last attempt failed: the next blocking one waits until the host answers at all.
         return QSqlDatabase();
     }
+    const qint64 failedBefore = m_attemptFailedAtMs;
     try {
         openConnection(name);
-        m_attemptFailedAtMs = 0;
+        // The host answers again (a failure recorded meanwhile by another thread stands).
+        qint64 expected = failedBefore;
+        m_attemptFailedAtMs.compare_exchange_strong(expected, 0);
         std::lock_guard lock(m_mutex);
         if (m_failedAttempts.remove(name))
             qCInfo(lcStore).noquote()
@@ -433,11 +440,14 @@ bool Database::hostAnswers()
         return true;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (!onOwnerThread()) {
-        // Another event loop (list routes): it tries (and may wait connect_timeout) only while
-        // no attempt has failed since the owner's probe last found the host answering; the owner
-        // probes on its own next use. A last blocking try every 30 s, should nobody probe.
+        // A database worker may wait (mayWaitToReconnect()); another event loop (list reads)
+        // tries, and may wait connect_timeout, only while no attempt has failed since the
+        // owner's probe or anyone's connection last found the host answering; the owner probes
+        // on its own next use. A last blocking try every 10 s, should nobody find out.
+        if (t_mayWaitToReconnect)
+            return true;
         const qint64 failed = m_attemptFailedAtMs;
-        return failed == 0 || m_hostAnsweredAtMs >= failed || now - failed >= 30000;
+        return failed == 0 || m_hostAnsweredAtMs >= failed || now - failed >= 10000;
     }
     if (now - m_hostAnsweredAtMs < 3000)
         return true;
@@ -462,6 +472,11 @@ bool Database::hostAnswers()
         probe->connectToHost(m_url.host, quint16(m_url.port));
     }
     return false;
+}
+
+void Database::mayWaitToReconnect()
+{
+    t_mayWaitToReconnect = true;
 }
 
 bool Database::reconnectDue(const QString &name)

@@ -76,6 +76,10 @@ public:
     // ends. (After close() no connection is opened again: late callbacks at shutdown.)
     void closeThreadConnection();
 
+    // Called on a thread (a database worker) whose reconnections may wait connect_timeout
+    // whatever other threads found: an event loop's do not while an attempt has failed since the
+    // host last answered (they answer 503 at once instead).
+    static void mayWaitToReconnect();
     // The thread that made this object (the server's primary event loop): write groups are its.
     bool onOwnerThread() const { return QThread::currentThread() == m_ownerThread; }
 

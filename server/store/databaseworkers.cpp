@@ -15,6 +15,8 @@ DatabaseWorkers::DatabaseWorkers(Database &db, int count, std::function<void()> 
         w->mailbox = new Mailbox;
         w->mailbox->moveToThread(&w->thread);
         w->thread.start();
+        // A worker may wait for a reconnection: that is what it is for (Database::hostAnswers).
+        w->mailbox->post([] { Database::mayWaitToReconnect(); });
         m_workers.push_back(std::move(w));
     }
 }
@@ -24,18 +26,23 @@ DatabaseWorkers::~DatabaseWorkers()
     stop();
 }
 
-void DatabaseWorkers::post(std::function<void()> work)
+bool DatabaseWorkers::post(quint64 key, std::function<void()> work)
 {
-    if (m_stopping.load(std::memory_order_acquire) || m_workers.empty())
-        return; // destroyed here, unrun
-    const unsigned i = m_next.fetch_add(1, std::memory_order_relaxed) % m_workers.size();
-    m_workers[i]->mailbox->post(std::move(work));
+    std::lock_guard lock(m_mutex);
+    if (m_stopping || m_workers.empty())
+        return false; // work is destroyed by the caller's copy going, unrun
+    m_workers[key % m_workers.size()]->mailbox->post(std::move(work));
+    return true;
 }
 
 void DatabaseWorkers::stop()
 {
-    if (m_stopping.exchange(true))
-        return;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping)
+            return;
+        m_stopping = true;
+    }
     for (const auto &w : m_workers) {
         // Queued after what was posted before: that runs first.
         w->mailbox->call([this] {

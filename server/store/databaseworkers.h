@@ -2,9 +2,9 @@
 
 #include <QThread>
 
-#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace marquee {
@@ -26,9 +26,9 @@ public:
     ~DatabaseWorkers(); // stop()
     Q_DISABLE_COPY_MOVE(DatabaseWorkers)
 
-    // Any thread: work runs on one of the workers (in turn), later. Dropped (destroyed unrun)
-    // once stop() has begun.
-    void post(std::function<void()> work);
+    // Any thread: work runs later on the worker of `key` (a user's id: one user's work runs in
+    // the order it was posted). False, and work dropped unrun, once stop() has begun.
+    bool post(quint64 key, std::function<void()> work);
     // Runs what was posted, closes the workers' connections, ends their threads. Safe twice.
     void stop();
     int count() const { return int(m_workers.size()); }
@@ -43,8 +43,8 @@ private:
     Database &m_db;
     std::function<void()> m_release;
     std::vector<std::unique_ptr<Worker>> m_workers;
-    std::atomic<unsigned> m_next {0};
-    std::atomic<bool> m_stopping {false};
+    std::mutex m_mutex; // post() against stop(): no mailbox is used once it may be gone
+    bool m_stopping = false; // guarded by m_mutex
 };
 
 } // namespace marquee
