@@ -137,6 +137,18 @@ class TestLists : public QObject
             : -1;
     }
 
+    // A fresh server with four event loops and no rate limit (call through CHECK()).
+    void restartWithFourLoops()
+    {
+        m_ts.reset();
+        m_ts = std::make_unique<TestServer>();
+        m_ts->config.clerkJwtKey = QString::fromLatin1(m_key.publicPem());
+        m_ts->config.http.allowedOrigins = {QString::fromLatin1(kOrigin)};
+        m_ts->config.workers = 4;
+        m_ts->config.rateLimitGeneral = 0;
+        QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
+    }
+
     static void verifyNoStore(const HttpReply &r)
     {
         QCOMPARE(r.header("Cache-Control"), QByteArray("private, no-store"));
@@ -1155,13 +1167,7 @@ private slots:
     // page of the list is read (and, on SQLite, kept) before each write, and read again after it.
     void everyEventLoopSeesEveryWrite()
     {
-        m_ts.reset();
-        m_ts = std::make_unique<TestServer>();
-        m_ts->config.clerkJwtKey = QString::fromLatin1(m_key.publicPem());
-        m_ts->config.http.allowedOrigins = {QString::fromLatin1(kOrigin)};
-        m_ts->config.workers = 4;
-        m_ts->config.rateLimitGeneral = 0; // some 800 requests of one user
-        QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
+        CHECK(restartWithFourLoops()); // and no rate limit: some 800 requests of one user
         MarqueeServer &server = m_ts->server();
         QCOMPARE(get("/api/watchlist").status, 200); // the token is verified once, on the primary
 
@@ -1234,13 +1240,7 @@ private slots:
     // user's write lane: the primary loop on SQLite, one database worker on PostgreSQL).
     void pipelinedWritesAndReadsKeepTheirOrder()
     {
-        m_ts.reset();
-        m_ts = std::make_unique<TestServer>();
-        m_ts->config.clerkJwtKey = QString::fromLatin1(m_key.publicPem());
-        m_ts->config.http.allowedOrigins = {QString::fromLatin1(kOrigin)};
-        m_ts->config.workers = 4;
-        m_ts->config.rateLimitGeneral = 0;
-        QVERIFY2(m_ts->start(), notStarted("server", m_ts->startError()));
+        CHECK(restartWithFourLoops());
         QCOMPARE(get("/api/watchlist").status, 200); // the token is known to every loop now
         const QByteArray auth = "Authorization: Bearer " + m_alice + "\r\n";
         const auto post = [&](int id) {
