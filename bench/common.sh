@@ -1,4 +1,4 @@
-# Helpers shared by bench/catalogue-hit.sh, bench/warmup.sh and bench/soak.sh; sourced, never run.
+# Helpers shared by the bench/*.sh scripts; sourced, never run.
 # Expects $root (the source tree) and $work (the run's temporary folder) to be set.
 # shellcheck shell=bash disable=SC2034,SC2154
 
@@ -96,3 +96,21 @@ busy_note() { if [ -f "$work/busy" ]; then echo " (disturbed: a compiler or test
 
 # Threads of a process.
 threads_of() { awk '/^Threads/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# A key pair for this run ($work/key.pem, $work/pub.pem: Marquee's CLERK_JWT_KEY), then
+# make_token <user id> [lifetime in s, default 3600] prints an RS256 token of that user (session
+# sess_<user id>) as Clerk would sign it.
+bench_keys() {
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
+  openssl pkey -in "$work/key.pem" -pubout -out "$work/pub.pem"
+}
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+make_token() {
+  local header payload sig now
+  now=$(date +%s)
+  header=$(printf '{"alg":"RS256","typ":"JWT","kid":"bench"}' | b64url)
+  payload=$(printf '{"sub":"%s","azp":"http://localhost:5173","sid":"sess_%s","iat":%d,"nbf":%d,"exp":%d}' \
+    "$1" "$1" "$now" "$now" $((now + ${2:-3600})) | b64url)
+  sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$work/key.pem" -binary | b64url)
+  echo "$header.$payload.$sig"
+}

@@ -32,17 +32,10 @@ esac
 for w in $workers; do
   [[ "$w" =~ ^[1-9][0-9]?$ ]] || { echo "bench/lists.sh: workers must be numbers from 1 to 99, not '$w'" >&2; exit 2; }
 done
-build="${MARQUEE_BUILD_DIR:-$root/build}"
-"$root/scripts/setup.sh" bench
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-# One compiler at a time on a shared machine: the build lock, when flock exists.
-if command -v flock >/dev/null; then
-  flock "${MARQUEE_BUILD_LOCK:-/tmp/marquee-build.lock}" cmake --build "$build" -j2 --target marquee >/dev/null
-else
-  cmake --build "$build" -j2 --target marquee >/dev/null
-fi
-
 work="$(mktemp -d)"; mpid=""; pgdir=""; pgbin=""
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
+bench_build marquee
 as_pg=()
 [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
 pg_stop() {
@@ -65,18 +58,6 @@ marquee_stop() {
 cleanup() { marquee_stop; pg_stop; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# A loopback port nothing listens on (bash's /dev/tcp: a refused connection means free), below
-# Linux's ephemeral range (32768-60999), where a client socket of this run (wrk's, the database
-# connection's) may hold the port without listening and make the server's bind fail.
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 12000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-  done
-  echo "no free loopback port" >&2; return 1
-}
 
 # The recipe of tests/support/pgcluster.cpp, without its fsync=off/synchronous_commit=off/
 # full_page_writes=off (those are for tests only: a benchmark runs with real durability).
@@ -112,17 +93,7 @@ pg_setting() {
   env -u PGOPTIONS "$pgbin/psql" -X -A -t -h 127.0.0.1 -p "$pgport" -U marquee -d marquee -c "SHOW $1"
 }
 
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
-openssl pkey -in "$work/key.pem" -pubout -out "$work/pub.pem"
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-now=$(date +%s)
-make_token() { # user id
-  local header payload sig
-  header=$(printf '{"alg":"RS256","typ":"JWT","kid":"bench"}' | b64url)
-  payload=$(printf '{"sub":"%s","azp":"http://localhost:5173","sid":"sess_%s","iat":%d,"nbf":%d,"exp":%d}' "$1" "$1" "$now" "$now" $((now + 3600)) | b64url)
-  sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$work/key.pem" -binary | b64url)
-  echo "$header.$payload.$sig"
-}
+bench_keys
 token=$(make_token user_bench)
 # Writes go round-robin to 256 users, so that no list reaches MARQUEE_LIST_MAX_ITEMS (5000) in a
 # run (256 x 5000 rows) and each add's cap check counts a realistic list, not one ever-growing one.
@@ -147,17 +118,6 @@ end
 LUA
 } > "$work/write.lua"
 
-# CPU time (clock ticks, all threads) of the given processes, and of the whole machine (every
-# process and the hypervisor's steal): what the measured ones did not use went to others.
-cpu_ticks() {
-  local p t=0 v
-  for p in "$@"; do
-    v=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null) || v=0
-    t=$((t + ${v:-0}))
-  done
-  echo "$t"
-}
-machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 wrk_timed() { local TIMEFORMAT='%U %S'; { time wrk "$@" > "$work/wrk.out"; } 2> "$work/wrk.time"; }
 # wrk, and whether it was disturbed: a compiler or a test binary (another engineer's build or test
 # run on a shared machine) ran at any time during it, or the rest of the machine (everything but

@@ -52,18 +52,8 @@ command -v python3 >/dev/null || { echo "python3 is needed (bench/soakload.py)" 
 bench_build marquee marquee_fake_tmdb marquee_bare_qhttpserver
 
 # Tokens of 256 users, valid for the whole run (bench/lists.sh's recipe).
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
-openssl pkey -in "$work/key.pem" -pubout -out "$work/pub.pem"
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-now=$(date +%s)
-make_token() { # user id
-  local header payload sig
-  header=$(printf '{"alg":"RS256","typ":"JWT","kid":"bench"}' | b64url)
-  payload=$(printf '{"sub":"%s","azp":"http://localhost:5173","sid":"sess_%s","iat":%d,"nbf":%d,"exp":%d}' "$1" "$1" "$now" "$now" $((now + secs + 3600)) | b64url)
-  sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$work/key.pem" -binary | b64url)
-  echo "$header.$payload.$sig"
-}
-for i in $(seq 1 256); do make_token "user_soak$i"; done > "$work/tokens.txt"
+bench_keys
+for i in $(seq 1 256); do make_token "user_soak$i" $((secs + 3600)); done > "$work/tokens.txt"
 
 "$build/tests/marquee_fake_tmdb" "$delay" "$key" > "$work/fake.out" &
 fpid=$!
