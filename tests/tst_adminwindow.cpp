@@ -31,6 +31,7 @@
 #include <QElapsedTimer>
 #include <QImage>
 #include <QLineEdit>
+#include <QLocalSocket>
 #include <QMessageBox>
 #include <QPainter>
 #include <QSignalSpy>
@@ -205,12 +206,20 @@ class TestAdminWindow : public QObject
                 + extra);
         if (!x.waitForStarted())
             return false;
+        // Ready when its socket takes a connection: the file alone may be there before Xvfb
+        // listens (or left by an earlier server on that display), and a client started then
+        // finds no display and runs headless.
         QElapsedTimer waited;
         waited.start();
         const QString socket = QStringLiteral("/tmp/.X11-unix/X%1").arg(display);
-        while (!QFile::exists(socket) && waited.elapsed() < 10000)
+        while (x.state() == QProcess::Running && waited.elapsed() < 10000) {
+            QLocalSocket probe;
+            probe.connectToServer(socket);
+            if (probe.waitForConnected(200))
+                return true;
             QTest::qWait(20);
-        return QFile::exists(socket);
+        }
+        return false;
     }
 
 private slots:
